@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+//
+// inr — a codec that stores an image as a small neural network.
+//
+// Module graph (arrows point at dependencies):
+//
+//   inr (CLI) ─► INRConfig ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS
+//                    │             │              │
+//                    │             └─► INRMedia ─► CPNG
+//                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
+//
+import PackageDescription
+
+// MARK: - Build settings
+
+/// Numeric kernels are compiled optimised even in debug builds: a -Onone GEMM is ~200× slower.
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
+
+/// The instruction-set tiers. Each tier module re-instantiates the generic kernels of INRCore
+/// for one target CPU; INRNetwork picks a tier at run time from the CPU's features.
+func tier(_ name: String, cpu: String) -> Target {
+    .target(
+        name: name,
+        dependencies: ["INRCore"],
+        swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", cpu])]
+    )
+}
+
+// MARK: - Package
+
+let package = Package(
+    name: "inr",
+    products: [
+        .executable(name: "inr", targets: ["inr"]),
+        .library(name: "INR", targets: ["INRConfig", "INRTraining", "INRNetwork", "INRMedia", "INRCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C boundary: one module per library
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]
+        ),
+
+        // MARK: Implementation
+        .target(name: "INRCore", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        tier("INRKernelsAVX512", cpu: "skylake-avx512"),
+        tier("INRKernelsAVX2", cpu: "haswell"),
+        .target(name: "INRNetwork", dependencies: ["INRCore", "INRKernelsAVX512", "INRKernelsAVX2"]),
+        .target(name: "INRMedia", dependencies: ["CPNG", "INRCore"]),
+        .target(name: "INRTraining", dependencies: ["INRNetwork", "INRMedia"]),
+        .target(name: "INRConfig", dependencies: ["INRTraining", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "inr",
+            dependencies: ["INRConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "INRCoreTests", dependencies: ["INRCore", "INRNetwork"]),
+        .testTarget(name: "INRNetworkTests", dependencies: ["INRNetwork"]),
+        .testTarget(name: "INRMediaTests", dependencies: ["INRMedia"]),
+        .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig"]),
+        .testTarget(name: "INRConfigTests", dependencies: ["INRConfig"]),
+        .testTarget(name: "inrTests", dependencies: ["INRMedia"]),
+    ]
+)

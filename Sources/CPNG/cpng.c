@@ -1,0 +1,175 @@
+#include "cpng.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    jmp_buf jump;
+    char *message;
+} inr_png_error_context;
+
+// libpng calls this on a fatal error; it must not return.
+static void inr_png_on_error(png_structp png, png_const_charp text) {
+    inr_png_error_context *context = (inr_png_error_context *)png_get_error_ptr(png);
+    snprintf(context->message, INR_PNG_MESSAGE_CAPACITY, "%s", text);
+    longjmp(context->jump, 1);
+}
+
+// Warnings (a bad CRC in an ancillary chunk, say) do not change the samples: stay quiet.
+static void inr_png_on_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;
+}
+
+int inr_png_read(const char *path, uint64_t max_samples, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    memset(image, 0, sizeof(*image));
+    message[0] = 0;
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot open the file");
+        return -1;
+    }
+    unsigned char signature[8];
+    if (fread(signature, 1, 8, file) != 8 || png_sig_cmp(signature, 0, 8) != 0) {
+        fclose(file);
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "not a PNG file (bad signature)");
+        return -1;
+    }
+    inr_png_error_context context;
+    context.message = message;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_read_struct(&png, &info, NULL);
+        fclose(file);
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        return -1;
+    }
+    // Written after setjmp and read after a longjmp: volatile.
+    unsigned char *volatile samples = NULL;
+    png_bytep *volatile rows = NULL;
+    if (setjmp(context.jump)) {
+        free(rows);
+        free(samples);
+        png_destroy_read_struct(&png, &info, NULL);
+        fclose(file);
+        return -1;
+    }
+    png_init_io(png, file);
+    png_set_sig_bytes(png, 8);
+    png_set_user_limits(png, 1u << 20, 1u << 20);
+    png_set_chunk_malloc_max(png, 64u << 20);
+    png_read_info(png, info);
+
+    png_uint_32 width = 0, height = 0;
+    int bit_depth = 0, color_type = 0, interlace = 0;
+    png_get_IHDR(png, info, &width, &height, &bit_depth, &color_type, &interlace, NULL, NULL);
+    if (color_type == PNG_COLOR_TYPE_PALETTE) {
+        png_set_palette_to_rgb(png);
+        if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    } else if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) {
+        png_set_expand_gray_1_2_4_to_8(png);
+    }
+    if (bit_depth == 16) {
+        const int one = 1;
+        if (*(const char *)&one == 1) png_set_swap(png);  // PNG is big-endian; hand out host order
+    }
+    if (interlace != PNG_INTERLACE_NONE) png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+
+    const uint32_t channels = png_get_channels(png, info);
+    const uint32_t depth = png_get_bit_depth(png, info);
+    const size_t row_bytes = png_get_rowbytes(png, info);
+    const uint64_t sample_count = (uint64_t)width * height * channels;
+    if (sample_count > max_samples) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "image of %ux%u with %u channels exceeds the limit of %llu samples",
+                 (unsigned)width, (unsigned)height, (unsigned)channels, (unsigned long long)max_samples);
+        longjmp(context.jump, 1);
+    }
+    if ((depth != 8 && depth != 16) || row_bytes != (size_t)width * channels * (depth / 8)) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "unsupported PNG layout (%u-bit, %u channels)", depth, channels);
+        longjmp(context.jump, 1);
+    }
+    samples = malloc(row_bytes * height > 0 ? row_bytes * height : 1);
+    rows = malloc(sizeof(png_bytep) * (height > 0 ? height : 1));
+    if (!samples || !rows) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        longjmp(context.jump, 1);
+    }
+    for (png_uint_32 y = 0; y < height; y++) rows[y] = samples + (size_t)y * row_bytes;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+
+    free(rows);
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(file);
+    image->width = width;
+    image->height = height;
+    image->channels = channels;
+    image->bit_depth = depth;
+    image->samples = samples;
+    return 0;
+}
+
+int inr_png_write(const char *path, const inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    message[0] = 0;
+    static const int color_types[5] = {-1, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+    if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write %u channels at %u bits", image->channels, image->bit_depth);
+        return -1;
+    }
+    FILE *file = fopen(path, "wb");
+    if (!file) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file");
+        return -1;
+    }
+    inr_png_error_context context;
+    context.message = message;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        fclose(file);
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        return -1;
+    }
+    png_bytep *volatile rows = NULL;
+    if (setjmp(context.jump)) {
+        free(rows);
+        png_destroy_write_struct(&png, &info);
+        fclose(file);
+        return -1;
+    }
+    png_init_io(png, file);
+    png_set_IHDR(png, info, image->width, image->height, (int)image->bit_depth, color_types[image->channels],
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    if (image->bit_depth == 16) {
+        const int one = 1;
+        if (*(const char *)&one == 1) png_set_swap(png);
+    }
+    const size_t row_bytes = (size_t)image->width * image->channels * (image->bit_depth / 8);
+    rows = malloc(sizeof(png_bytep) * (image->height > 0 ? image->height : 1));
+    if (!rows) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        longjmp(context.jump, 1);
+    }
+    for (uint32_t y = 0; y < image->height; y++) rows[y] = (png_bytep)image->samples + (size_t)y * row_bytes;
+    png_write_image(png, rows);
+    png_write_end(png, NULL);
+    free(rows);
+    png_destroy_write_struct(&png, &info);
+    if (fclose(file) != 0) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "error while closing the file");
+        return -1;
+    }
+    return 0;
+}
+
+void inr_png_free(inr_png_image *image) {
+    free(image->samples);
+    image->samples = NULL;
+}

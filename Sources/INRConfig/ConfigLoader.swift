@@ -1,0 +1,19 @@
+import Foundation
+
+extension FitConfig {
+    /// Reads and decodes a YAML config; every error names the file and the key path.
+    public static func load(_ path: String) throws -> FitConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, keyPath: "", message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, keyPath: "", message: "not UTF-8 text")
+        }
+        return try ConfigDecoder(file: path).decode(FitConfig.self, from: text)
+    }
+
+    /// Decodes a YAML string (`name` stands in for the file in errors).
+    public static func parse(_ yaml: String, name: String = "<config>") throws -> FitConfig {
+        try ConfigDecoder(file: name).decode(FitConfig.self, from: yaml)
+    }
+}

@@ -1,0 +1,93 @@
+/// `encoding:` — which coordinate encoding, chosen by `type`, with that type's keys.
+public enum EncodingConfig: ConfigSection, Equatable {
+    case raw(RawEncodingConfig)
+    case positional(PositionalEncodingConfig)
+    case fourier(FourierEncodingConfig)
+    case sape(SAPEEncodingConfig)
+
+    public enum Kind: String, ConfigChoice { case raw, positional, fourier, sape }
+
+    public init() { self = .raw(RawEncodingConfig()) }
+
+    enum CodingKeys: String, CodingKey { case type }
+
+    public init(from decoder: any Decoder) throws {
+        let type = try decoder.container(keyedBy: CodingKeys.self).decode(Kind.self, forKey: .type)
+        let payload = try decoder.singleValueContainer()
+        switch type {
+        case .raw: self = .raw(try payload.decode(RawEncodingConfig.self))
+        case .positional: self = .positional(try payload.decode(PositionalEncodingConfig.self))
+        case .fourier: self = .fourier(try payload.decode(FourierEncodingConfig.self))
+        case .sape: self = .sape(try payload.decode(SAPEEncodingConfig.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .raw(let c): try container.encode(Kind.raw, forKey: .type); try c.encode(to: encoder)
+        case .positional(let c): try container.encode(Kind.positional, forKey: .type); try c.encode(to: encoder)
+        case .fourier(let c): try container.encode(Kind.fourier, forKey: .type); try c.encode(to: encoder)
+        case .sape(let c): try container.encode(Kind.sape, forKey: .type); try c.encode(to: encoder)
+        }
+    }
+}
+
+/// `type: raw` — the (x, y) coordinates as they are.
+public struct RawEncodingConfig: ConfigSection, Equatable {
+    public init() {}
+}
+
+/// `type: positional` — `sin/cos(base^i·π·x)` for i < frequencies.
+public struct PositionalEncodingConfig: ConfigSection, Equatable {
+    public var frequencies = 10
+    public var base: Float = 2
+    public var includeInput = true
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...64).contains(frequencies) else { throw ConfigValueError("frequencies", "must be between 1 and 64") }
+        guard base > 1 else { throw ConfigValueError("base", "must be greater than 1") }
+    }
+}
+
+/// `type: fourier` — Gaussian random Fourier features, magnitudes sorted ascending.
+public struct FourierEncodingConfig: ConfigSection, Equatable {
+    public var features = 256
+    public var sigma: Float = 10
+    /// Defaults to the config's top-level seed.
+    public var seed: UInt64? = nil
+    public var includeInput = true
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...8192).contains(features) else { throw ConfigValueError("features", "must be between 1 and 8192") }
+        guard sigma > 0 else { throw ConfigValueError("sigma", "must be positive") }
+    }
+}
+
+/// `type: sape` — SAPE's progressive Fourier features, spatial controller or global schedule.
+public struct SAPEEncodingConfig: ConfigSection, Equatable {
+    public enum Progression: String, ConfigChoice { case spatial, global }
+
+    public var features = 256
+    public var sigma: Float = 20
+    /// Defaults to the config's top-level seed.
+    public var seed: UInt64? = nil
+    public var progression: Progression = .spatial
+    /// Cells per side of the controller's grid (spatial only).
+    public var gridResolution = 128
+    /// A cell whose blurred loss is at or below ε stops opening blocks (spatial only).
+    public var epsilon: Float = 1e-3
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...8192).contains(features) else { throw ConfigValueError("features", "must be between 1 and 8192") }
+        guard sigma > 0 else { throw ConfigValueError("sigma", "must be positive") }
+        guard (2...1024).contains(gridResolution) else { throw ConfigValueError("gridResolution", "must be between 2 and 1024") }
+        guard epsilon >= 0 else { throw ConfigValueError("epsilon", "must not be negative") }
+    }
+}

@@ -1,0 +1,102 @@
+import INRNetwork
+
+/// A fitting config: the YAML files in `Configs/` decode into this, section by section, and
+/// every key and default is listed in `Configs/README.md`.
+///
+///     seed: 0
+///     encoding:  { type: raw | positional | fourier | sape, ... }
+///     network:   { hiddenLayers, width, activation, omega0, firstOmega0, initialization }
+///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit }
+///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
+///     loss:      { type: mse, l1WeightPenalty }
+public struct FitConfig: ConfigSection, Equatable {
+    /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
+    public var seed: UInt64 = 0
+    public var encoding = EncodingConfig()
+    public var network = NetworkConfig()
+    public var training = TrainingConfig()
+    public var optimizer = OptimizerConfig()
+    public var loss = LossConfig()
+
+    public init() {}
+}
+
+/// The MLP: `hiddenLayers` layers of `width` units with `activation`, then a linear output.
+public struct NetworkConfig: ConfigSection, Equatable {
+    public var hiddenLayers = 3
+    public var width = 256
+    public var activation: NetworkSpec.ActivationKind = .relu
+    /// ω0 of the hidden sine layers (SIREN).
+    public var omega0: Float = 30
+    /// ω0 of the first sine layer; defaults to `omega0`.
+    public var firstOmega0: Float? = nil
+    /// `siren` or `default` (PyTorch's); defaults to `siren` for sine networks.
+    public var initialization: NetworkSpec.Initialization? = nil
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...64).contains(hiddenLayers) else { throw ConfigValueError("hiddenLayers", "must be between 1 and 64, not \(hiddenLayers)") }
+        guard (1...4096).contains(width) else { throw ConfigValueError("width", "must be between 1 and 4096, not \(width)") }
+        guard omega0 > 0 else { throw ConfigValueError("omega0", "must be positive") }
+        if let firstOmega0, firstOmega0 <= 0 { throw ConfigValueError("firstOmega0", "must be positive") }
+    }
+}
+
+/// The fitting loop.
+public struct TrainingConfig: ConfigSection, Equatable {
+    public var steps = 2000
+    public var learningRate: Float = 1e-3
+    public var schedule = ScheduleConfig()
+    public var batch = BatchConfig()
+    /// Steps between whole-image evaluations with mini-batches (full batches evaluate every step).
+    public var evaluationInterval = 100
+    /// Stop after this many seconds (the best weights so far are kept).
+    public var timeLimit: Double? = nil
+
+    public init() {}
+
+    public func validate() throws {
+        guard steps >= 1 else { throw ConfigValueError("steps", "must be at least 1") }
+        guard learningRate > 0 else { throw ConfigValueError("learningRate", "must be positive") }
+        guard evaluationInterval >= 1 else { throw ConfigValueError("evaluationInterval", "must be at least 1") }
+        if let timeLimit, timeLimit <= 0 { throw ConfigValueError("timeLimit", "must be positive") }
+    }
+}
+
+public struct OptimizerConfig: ConfigSection, Equatable {
+    public enum Kind: String, ConfigChoice { case adam }
+
+    public var type: Kind = .adam
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// L2 term added to the gradient, as `torch.optim.Adam(weight_decay=)`.
+    public var weightDecay: Float = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0..<1).contains(beta1) else { throw ConfigValueError("beta1", "must be in [0, 1)") }
+        guard (0..<1).contains(beta2) else { throw ConfigValueError("beta2", "must be in [0, 1)") }
+        guard epsilon > 0 else { throw ConfigValueError("epsilon", "must be positive") }
+        guard weightDecay >= 0 else { throw ConfigValueError("weightDecay", "must not be negative") }
+    }
+}
+
+public struct LossConfig: ConfigSection, Equatable {
+    public enum Kind: String, ConfigChoice { case mse }
+
+    public var type: Kind = .mse
+    /// λ of λ·Σ|w| over the weights (Strümpler et al. 2022 use 1e-5).
+    public var l1WeightPenalty: Float = 0
+
+    public init() {}
+
+    public func validate() throws {
+        guard l1WeightPenalty >= 0 else { throw ConfigValueError("l1WeightPenalty", "must not be negative") }
+    }
+}
+
+extension NetworkSpec.ActivationKind: ConfigChoice {}
+extension NetworkSpec.Initialization: ConfigChoice {}

@@ -1,0 +1,127 @@
+/// The kernel bodies, generic over multiply-add. A tier module wraps one instantiation in a
+/// `KernelSet`; because every method is `@inlinable`, the instantiation is compiled with that
+/// module's target CPU.
+public struct GenericKernels<M: MultiplyAdd>: Sendable {
+    @inlinable public init() {}
+
+    @inlinable
+    public func denseForward(
+        input: MatrixView, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        activation: Activation, output: MatrixView, derivative: MatrixView?
+    ) {
+        // One specialisation per activation: the switch runs once per tile and layer.
+        switch activation {
+        case .identity: dense(input, weights, bias, Identity(), output, derivative)
+        case .relu: dense(input, weights, bias, ReLU(), output, derivative)
+        case .gelu: dense(input, weights, bias, GELU(), output, derivative)
+        case .sine(let omega0): dense(input, weights, bias, Sine(omega0: omega0), output, derivative)
+        }
+    }
+
+    @inlinable
+    func dense<A: VectorActivation>(
+        _ input: MatrixView, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+        _ activation: A, _ output: MatrixView, _ derivative: MatrixView?
+    ) {
+        let columns = paddedWidth(output.columns)
+        GEMM<M>.product(
+            a: input.base, lda: input.stride, rows: input.rows, depth: input.columns,
+            b: weights, ldb: columns, columns: columns,
+            epilogue: ActivationEpilogue<M, A>(
+                bias: bias, activation: activation, output: output, derivative: derivative))
+    }
+
+    @inlinable
+    public func denseInputGradient(
+        outputGradient: MatrixView, transposedWeights: UnsafePointer<Float>,
+        scale: MatrixView?, inputGradient: MatrixView
+    ) {
+        let columns = paddedWidth(inputGradient.columns)
+        GEMM<M>.product(
+            a: outputGradient.base, lda: outputGradient.stride, rows: outputGradient.rows,
+            depth: outputGradient.columns, b: transposedWeights, ldb: columns, columns: columns,
+            epilogue: ScaleEpilogue(output: inputGradient, scale: scale))
+    }
+
+    @inlinable
+    public func denseParameterGradient(
+        input: MatrixView, outputGradient: MatrixView,
+        weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>
+    ) {
+        let columns = paddedWidth(outputGradient.columns)
+        GEMM<M>.accumulateTransposedProduct(
+            x: input.base, ldx: input.stride, rows: input.rows, depth: input.columns,
+            d: outputGradient.base, ldd: outputGradient.stride, columns: columns,
+            into: weightGradient, ldc: columns)
+        var column = 0
+        while column < columns {
+            var sum = Vector()
+            var p = outputGradient.base + column
+            for _ in 0..<outputGradient.rows {
+                sum += Vector(loading: p)
+                p += outputGradient.stride
+            }
+            (sum + Vector(loading: biasGradient + column)).store(to: biasGradient + column)
+            column += vectorWidth
+        }
+    }
+
+    @inlinable
+    public func activate(_ values: MatrixView, bias: UnsafePointer<Float>, activation: Activation, derivative: MatrixView?) {
+        switch activation {
+        case .identity: activate(values, bias, Identity(), derivative)
+        case .relu: activate(values, bias, ReLU(), derivative)
+        case .gelu: activate(values, bias, GELU(), derivative)
+        case .sine(let omega0): activate(values, bias, Sine(omega0: omega0), derivative)
+        }
+    }
+
+    @inlinable
+    func activate<A: VectorActivation>(_ values: MatrixView, _ bias: UnsafePointer<Float>, _ activation: A, _ derivative: MatrixView?) {
+        let epilogue = ActivationEpilogue<M, A>(bias: bias, activation: activation, output: values, derivative: derivative)
+        let columns = paddedWidth(values.columns)
+        for row in 0..<values.rows {
+            var column = 0
+            while column < columns {
+                epilogue.finish(Vector(loading: values.row(row) + column), row: row, column: column)
+                column += vectorWidth
+            }
+        }
+    }
+
+    @inlinable
+    public func multiply(_ values: MatrixView, by scale: MatrixView) {
+        let columns = paddedWidth(values.columns)
+        for row in 0..<values.rows {
+            var column = 0
+            while column < columns {
+                let p = values.row(row) + column
+                (Vector(loading: p) * Vector(loading: scale.row(row) + column)).store(to: p)
+                column += vectorWidth
+            }
+        }
+    }
+
+    @inlinable
+    public func sinCos(
+        _ x: UnsafePointer<Float>, count: Int,
+        sine: UnsafeMutablePointer<Float>, cosine: UnsafeMutablePointer<Float>
+    ) {
+        var i = 0
+        while i + vectorWidth <= count {
+            let (s, c) = VectorMath<M>.sinCos(Vector(loading: x + i))
+            s.store(to: sine + i)
+            c.store(to: cosine + i)
+            i += vectorWidth
+        }
+        if i < count {
+            var tail = Vector()
+            for lane in 0..<(count - i) { tail[lane] = x[i + lane] }
+            let (s, c) = VectorMath<M>.sinCos(tail)
+            for lane in 0..<(count - i) {
+                sine[i + lane] = s[lane]
+                cosine[i + lane] = c[lane]
+            }
+        }
+    }
+}

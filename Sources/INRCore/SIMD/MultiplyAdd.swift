@@ -1,0 +1,31 @@
+/// How a kernel computes `accumulator += a * b`.
+///
+/// The generic kernels are written once against this protocol. A CPU with FMA units uses
+/// `addProduct` (one rounding, one instruction); the portable tier, compiled for baseline
+/// x86-64 where `fma` would be a libm call per lane, gets `SeparateMultiplyAdd`.
+///
+/// Each tier module declares its own conforming type, even where the bodies are the same: the
+/// type is part of every specialisation's symbol name, so the tiers' copies of a kernel stay
+/// distinct at link time (with a shared type the linker would keep one copy, compiled for
+/// whichever tier came first, for all of them).
+public protocol MultiplyAdd {
+    static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector)
+}
+
+/// `accumulator += a * b` as a multiply then an add, for CPUs without FMA.
+public enum SeparateMultiplyAdd: MultiplyAdd {
+    @inlinable @inline(__always)
+    public static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector) {
+        accumulator += a * b
+    }
+}
+
+extension MultiplyAdd {
+    /// `a * b + c`.
+    @inlinable @inline(__always)
+    public static func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
+        var result = c
+        accumulate(&result, a, b)
+        return result
+    }
+}

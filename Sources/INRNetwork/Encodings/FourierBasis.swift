@@ -1,0 +1,55 @@
+import Foundation
+import INRCore
+
+/// The frequency matrix B of Gaussian random Fourier features, built the way SAPE's code builds
+/// it (Hertz et al. 2021, `GaussianRandomFourierFeatures`): each frequency is a random unit
+/// direction times a magnitude drawn from N(0, σ²), and the frequencies are sorted by |magnitude|
+/// ascending, so "the first k blocks" are the k lowest frequencies.
+///
+/// The argument of feature j at coordinate x is `2π·⟨b_j, x⟩`; `scaled` stores `2π·b_j`
+/// coordinate-major for vector loops.
+public struct FourierBasis: Hashable, Sendable {
+    public let count: Int
+    public let sigma: Float
+    public let seed: UInt64
+    public let inputWidth: Int
+    /// `scaled[c * count + j] = 2π·b_j[c]`.
+    public let scaled: [Float]
+
+    public init(count: Int, sigma: Float, seed: UInt64, inputWidth: Int = 2) {
+        self.count = count
+        self.sigma = sigma
+        self.seed = seed
+        self.inputWidth = inputWidth
+        var generator = SeededGenerator(seed: seed, stream: "fourier-features")
+        let magnitudes = (0..<count).map { _ in Double(sigma) * generator.nextGaussian() }
+        let directions: [[Double]] = (0..<count).map { _ in
+            let v = (0..<inputWidth).map { _ in generator.nextGaussian() }
+            let norm = max(v.map { $0 * $0 }.reduce(0, +).squareRoot(), .leastNormalMagnitude)
+            return v.map { $0 / norm }
+        }
+        let order = (0..<count).sorted { (abs(magnitudes[$0]), $0) < (abs(magnitudes[$1]), $1) }
+        var scaled = [Float](repeating: 0, count: count * inputWidth)
+        for (j, source) in order.enumerated() {
+            for c in 0..<inputWidth {
+                scaled[c * count + j] = Float(2 * Double.pi * magnitudes[source] * directions[source][c])
+            }
+        }
+        self.scaled = scaled
+    }
+
+    /// `arguments[j] = Σ_c scaled[c][j]·x_c` for one sample.
+    @inline(__always)
+    func arguments(of coordinates: UnsafePointer<Float>, into arguments: UnsafeMutablePointer<Float>) {
+        scaled.withUnsafeBufferPointer { s in
+            for j in 0..<count { arguments[j] = s[j] * coordinates[0] }
+            for c in 1..<max(inputWidth, 1) {
+                let row = s.baseAddress! + c * count
+                for j in 0..<count { arguments[j] += row[j] * coordinates[c] }
+            }
+        }
+    }
+
+    /// `2π·b_j[c]`.
+    func frequency(_ j: Int, coordinate c: Int) -> Float { scaled[c * count + j] }
+}

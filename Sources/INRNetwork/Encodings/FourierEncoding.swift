@@ -1,0 +1,64 @@
+import Foundation
+import INRCore
+
+/// Gaussian random Fourier features (Tancik et al., NeurIPS 2020), `[x] [sin 2π⟨b_j,x⟩]
+/// [cos 2π⟨b_j,x⟩]` with B built as in `FourierBasis` (magnitudes sorted ascending, as SAPE does).
+public struct FourierEncoding: Encoding, Hashable {
+    public let basis: FourierBasis
+    public var includeInput: Bool
+
+    public init(featureCount: Int, sigma: Float, seed: UInt64, includeInput: Bool = true, inputWidth: Int = 2) {
+        basis = FourierBasis(count: featureCount, sigma: sigma, seed: seed, inputWidth: inputWidth)
+        self.includeInput = includeInput
+    }
+
+    public var inputWidth: Int { basis.inputWidth }
+    var rawWidth: Int { includeInput ? inputWidth : 0 }
+    public var outputWidth: Int { rawWidth + 2 * basis.count }
+
+    public func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet) {
+        for row in 0..<coordinates.rows {
+            let out = features.row(row)
+            for c in 0..<rawWidth { out[c] = coordinates[row, c] }
+            let sine = out + rawWidth
+            basis.arguments(of: coordinates.row(row), into: sine)
+            kernels.sinCos(sine, count: basis.count, sine: sine, cosine: sine + basis.count)
+        }
+    }
+
+    public func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView) {
+        var arguments = [Float](repeating: 0, count: basis.count)
+        for row in 0..<coordinates.rows {
+            basis.arguments(of: coordinates.row(row), into: &arguments)
+            for c in 0..<inputWidth {
+                var sum = includeInput ? featureGradient[row, c] : 0
+                for j in 0..<basis.count {
+                    let dSin = featureGradient[row, rawWidth + j], dCos = featureGradient[row, rawWidth + basis.count + j]
+                    sum += basis.frequency(j, coordinate: c) * (cos(arguments[j]) * dSin - sin(arguments[j]) * dCos)
+                }
+                gradient[row, c] = sum
+            }
+        }
+    }
+}
+
+extension FourierEncoding: Codable {
+    enum CodingKeys: String, CodingKey { case featureCount, sigma, seed, includeInput, inputWidth }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            featureCount: try c.decode(Int.self, forKey: .featureCount), sigma: try c.decode(Float.self, forKey: .sigma),
+            seed: try c.decode(UInt64.self, forKey: .seed), includeInput: try c.decode(Bool.self, forKey: .includeInput),
+            inputWidth: try c.decode(Int.self, forKey: .inputWidth))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(basis.count, forKey: .featureCount)
+        try c.encode(basis.sigma, forKey: .sigma)
+        try c.encode(basis.seed, forKey: .seed)
+        try c.encode(includeInput, forKey: .includeInput)
+        try c.encode(inputWidth, forKey: .inputWidth)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import INRCore
+
+/// NeRF-style positional encoding (Mildenhall et al. 2020, eq. 4) with a configurable base:
+/// for frequency i < L and each coordinate c, `sin(base^i·π·c)` and `cos(base^i·π·c)`.
+/// Base 2 is NeRF's; Strümpler et al. 2022 (§3.1) use base 1.4 with L = 16 and keep the raw
+/// coordinates.
+///
+/// Feature order: `[c (if includeInput)] [sin of all (i, c)] [cos of all (i, c)]`, the (i, c)
+/// pairs frequency-major.
+public struct PositionalEncoding: Encoding, Codable, Hashable {
+    public var inputWidth: Int
+    public var frequencyCount: Int
+    public var base: Float
+    public var includeInput: Bool
+
+    public init(inputWidth: Int = 2, frequencyCount: Int, base: Float = 2, includeInput: Bool = true) {
+        self.inputWidth = inputWidth
+        self.frequencyCount = frequencyCount
+        self.base = base
+        self.includeInput = includeInput
+    }
+
+    var rawWidth: Int { includeInput ? inputWidth : 0 }
+    var argumentCount: Int { frequencyCount * inputWidth }
+    public var outputWidth: Int { rawWidth + 2 * argumentCount }
+
+    /// `base^i·π` for each frequency, computed in Double then rounded once.
+    var scales: [Float] {
+        (0..<frequencyCount).map { Float(pow(Double(base), Double($0)) * Double.pi) }
+    }
+
+    public func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet) {
+        let scales = self.scales
+        for row in 0..<coordinates.rows {
+            let out = features.row(row)
+            for c in 0..<rawWidth { out[c] = coordinates[row, c] }
+            let arguments = out + rawWidth  // computed in the sine slots, then replaced in place
+            for i in 0..<frequencyCount {
+                for c in 0..<inputWidth { arguments[i * inputWidth + c] = scales[i] * coordinates[row, c] }
+            }
+            kernels.sinCos(arguments, count: argumentCount, sine: arguments, cosine: arguments + argumentCount)
+        }
+    }
+
+    public func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView) {
+        let scales = self.scales
+        for row in 0..<coordinates.rows {
+            for c in 0..<inputWidth {
+                var sum = includeInput ? featureGradient[row, c] : 0
+                for i in 0..<frequencyCount {
+                    let argument = scales[i] * coordinates[row, c]
+                    let index = rawWidth + i * inputWidth + c
+                    sum += scales[i] * (cos(argument) * featureGradient[row, index]
+                        - sin(argument) * featureGradient[row, index + argumentCount])
+                }
+                gradient[row, c] = sum
+            }
+        }
+    }
+}

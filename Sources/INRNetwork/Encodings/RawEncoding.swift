@@ -1,0 +1,22 @@
+import INRCore
+
+/// The coordinates themselves: what SIREN and COIN feed their first layer.
+public struct RawEncoding: Encoding, Codable, Hashable {
+    public var inputWidth: Int
+
+    public init(inputWidth: Int = 2) { self.inputWidth = inputWidth }
+
+    public var outputWidth: Int { inputWidth }
+
+    public func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet) {
+        for row in 0..<coordinates.rows {
+            for column in 0..<inputWidth { features[row, column] = coordinates[row, column] }
+        }
+    }
+
+    public func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView) {
+        for row in 0..<coordinates.rows {
+            for column in 0..<inputWidth { gradient[row, column] = featureGradient[row, column] }
+        }
+    }
+}

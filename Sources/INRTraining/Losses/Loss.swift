@@ -1,0 +1,31 @@
+import INRCore
+
+/// What a tile of predictions costs, and its gradient.
+///
+/// `evaluate` fills `gradient` with ∂L/∂prediction (already scaled by `gradientScale`, i.e. by
+/// 1/(samples·channels) of the whole batch) and returns the tile's sums for reporting.
+public protocol Loss: Sendable {
+    func evaluate(
+        prediction: MatrixView, target: MatrixView, gradientScale: Float,
+        gradient: MatrixView, sampleLosses: UnsafeMutablePointer<Float>?, peak: Float
+    ) -> LossSums
+}
+
+/// Per-tile sums that add up over a batch in a fixed order.
+public struct LossSums: Sendable {
+    /// Σ of the loss terms (squared errors for MSE).
+    public var loss: Double = 0
+    /// Σ of squared errors after rounding the prediction to the image's integer samples:
+    /// the error of the PNG a decoder would write.
+    public var quantizedSquaredError: Double = 0
+    /// Samples × channels.
+    public var count: Int = 0
+
+    public init() {}
+
+    public static func += (lhs: inout LossSums, rhs: LossSums) {
+        lhs.loss += rhs.loss
+        lhs.quantizedSquaredError += rhs.quantizedSquaredError
+        lhs.count += rhs.count
+    }
+}

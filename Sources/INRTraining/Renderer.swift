@@ -1,0 +1,52 @@
+import INRCore
+import INRNetwork
+
+/// Forward-only evaluation of a model over a pixel grid of any size, in parallel tiles.
+///
+/// Each output row depends only on its own coordinates, so the result is the same on any
+/// thread count.
+public final class Renderer: @unchecked Sendable {
+    public let spec: NetworkSpec
+    private let mlp: MLP
+    private let pool: WorkerPool
+    private let packed: PackedNetwork
+    private let workspaces: [TileWorkspace]
+    private let tileRows: Int
+
+    public init(spec: NetworkSpec, kernels: any KernelSet, pool: WorkerPool) {
+        self.spec = spec
+        mlp = MLP(spec: spec, kernels: kernels)
+        self.pool = pool
+        packed = PackedNetwork(spec: spec)
+        tileRows = TileWorkspace.tileRows(spec: spec)
+        workspaces = (0..<pool.threadCount).map { _ in
+            TileWorkspace(spec: spec, rows: TileWorkspace.tileRows(spec: spec), coordinateWidth: 2, training: false)
+        }
+    }
+
+    /// The network's outputs at every pixel centre of `grid`: `grid.count × outputWidth`,
+    /// row-major.
+    public func render(_ parameters: Parameters, encoding: EncodingModel, grid: PixelGrid) -> [Float] {
+        packed.pack(parameters)
+        let width = spec.outputWidth
+        var outputs = [Float](repeating: 0, count: grid.count * width)
+        let tiles = (grid.count + tileRows - 1) / tileRows
+        let encoder = encoding.encoding
+        outputs.withUnsafeMutableBufferPointer { outputs in
+            let base = outputs.baseAddress!
+            pool.run(tasks: tiles) { tile, worker in
+                let workspace = workspaces[worker]
+                let start = tile * tileRows, rows = min(tileRows, grid.count - start)
+                let coordinates = workspace.coordinates(rows: rows)
+                for row in 0..<rows { grid.coordinates(ofPixel: start + row, into: coordinates.row(row)) }
+                encoder.encode(coordinates, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
+                mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: false)
+                let result = workspace.activation(spec.layers.count, rows: rows)
+                for row in 0..<rows {
+                    for c in 0..<width { base[(start + row) * width + c] = result[row, c] }
+                }
+            }
+        }
+        return outputs
+    }
+}
