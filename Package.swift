@@ -64,11 +64,12 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "INRCoreTests", dependencies: ["INRCore", "INRNetwork"]),
-        .testTarget(name: "INRNetworkTests", dependencies: ["INRNetwork"]),
-        .testTarget(name: "INRMediaTests", dependencies: ["INRMedia"]),
-        .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig"]),
-        .testTarget(name: "INRConfigTests", dependencies: ["INRConfig"]),
-        .testTarget(name: "inrTests", dependencies: ["INRMedia"]),
+        .target(name: "INRTestSupport", dependencies: ["INRMedia"], path: "Tests/INRTestSupport"),
+        .testTarget(name: "INRCoreTests", dependencies: ["INRCore", "INRNetwork", "INRTestSupport"]),
+        .testTarget(name: "INRNetworkTests", dependencies: ["INRNetwork", "INRTestSupport"]),
+        .testTarget(name: "INRMediaTests", dependencies: ["INRMedia", "INRTestSupport"]),
+        .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig", "INRTestSupport"]),
+        .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRTestSupport"]),
+        .testTarget(name: "inrTests", dependencies: ["INRMedia", "INRTraining", "INRTestSupport"]),
     ]
 )

@@ -1,0 +1,218 @@
+import INRCore
+import INRNetwork
+import XCTest
+
+/// Every kernel set this CPU runs (each tier with its own products and with OpenBLAS's) against
+/// naive Double references, on shapes with odd widths and row counts.
+final class KernelTests: XCTestCase {
+    static var kernelSets: [any KernelSet] {
+        CPUFeatures.current.supportedInstructionSets.flatMap { tier in
+            Kernels.Products.allCases.map { Kernels.make(tier, products: $0) }
+        }
+    }
+
+    static let shapes: [(rows: Int, depth: Int, width: Int)] = [(1, 2, 3), (5, 28, 28), (17, 64, 64), (8, 514, 70), (3, 37, 16), (12, 3, 129)]
+    static let activations: [Activation] = [.identity, .relu, .gelu, .sine(omega0: 30), .sine(omega0: 1)]
+
+    func testDenseForwardMatchesReference() {
+        var generator = SeededGenerator(seed: 1)
+        for kernels in Self.kernelSets {
+            for shape in Self.shapes {
+                let x = Matrix(rows: shape.rows, columns: shape.depth, generator: &generator)
+                let w = Matrix(rows: shape.width, columns: shape.depth, generator: &generator, scale: 1 / Double(shape.depth).squareRoot())
+                let bias = (0..<shape.width).map { _ in generator.nextUniform(-0.5, 0.5) }
+                let packed = AlignedBuffer(count: shape.depth * paddedWidth(shape.width))
+                let packedBias = AlignedBuffer(count: paddedWidth(shape.width))
+                for o in 0..<shape.width {
+                    for i in 0..<shape.depth { packed.base[i * paddedWidth(shape.width) + o] = Float(w[o, i]) }
+                    packedBias.base[o] = Float(bias[o])
+                }
+                let input = x.buffer()
+                defer { withExtendedLifetime((input, packed, packedBias)) {} }
+                for activation in Self.activations {
+                    let output = AlignedBuffer(count: shape.rows * paddedWidth(shape.width))
+                    let derivative = AlignedBuffer(count: shape.rows * paddedWidth(shape.width))
+                    kernels.denseForward(
+                        input: input.matrix(rows: shape.rows, columns: shape.depth, stride: paddedWidth(shape.depth)),
+                        weights: packed.base, bias: packedBias.base, activation: activation,
+                        output: output.matrix(rows: shape.rows, columns: shape.width, stride: paddedWidth(shape.width)),
+                        derivative: derivative.matrix(rows: shape.rows, columns: shape.width, stride: paddedWidth(shape.width)))
+                    for r in 0..<shape.rows {
+                        for o in 0..<shape.width {
+                            var z = bias[o]
+                            for i in 0..<shape.depth { z += Double(Float(x[r, i])) * Double(Float(w[o, i])) }
+                            let (value, slope) = activation.reference(z)
+                            let scale = activation == .sine(omega0: 30) ? 30.0 : 1.0
+                            let tolerance = 2e-5 * scale * max(1, abs(z)) * Double(shape.depth).squareRoot()
+                            let index = r * paddedWidth(shape.width) + o
+                            XCTAssertEqual(Double(output.base[index]), value, accuracy: tolerance, "\(kernels.instructionSet) \(activation) value \(shape)")
+                            XCTAssertEqual(Double(derivative.base[index]), slope, accuracy: tolerance * scale, "\(kernels.instructionSet) \(activation) slope \(shape)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testDenseInputGradientMatchesReference() {
+        var generator = SeededGenerator(seed: 2)
+        for kernels in Self.kernelSets {
+            for shape in Self.shapes {
+                // dx[r][i] = (Σ_o dz[r][o] W[o][i]) · s[r][i]
+                let dz = Matrix(rows: shape.rows, columns: shape.width, generator: &generator)
+                let w = Matrix(rows: shape.width, columns: shape.depth, generator: &generator)
+                let s = Matrix(rows: shape.rows, columns: shape.depth, generator: &generator)
+                let packed = AlignedBuffer(count: shape.width * paddedWidth(shape.depth))
+                for o in 0..<shape.width {
+                    for i in 0..<shape.depth { packed.base[o * paddedWidth(shape.depth) + i] = Float(w[o, i]) }
+                }
+                let outputGradient = dz.buffer()
+                for useScale in [false, true] {
+                    let result = AlignedBuffer(count: shape.rows * paddedWidth(shape.depth))
+                    let scale = s.buffer()
+                    defer { withExtendedLifetime((outputGradient, scale)) {} }
+                    kernels.denseInputGradient(
+                        outputGradient: outputGradient.matrix(rows: shape.rows, columns: shape.width, stride: paddedWidth(shape.width)),
+                        transposedWeights: packed.base,
+                        scale: useScale ? scale.matrix(rows: shape.rows, columns: shape.depth, stride: paddedWidth(shape.depth)) : nil,
+                        inputGradient: result.matrix(rows: shape.rows, columns: shape.depth, stride: paddedWidth(shape.depth)))
+                    for r in 0..<shape.rows {
+                        for i in 0..<shape.depth {
+                            var sum = 0.0
+                            for o in 0..<shape.width { sum += Double(Float(dz[r, o])) * Double(Float(w[o, i])) }
+                            if useScale { sum *= Double(Float(s[r, i])) }
+                            XCTAssertEqual(Double(result.base[r * paddedWidth(shape.depth) + i]), sum, accuracy: 1e-5 * Double(shape.width), "\(kernels.instructionSet) \(shape)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testDenseParameterGradientAccumulates() {
+        var generator = SeededGenerator(seed: 3)
+        for kernels in Self.kernelSets {
+            for shape in Self.shapes {
+                let x = Matrix(rows: shape.rows, columns: shape.depth, generator: &generator)
+                let dz = Matrix(rows: shape.rows, columns: shape.width, generator: &generator)
+                let weightGradient = AlignedBuffer(count: shape.depth * paddedWidth(shape.width))
+                let biasGradient = AlignedBuffer(count: paddedWidth(shape.width))
+                let input = x.buffer(), gradient = dz.buffer()
+                defer { withExtendedLifetime((input, gradient)) {} }
+                for _ in 0..<2 {
+                    kernels.denseParameterGradient(
+                        input: input.matrix(rows: shape.rows, columns: shape.depth, stride: paddedWidth(shape.depth)),
+                        outputGradient: gradient.matrix(rows: shape.rows, columns: shape.width, stride: paddedWidth(shape.width)),
+                        weightGradient: weightGradient.base, biasGradient: biasGradient.base)
+                }
+                for o in 0..<shape.width {
+                    var biasSum = 0.0
+                    for r in 0..<shape.rows { biasSum += Double(Float(dz[r, o])) }
+                    XCTAssertEqual(Double(biasGradient.base[o]), 2 * biasSum, accuracy: 1e-5 * Double(shape.rows), "\(kernels.instructionSet) bias \(shape)")
+                    for i in 0..<shape.depth {
+                        var sum = 0.0
+                        for r in 0..<shape.rows { sum += Double(Float(x[r, i])) * Double(Float(dz[r, o])) }
+                        XCTAssertEqual(Double(weightGradient.base[i * paddedWidth(shape.width) + o]), 2 * sum, accuracy: 1e-5 * Double(shape.rows), "\(kernels.instructionSet) weight \(shape)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testSinCosAccuracy() {
+        var generator = SeededGenerator(seed: 4)
+        var inputs: [Float] = [0, -0, .pi / 2, -.pi / 2, .pi, 3 * .pi / 2, 2 * .pi, 1e-20, 0.785398, 1000, -1000]
+        for range in [1.0, 10, 100, 1000] { inputs += (0..<500).map { _ in Float(generator.nextUniform(-range, range)) } }
+        let count = inputs.count
+        for kernels in Self.kernelSets {
+            var sine = [Float](repeating: 0, count: count), cosine = [Float](repeating: 0, count: count)
+            kernels.sinCos(inputs, count: count, sine: &sine, cosine: &cosine)
+            for i in 0..<count {
+                XCTAssertEqual(Double(sine[i]), sin(Double(inputs[i])), accuracy: 3e-7, "\(kernels.instructionSet) sin(\(inputs[i]))")
+                XCTAssertEqual(Double(cosine[i]), cos(Double(inputs[i])), accuracy: 3e-7, "\(kernels.instructionSet) cos(\(inputs[i]))")
+            }
+        }
+    }
+
+    func testSinCosInPlaceAndTails() {
+        for kernels in Self.kernelSets {
+            for count in [1, 15, 16, 17, 33] {
+                let values = (0..<count).map { Float($0) * 0.37 - 3 }
+                var buffer = values + [Float](repeating: 0, count: count)
+                buffer.withUnsafeMutableBufferPointer { b in
+                    kernels.sinCos(b.baseAddress!, count: count, sine: b.baseAddress!, cosine: b.baseAddress! + count)
+                }
+                for i in 0..<count {
+                    XCTAssertEqual(buffer[i], sin(values[i]), accuracy: 1e-6)
+                    XCTAssertEqual(buffer[count + i], cos(values[i]), accuracy: 1e-6)
+                }
+            }
+        }
+    }
+
+    func testActivateAndMultiplyMatchReference() {
+        var generator = SeededGenerator(seed: 5)
+        let rows = 3, columns = 21, stride = paddedWidth(columns)
+        let z = Matrix(rows: rows, columns: columns, generator: &generator, scale: 3)
+        let bias = AlignedBuffer(count: stride)
+        for c in 0..<columns { bias.base[c] = Float(c) * 0.01 }
+        for kernels in Self.kernelSets {
+            for activation in Self.activations {
+                let values = z.buffer(), derivative = AlignedBuffer(count: rows * stride)
+                kernels.activate(values.matrix(rows: rows, columns: columns, stride: stride), bias: bias.base, activation: activation,
+                                 derivative: derivative.matrix(rows: rows, columns: columns, stride: stride))
+                for r in 0..<rows {
+                    for c in 0..<columns {
+                        let (value, slope) = activation.reference(Double(Float(z[r, c])) + Double(bias.base[c]))
+                        XCTAssertEqual(Double(values.base[r * stride + c]), value, accuracy: 1e-4)
+                        XCTAssertEqual(Double(derivative.base[r * stride + c]), slope, accuracy: 1e-3)
+                    }
+                }
+            }
+            let a = z.buffer(), b = z.buffer()
+            defer { withExtendedLifetime(b) {} }
+            kernels.multiply(a.matrix(rows: rows, columns: columns, stride: stride), by: b.matrix(rows: rows, columns: columns, stride: stride))
+            for r in 0..<rows {
+                for c in 0..<columns { XCTAssertEqual(a.base[r * stride + c], Float(z[r, c]) * Float(z[r, c])) }
+            }
+        }
+    }
+
+    func testBestTierIsWhatTheCPUReports() throws {
+        let best = CPUFeatures.current.bestInstructionSet
+        XCTAssertEqual(try Kernels.preferredInstructionSet(environment: [:]), best)
+        XCTAssertEqual(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "portable"]), .portable)
+        XCTAssertThrowsError(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "sse9"]))
+        let none = CPUFeatures(cpuinfo: "flags : fpu sse sse2")
+        XCTAssertEqual(none.bestInstructionSet, .portable)
+        XCTAssertNil(none.openBLASCoreType)
+        XCTAssertThrowsError(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "avx512"], cpu: none))
+        let avx2 = CPUFeatures(cpuinfo: "processor : 0\nflags : fpu sse2 avx avx2 fma\n")
+        XCTAssertEqual(avx2.bestInstructionSet, .avx2)
+        XCTAssertEqual(avx2.openBLASCoreType, "Haswell")
+    }
+}
+
+/// A small dense matrix of Doubles for references, with seeded random entries.
+struct Matrix {
+    let rows: Int, columns: Int
+    var values: [Double]
+
+    init(rows: Int, columns: Int, generator: inout SeededGenerator, scale: Double = 1) {
+        self.rows = rows
+        self.columns = columns
+        values = (0..<(rows * columns)).map { _ in generator.nextUniform(-scale, scale) }
+    }
+
+    subscript(r: Int, c: Int) -> Double { values[r * columns + c] }
+
+    /// The matrix as Floats in a padded, aligned buffer.
+    func buffer() -> AlignedBuffer {
+        let stride = paddedWidth(columns)
+        let buffer = AlignedBuffer(count: rows * stride)
+        for r in 0..<rows {
+            for c in 0..<columns { buffer.base[r * stride + c] = Float(self[r, c]) }
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,211 @@
+import INRCore
+import INRNetwork
+import XCTest
+
+/// The one gradient contract every differentiable piece of the engine must meet: its analytic
+/// gradient (what backward computes) matches central finite differences of its forward pass.
+///
+/// Each case is a scalar function L(p) = Σ r·output(p) of a parameter vector p (activation
+/// inputs, layer weights, network weights, encoding coordinates) with a fixed random r, and the
+/// gradient the engine computes for it. New layers, activations and encodings join `cases`.
+final class GradientContractTests: XCTestCase {
+    struct Case {
+        var name: String
+        var point: [Double]
+        var value: ([Double]) -> Double
+        var gradient: ([Double]) -> [Double]
+        var step: Double = 1e-3
+        var checked: Int = 24
+    }
+
+    func testEveryCaseMatchesFiniteDifferences() {
+        for tier in CPUFeatures.current.supportedInstructionSets {
+            let kernels = Kernels.make(tier, products: .own)
+            for testCase in Self.activationCases(kernels) + Self.layerCases(kernels) + Self.networkCases(kernels) + Self.encodingCases(kernels) {
+                check(testCase, label: "\(tier.rawValue): \(testCase.name)")
+            }
+        }
+    }
+
+    func check(_ testCase: Case, label: String) {
+        let analytic = testCase.gradient(testCase.point)
+        XCTAssertEqual(analytic.count, testCase.point.count, label)
+        let scale = max(analytic.map(abs).max() ?? 1, 1e-3)
+        var generator = SeededGenerator(seed: 99)
+        let indices = testCase.point.count <= testCase.checked
+            ? Array(0..<testCase.point.count)
+            : (0..<testCase.checked).map { _ in generator.nextIndex(below: testCase.point.count) }
+        for i in indices {
+            var plus = testCase.point, minus = testCase.point
+            plus[i] += testCase.step
+            minus[i] -= testCase.step
+            let numeric = (testCase.value(plus) - testCase.value(minus)) / (2 * testCase.step)
+            // Float forward passes: a relative error of 2% plus a noise floor of 1% of the
+            // largest component.
+            XCTAssertEqual(analytic[i], numeric, accuracy: 0.02 * abs(numeric) + 0.01 * scale, "\(label) [\(i)]")
+        }
+    }
+
+    // MARK: Activations: L(z) = Σ r_i f(z_i)
+
+    static let activations: [Activation] = [.identity, .relu, .gelu, .sine(omega0: 1), .sine(omega0: 30)]
+
+    static func activationCases(_ kernels: any KernelSet) -> [Case] {
+        activations.map { activation in
+            let count = 40
+            var generator = SeededGenerator(seed: 10)
+            let omega = if case .sine(let w) = activation { Double(w) } else { 1.0 }
+            let z = (0..<count).map { _ in generator.nextUniform(-2, 2) / omega }
+            let r = (0..<count).map { _ in generator.nextUniform(-1, 1) }
+            func run(_ z: [Double]) -> (values: [Float], derivative: [Float]) {
+                let stride = paddedWidth(count)
+                let values = AlignedBuffer(count: stride), derivative = AlignedBuffer(count: stride), bias = AlignedBuffer(count: stride)
+                for i in 0..<count { values.base[i] = Float(z[i]) }
+                kernels.activate(values.matrix(rows: 1, columns: count, stride: stride), bias: bias.base, activation: activation,
+                                 derivative: derivative.matrix(rows: 1, columns: count, stride: stride))
+                return (Array(UnsafeBufferPointer(start: values.base, count: count)), Array(UnsafeBufferPointer(start: derivative.base, count: count)))
+            }
+            return Case(
+                name: "activation \(activation)", point: z,
+                value: { z in zip(run(z).values, r).map { Double($0) * $1 }.reduce(0, +) },
+                gradient: { z in zip(run(z).derivative, r).map { Double($0) * $1 } },
+                step: 1e-3 / omega)
+        }
+    }
+
+    // MARK: Layers and networks: L(θ) = Σ r · y(x; θ), and L(x) for the input
+
+    static func layerCases(_ kernels: any KernelSet) -> [Case] {
+        activations.flatMap { activation -> [Case] in
+            let kind: NetworkSpec.ActivationKind
+            var omega: Float = 30
+            switch activation {
+            case .identity: kind = .identity
+            case .relu: kind = .relu
+            case .gelu: kind = .gelu
+            case .sine(let w): kind = .sine; omega = w
+            }
+            // One linear layer and its activation: the output layer carries the activation.
+            let spec = NetworkSpec(inputWidth: 7, hiddenWidths: [], outputWidth: 5, activation: .identity,
+                                   omega0: omega, firstOmega0: omega, initialization: .siren, outputActivation: kind)
+            return networkCases(spec, name: "layer Linear+\(activation)", kernels: kernels, step: 1e-3)
+        }
+    }
+
+    static func networkCases(_ kernels: any KernelSet) -> [Case] {
+        let siren = NetworkSpec(inputWidth: 2, hiddenWidths: [28, 28, 28], outputWidth: 3, activation: .sine,
+                                omega0: 30, firstOmega0: 20, initialization: .siren)
+        let relu = NetworkSpec(inputWidth: 34, hiddenWidths: [40, 17], outputWidth: 3, activation: .relu)
+        let gelu = NetworkSpec(inputWidth: 9, hiddenWidths: [70, 70], outputWidth: 4, activation: .gelu)
+        return networkCases(siren, name: "SIREN MLP", kernels: kernels, step: 2e-5)
+            + networkCases(relu, name: "ReLU MLP", kernels: kernels, step: 1e-3)
+            + networkCases(gelu, name: "GELU MLP", kernels: kernels, step: 1e-3)
+    }
+
+    /// Two cases per spec: the parameters, and the input features.
+    static func networkCases(_ spec: NetworkSpec, name: String, kernels: any KernelSet, step: Double) -> [Case] {
+        let rows = 6
+        var generator = SeededGenerator(seed: 11)
+        let input = (0..<(rows * spec.inputWidth)).map { _ in generator.nextUniform(-1, 1) }
+        let r = (0..<(rows * spec.outputWidth)).map { _ in generator.nextUniform(-1, 1) }
+        let initial = Parameters(spec: spec, seed: 5).values.map(Double.init)
+        let mlp = MLP(spec: spec, kernels: kernels)
+
+        func run(_ theta: [Double], _ x: [Double]) -> (value: Double, parameters: [Double], input: [Double]) {
+            let workspace = TileWorkspace(spec: spec, rows: rows, coordinateWidth: 2, training: true)
+            let packed = PackedNetwork(spec: spec)
+            packed.pack(Parameters(spec: spec, values: theta.map(Float.init)))
+            let features = workspace.activation(0, rows: rows)
+            for row in 0..<rows { for c in 0..<spec.inputWidth { features[row, c] = Float(x[row * spec.inputWidth + c]) } }
+            mlp.forward(packed, workspace: workspace, rows: rows)
+            let output = workspace.activation(spec.layers.count, rows: rows)
+            let seed = workspace.gradient(0, rows: rows, columns: spec.outputWidth)
+            var value = 0.0
+            for row in 0..<rows {
+                for c in 0..<spec.outputWidth {
+                    value += Double(output[row, c]) * r[row * spec.outputWidth + c]
+                    seed[row, c] = Float(r[row * spec.outputWidth + c])
+                }
+            }
+            let gradients = GradientAccumulator(spec: spec)
+            let inputGradient = AlignedBuffer(count: rows * paddedWidth(spec.inputWidth))
+            mlp.backward(packed, workspace: workspace, rows: rows, gradients: gradients,
+                         inputGradient: inputGradient.matrix(rows: rows, columns: spec.inputWidth, stride: paddedWidth(spec.inputWidth)))
+            var flat = [Float](repeating: 0, count: spec.parameterCount)
+            gradients.write(into: &flat, layout: ParameterLayout(spec: spec))
+            var dx = [Double](repeating: 0, count: x.count)
+            for row in 0..<rows { for c in 0..<spec.inputWidth { dx[row * spec.inputWidth + c] = Double(inputGradient.base[row * paddedWidth(spec.inputWidth) + c]) } }
+            return (value, flat.map(Double.init), dx)
+        }
+        return [
+            Case(name: "\(name) parameters", point: initial, value: { run($0, input).value }, gradient: { run($0, input).parameters }, step: step),
+            Case(name: "\(name) input", point: input, value: { run(initial, $0).value }, gradient: { run(initial, $0).input }, step: step),
+        ]
+    }
+
+    // MARK: Encodings: L(x) = Σ r · features(x)
+
+    static func encodingCases(_ kernels: any KernelSet) -> [Case] {
+        var spatial = SpatialFrequencyMask(blockCount: 12, resolution: 8, epsilon: 0.05)
+        // Drive the controller so cells hold different block counts: high loss on the left half.
+        var generator = SeededGenerator(seed: 12)
+        let points = (0..<400).flatMap { _ in [Float(generator.nextUniform(-1, 1)), Float(generator.nextUniform(-1, 1))] }
+        let losses = (0..<400).map { points[2 * $0] < 0 ? Float(1) : Float(0.001) }
+        for step in 0..<40 {
+            spatial.prepare(step: step, totalSteps: 240)
+            spatial.observe(coordinates: points, losses: losses, count: 400)
+        }
+        var global = GlobalFrequencyMask(blockCount: 12)
+        global.prepare(step: 50, totalSteps: 200)
+        let basis = FourierBasis(count: 12, sigma: 2, seed: 3)
+        let encodings: [(String, any Encoding)] = [
+            ("raw", RawEncoding()),
+            ("positional base 2", PositionalEncoding(frequencyCount: 6, base: 2, includeInput: false)),
+            ("positional base 1.4 with input", PositionalEncoding(frequencyCount: 8, base: 1.4, includeInput: true)),
+            ("fourier", FourierEncoding(featureCount: 16, sigma: 3, seed: 1)),
+            ("SAPE spatial", SAPEEncoding(basis: basis, progression: .spatial(spatial))),
+            ("SAPE global", SAPEEncoding(basis: basis, progression: .global(global))),
+        ]
+        return encodings.map { name, encoding in
+            let rows = 5
+            var generator = SeededGenerator(seed: 13)
+            let x = (0..<(2 * rows)).map { _ in generator.nextUniform(-0.9, 0.9) }
+            let r = (0..<(rows * encoding.outputWidth)).map { _ in generator.nextUniform(-1, 1) }
+            let stride = paddedWidth(encoding.outputWidth)
+            func features(_ x: [Double]) -> Double {
+                let coordinates = AlignedBuffer(count: rows * 16), output = AlignedBuffer(count: rows * stride)
+                for i in 0..<(2 * rows) { coordinates.base[(i / 2) * 16 + i % 2] = Float(x[i]) }
+                encoding.encode(coordinates.matrix(rows: rows, columns: 2, stride: 16),
+                                into: output.matrix(rows: rows, columns: encoding.outputWidth, stride: stride), kernels: kernels)
+                var value = 0.0
+                for row in 0..<rows { for c in 0..<encoding.outputWidth { value += Double(output.base[row * stride + c]) * r[row * encoding.outputWidth + c] } }
+                return value
+            }
+            func gradient(_ x: [Double]) -> [Double] {
+                let coordinates = AlignedBuffer(count: rows * 16), seed = AlignedBuffer(count: rows * stride), result = AlignedBuffer(count: rows * 16)
+                for i in 0..<(2 * rows) { coordinates.base[(i / 2) * 16 + i % 2] = Float(x[i]) }
+                for row in 0..<rows { for c in 0..<encoding.outputWidth { seed.base[row * stride + c] = Float(r[row * encoding.outputWidth + c]) } }
+                encoding.coordinateGradient(coordinates.matrix(rows: rows, columns: 2, stride: 16),
+                                            featureGradient: seed.matrix(rows: rows, columns: encoding.outputWidth, stride: stride),
+                                            into: result.matrix(rows: rows, columns: 2, stride: 16))
+                return (0..<(2 * rows)).map { Double(result.base[($0 / 2) * 16 + $0 % 2]) }
+            }
+            return Case(name: "encoding \(name)", point: x, value: features, gradient: gradient, step: 2e-4)
+        }
+    }
+
+    func testSpatialMaskStateIsNonTrivial() {
+        // The SAPE case above must exercise a mask that varies in space.
+        let spatialCase = Self.encodingCases(PortableKernels()).first { $0.name == "encoding SAPE spatial" }
+        XCTAssertNotNil(spatialCase)
+        var mask = SpatialFrequencyMask(blockCount: 12, resolution: 8, epsilon: 0.05)
+        var generator = SeededGenerator(seed: 12)
+        let points = (0..<400).flatMap { _ in [Float(generator.nextUniform(-1, 1)), Float(generator.nextUniform(-1, 1))] }
+        let losses = (0..<400).map { points[2 * $0] < 0 ? Float(1) : Float(0.001) }
+        for step in 0..<40 {
+            mask.prepare(step: step, totalSteps: 240)
+            mask.observe(coordinates: points, losses: losses, count: 400)
+        }
+        XCTAssertGreaterThan(mask.counts.max()!, mask.counts.min()!)
+    }
+}
