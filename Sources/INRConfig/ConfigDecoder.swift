@@ -89,16 +89,11 @@ final class DecodingContext {
         codingPath.map(\.stringValue).joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 
+    /// Remembers a mapping for the unknown-key check (Yams has already refused duplicate keys).
     func register(_ mapping: Node.Mapping, at path: String) throws {
         if !mappings.contains(where: { $0.path == path }) { mappings.append((path, mapping)) }
-        var seen = Set<String>()
-        for (key, _) in mapping {
-            guard let name = key.string else {
-                throw error(at: path, node: key, "keys must be strings")
-            }
-            guard seen.insert(name).inserted else {
-                throw error(at: join(path, name), node: key, "duplicate key")
-            }
+        for (key, _) in mapping where key.string == nil {
+            throw error(at: path, node: key, "keys must be strings")
         }
     }
 

@@ -1,0 +1,91 @@
+import Foundation
+import INRConfig
+import INRTestSupport
+import XCTest
+
+final class ConfigTests: XCTestCase {
+    func testEveryShippedConfigLoads() throws {
+        let folder = TestSupport.path("Configs")
+        let enumerator = FileManager.default.enumerator(atPath: folder)!
+        var loaded = 0
+        while let file = enumerator.nextObject() as? String {
+            guard file.hasSuffix(".yaml") else { continue }
+            XCTAssertNoThrow(try FitConfig.load(folder + "/" + file), file)
+            loaded += 1
+        }
+        XCTAssertGreaterThanOrEqual(loaded, 3)
+        let siren = try FitConfig.load(folder + "/image/siren.yaml")
+        XCTAssertEqual(siren.network.hiddenLayers, 10)
+        XCTAssertEqual(siren.network.width, 28)
+        XCTAssertEqual(siren.network.activation, .sine)
+        XCTAssertEqual(siren.network.omega0, 30)
+    }
+
+    func testMissingKeysTakeTheirDefaults() throws {
+        let config = try FitConfig.parse("encoding: {type: fourier, sigma: 3}\ntraining: {steps: 7}")
+        XCTAssertEqual(config.training.steps, 7)
+        XCTAssertEqual(config.training.learningRate, TrainingConfig().learningRate)
+        XCTAssertEqual(config.training.batch, .full)
+        XCTAssertEqual(config.network, NetworkConfig())
+        guard case .fourier(let fourier) = config.encoding else { return XCTFail("expected fourier") }
+        XCTAssertEqual(fourier.sigma, 3)
+        XCTAssertEqual(fourier.features, FourierEncodingConfig().features)
+        XCTAssertNil(fourier.seed)
+        XCTAssertEqual(try FitConfig.parse(""), FitConfig())
+        let schedule = try FitConfig.parse("training:\n  schedule:\n    type: plateau\n    patience: 20\n")
+        guard case .plateau(let plateau) = schedule.training.schedule else { return XCTFail("expected plateau") }
+        XCTAssertEqual(plateau.patience, 20)
+        XCTAssertEqual(plateau.factor, 0.5)
+    }
+
+    func testUnknownKeysAreErrorsWithPathLineAndHint() {
+        assertError("network:\n  widht: 64\n", keyPath: "network.widht", line: 2, contains: "did you mean 'width'")
+        assertError("seeed: 3\n", keyPath: "seeed", line: 1, contains: "did you mean 'seed'")
+        assertError("training:\n  schedule:\n    type: cosine\n    gama: 0.5\n", keyPath: "training.schedule.gama", line: 4, contains: "unknown key")
+        // A key of another encoding type is unknown for this one.
+        assertError("encoding:\n  type: positional\n  sigma: 10\n", keyPath: "encoding.sigma", line: 3, contains: "unknown key")
+        assertError("training:\n  batch: {type: full, fraction: 0.5}\n", keyPath: "training.batch.fraction", line: 2, contains: "unknown key")
+        assertError("training:\n  schedule: {type: constant, gamma: 2}\n", keyPath: "training.schedule.gamma", line: 2, contains: "unknown key")
+    }
+
+    func testBadValuesAreErrorsNamingTheKey() {
+        assertError("network:\n  activation: sinus\n", keyPath: "network.activation", line: 2, contains: "expected one of identity, relu, gelu, sine; found 'sinus'")
+        assertError("training:\n  steps: many\n", keyPath: "training.steps", line: 2, contains: "expected an integer; found 'many'")
+        assertError("training:\n  steps: 0\n", keyPath: "training.steps", line: 2, contains: "must be at least 1")
+        assertError("training:\n  learningRate: -1e-3\n", keyPath: "training.learningRate", line: 2, contains: "must be positive")
+        assertError("training:\n  learningRate: .inf\n", keyPath: "training.learningRate", line: 2, contains: "expected a number")
+        assertError("network: {width: 0}\n", keyPath: "network.width", line: 1, contains: "between 1 and 4096")
+        assertError("encoding: {type: sape, gridResolution: 1}\n", keyPath: "encoding.gridResolution", line: 1, contains: "between 2 and 1024")
+        assertError("encoding: {type: wavelets}\n", keyPath: "encoding.type", line: 1, contains: "expected one of raw, positional, fourier, sape")
+        assertError("encoding: {sigma: 3}\n", keyPath: "encoding.type", line: nil, contains: "required key is missing")
+        assertError("network: 5\n", keyPath: "network", line: 1, contains: "expected a mapping")
+        assertError("seed: -1\n", keyPath: "seed", line: 1, contains: "non-negative integer")
+        assertError("optimizer: {beta1: 1.5}\n", keyPath: "optimizer.beta1", line: 1, contains: "[0, 1)")
+        assertError("loss: {type: mae}\n", keyPath: "loss.type", line: 1, contains: "expected one of mse")
+        assertError("training:\n  steps: 3\n  steps: 4\n", keyPath: "", line: nil, contains: "duplicated key(s): 'steps'")
+        assertError("training: [1, 2\n", keyPath: "", line: nil, contains: "not valid YAML")
+    }
+
+    func testErrorsNameTheFile() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/bad.yaml"
+        try "network:\n  depth: 3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try FitConfig.load(path)) { error in
+            XCTAssertEqual("\(error)", "\(path):2:3: network.depth: unknown key 'depth' (known keys: activation, firstOmega0, hiddenLayers, initialization, omega0, width)")
+        }
+        XCTAssertThrowsError(try FitConfig.load(folder + "/missing.yaml")) { error in
+            XCTAssertEqual("\(error)", "\(folder)/missing.yaml: cannot read the file")
+        }
+    }
+
+    private func assertError(_ yaml: String, keyPath: String, line: Int?, contains text: String, file: StaticString = #filePath, testLine: UInt = #line) {
+        XCTAssertThrowsError(try FitConfig.parse(yaml, name: "test.yaml"), file: file, line: testLine) { error in
+            guard let error = error as? ConfigError else { return XCTFail("not a ConfigError: \(error)", file: file, line: testLine) }
+            XCTAssertEqual(error.file, "test.yaml", file: file, line: testLine)
+            XCTAssertEqual(error.keyPath, keyPath, "\(error)", file: file, line: testLine)
+            if let line { XCTAssertEqual(error.line, line, "\(error)", file: file, line: testLine) }
+            XCTAssertTrue(error.message.contains(text), "\(error)", file: file, line: testLine)
+        }
+    }
+}
