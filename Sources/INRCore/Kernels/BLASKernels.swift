@@ -7,7 +7,11 @@
 public struct BLASKernels: KernelSet {
     public let base: any KernelSet
 
-    public init(base: any KernelSet) { self.base = base }
+    /// inr runs its own threads over tiles: OpenBLAS must not start more inside each call.
+    public init(base: any KernelSet) {
+        self.base = base
+        BLAS.useSingleThread()
+    }
 
     public var instructionSet: InstructionSet { base.instructionSet }
 
