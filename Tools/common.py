@@ -1,0 +1,53 @@
+"""Shared helpers of the Tools/ scripts: paths, building inr, running it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INR = os.path.join(ROOT, ".build", "release", "inr")
+VENV_PYTHON = os.path.join(ROOT, "Tools", ".venv", "bin", "python")
+SHARED_MEDIA = os.environ.get("INR_SHARED_MEDIA", os.path.join(ROOT, "..", "shared", "media"))
+
+
+def build_inr() -> None:
+    """Builds the release binary (a no-op when it is up to date)."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "inr"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def reference_python() -> str:
+    """The Python of Tools/.venv, created by Tools/setup-reference.sh if missing."""
+    if not os.path.exists(VENV_PYTHON):
+        subprocess.run([os.path.join(ROOT, "Tools", "setup-reference.sh")], check=True)
+    return VENV_PYTHON
+
+
+def run_json(command: list[str]) -> dict:
+    """Runs a command that prints one JSON object as its last line of output."""
+    result = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def fit(config: str, image: str, output_folder: str, steps: int | None = None, seed: int | None = None,
+        time_limit: float | None = None) -> dict:
+    """Runs `inr fit` and returns its metrics report."""
+    stem = os.path.join(output_folder, os.path.splitext(os.path.basename(config))[0] + f"-{seed}")
+    command = [INR, "fit", config, "--input", image, "--output", stem + ".png", "--metrics", stem + ".json"]
+    if steps is not None:
+        command += ["--steps", str(steps)]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    if time_limit is not None:
+        command += ["--time-limit", str(time_limit)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(stem + ".json") as file:
+        return json.load(file)
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+    sys.stdout.flush()
