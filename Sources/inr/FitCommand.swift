@@ -56,6 +56,10 @@ struct FitCommand: ParsableCommand {
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }
         let image = try PNG.read(input)
+        for path in [output, checkpoint, metrics].compactMap({ $0 }) {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         let kernels = try Kernels.preferred()
         let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
         let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")

@@ -37,6 +37,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import yaml
 
+import inr_random
+
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 # Configuration
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -423,6 +425,19 @@ class PositionalEncoding(Encoding):
         return torch.cat(parts, dim=1)
 
 
+# Where the random numbers come from: "inr" replays inr's own streams (inr_random.py), so the
+# reference starts from the very weights, frequencies and batch order a Swift fit with the same
+# seed starts from; "torch" draws them from torch generators instead (same distributions).
+RANDOM_SOURCE = "inr"
+
+
+def scaled_fourier_basis(count: int, sigma: float, seed: int) -> torch.Tensor:
+    """2π·B transposed to (2, count), float32, from the configured random source."""
+    if RANDOM_SOURCE == "inr":
+        return torch.from_numpy(inr_random.fourier_scaled(count, sigma, seed))
+    return (2 * math.pi * fourier_basis(count, sigma, seed)).t().contiguous().to(torch.float32)
+
+
 def fourier_basis(count: int, sigma: float, seed: int) -> torch.Tensor:
     """The (count, 2) frequency matrix B, built as SAPE builds it.
 
@@ -445,7 +460,7 @@ class FourierEncoding(Encoding):
     def __init__(self, features: int, sigma: float, seed: int, include_input: bool):
         self.include_input = include_input
         # 2π·B, transposed to (2, F) for a matmul, rounded to float32 once.
-        self.scaled = (2 * math.pi * fourier_basis(features, sigma, seed)).t().contiguous().to(torch.float32)
+        self.scaled = scaled_fourier_basis(features, sigma, seed)
         self.width = (2 if include_input else 0) + 2 * features
 
     def encode(self, points: torch.Tensor) -> torch.Tensor:
@@ -629,7 +644,7 @@ class SAPEEncoding(Encoding):
 
     def __init__(self, features: int, sigma: float, seed: int, progression: str,
                  resolution: int, epsilon: float):
-        self.scaled = (2 * math.pi * fourier_basis(features, sigma, seed)).t().contiguous().to(torch.float32)
+        self.scaled = scaled_fourier_basis(features, sigma, seed)
         self.width = 2 + 2 * features
         if progression == "spatial":
             self.mask: GlobalMask | SpatialMask = SpatialMask(features, resolution, epsilon)
@@ -724,8 +739,18 @@ def make_network(config: dict, inputs: int, outputs: int) -> MLP:
     initialization = net["initialization"] or ("siren" if net["activation"] == "sine" else "default")
     first = net["firstOmega0"] if net["firstOmega0"] is not None else net["omega0"]
     torch.manual_seed(config["seed"])
-    return MLP(inputs, outputs, net["width"], net["hiddenLayers"], net["activation"],
-               net["omega0"], first, initialization)
+    network = MLP(inputs, outputs, net["width"], net["hiddenLayers"], net["activation"],
+                  net["omega0"], first, initialization)
+    if RANDOM_SOURCE == "inr":
+        # inr's bounds: siren as above; default U(±1/√fan_in) like nn.Linear's.
+        layers = [(layer.in_features, layer.out_features) for layer in network.layers]
+        bounds = [(1 / fan_in if index == 0 else math.sqrt(6 / fan_in) / net["omega0"]) if initialization == "siren"
+                  else 1 / math.sqrt(fan_in) for index, (fan_in, _) in enumerate(layers)]
+        with torch.no_grad():
+            for layer, (weight, bias) in zip(network.layers, inr_random.initial_parameters(layers, config["seed"], bounds)):
+                layer.weight.copy_(torch.from_numpy(weight))
+                layer.bias.copy_(torch.from_numpy(bias))
+    return network
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -764,8 +789,11 @@ class RandomBatches:
         self.generator = torch.Generator().manual_seed(seed)
         self.permutation = torch.arange(count)
         self.position = count  # shuffle before the first batch
+        self.inr_order = inr_random.BatchOrder(count, self.size, seed) if RANDOM_SOURCE == "inr" else None
 
     def next(self) -> torch.Tensor:
+        if self.inr_order is not None:
+            return torch.tensor(self.inr_order.next(), dtype=torch.long)
         if self.position + self.size > self.count:
             self.permutation = torch.randperm(self.count, generator=self.generator)
             self.position = 0
@@ -974,6 +1002,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, help="override training.steps (schedules follow it)")
     parser.add_argument("--seed", type=int, help="override the top-level seed")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    parser.add_argument("--random", choices=["inr", "torch"], default="inr",
+                        help="random source: replay inr's streams (default) or torch's generators")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--progress", type=int, default=0, metavar="N",
                         help="report every N steps on stderr (0: never)")
@@ -988,6 +1018,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --steps and --seed must not be negative", file=sys.stderr)
         return 2
     set_threads(args.threads)
+    global RANDOM_SOURCE
+    RANDOM_SOURCE = args.random
     try:
         image = load_image(args.input)
     except (RuntimeError, OSError) as error:

@@ -1,0 +1,113 @@
+import Foundation
+import INRMedia
+import INRTestSupport
+import INRTraining
+import XCTest
+
+/// The built `inr` binary, run as a user would.
+final class CommandLineTests: XCTestCase {
+    /// `inr` sits next to the test bundle in the build folder.
+    static let binary: String = {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("inr").path
+    }()
+
+    func inr(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw TestSupportError("\(Self.binary) is missing: build the inr product first (swift build -c release)")
+        }
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let result = try TestSupport.run(Self.binary, arguments, environment: merged)
+        return (result.status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self))
+    }
+
+    func testHelpListsTheSubcommands() throws {
+        let result = try inr(["--help"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("fit"))
+        XCTAssertTrue(result.stdout.contains("bench"))
+        let fit = try inr(["fit", "--help"])
+        for option in ["--input", "--output", "--steps", "--seed", "--threads", "--metrics", "--checkpoint", "--time-limit"] {
+            XCTAssertTrue(fit.stdout.contains(option), option)
+        }
+    }
+
+    func testFitWritesReconstructionCheckpointAndMetrics() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try inr(["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", TestSupport.kodimCrop,
+                              "--output", folder + "/out.png", "--steps", "40", "--metrics", folder + "/m.json", "--threads", "2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("PSNR"), result.stdout)
+        let original = try PNG.read(TestSupport.kodimCrop)
+        let reconstruction = try PNG.read(folder + "/out.png")
+        XCTAssertEqual(reconstruction.width, 128)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]
+        XCTAssertEqual(report["completedSteps"] as? Int, 40)
+        XCTAssertEqual(report["psnr"] as! Double, Metrics.psnr(original, reconstruction), accuracy: 1e-9)
+        XCTAssertGreaterThan(report["psnr"] as! Double, 15)
+        // The checkpoint renders the same reconstruction.
+        let model = try ModelFile.read(folder + "/out.inrmodel")
+        XCTAssertEqual(model.width, 128)
+        XCTAssertEqual(model.parameters.values.count, report["parameterCount"] as? Int)
+        // Nothing else was left behind (no temporary files).
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["out.png", "out.inrmodel", "m.json"])
+    }
+
+    func testForcedFallbackTierRuns() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try inr(["fit", TestSupport.path("Configs/image/fourier.yaml"), "--input", TestSupport.kodimCrop,
+                              "--output", folder + "/out.png", "--steps", "20"], environment: ["INR_ISA": "portable"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("portable kernels"), result.stderr)
+        let bad = try inr(["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", TestSupport.kodimCrop,
+                           "--output", folder + "/x.png"], environment: ["INR_ISA": "quantum"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("INR_ISA=quantum"), bad.stderr)
+    }
+
+    func testBadInputsFailCleanlyAndLeaveNoOutput() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let garbage = folder + "/garbage.png"
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: garbage))
+        let badConfig = folder + "/bad.yaml"
+        try "network:\n  widht: 3\n".write(toFile: badConfig, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", garbage, "--output", folder + "/out.png"], "garbage.png"),
+            (["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", folder + "/none.png", "--output", folder + "/out.png"], "none.png"),
+            (["fit", badConfig, "--input", TestSupport.kodimCrop, "--output", folder + "/out.png"], "network.widht"),
+            (["fit", folder + "/missing.yaml", "--input", TestSupport.kodimCrop, "--output", folder + "/out.png"], "missing.yaml"),
+            (["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", TestSupport.kodimCrop, "--output", folder + "/out.png", "--threads", "0"], "--threads"),
+            (["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", TestSupport.kodimCrop, "--output", folder + "/out.jpg"], ".png"),
+        ]
+        for (arguments, mention) in cases {
+            let result = try inr(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(result.stderr.contains(mention), "\(mention): \(result.stderr)")
+        }
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["garbage.png", "bad.yaml"])
+    }
+
+    /// Ctrl-C during a fit stops it after the current step and still writes the best weights.
+    func testInterruptKeepsTheBestWeights() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", TestSupport.kodimCrop,
+                             "--output", folder + "/out.png", "--steps", "100000000", "--metrics", folder + "/m.json"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 3)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]
+        XCTAssertEqual(report["interrupted"] as? Bool, true)
+        XCTAssertGreaterThan(report["completedSteps"] as! Int, 10)
+        XCTAssertNoThrow(try PNG.read(folder + "/out.png"))
+    }
+}
