@@ -4,7 +4,7 @@
 //
 // Module graph (arrows point at dependencies):
 //
-//   inr (CLI) ─► INRConfig ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS
+//   inr (CLI) ─► INRConfig ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
 //                    │             │              │
 //                    │             └─► INRMedia ─► CPNG
 //                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
@@ -51,7 +51,8 @@ let package = Package(
         ),
 
         // MARK: Implementation
-        .target(name: "INRCore", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CCPUID"),
+        .target(name: "INRCore", dependencies: ["CBLAS", "CCPUID"], swiftSettings: kernelSettings),
         tier("INRKernelsAVX512", cpu: "skylake-avx512"),
         tier("INRKernelsAVX2", cpu: "haswell"),
         .target(name: "INRNetwork", dependencies: ["INRCore", "INRKernelsAVX512", "INRKernelsAVX2"]),

@@ -56,9 +56,11 @@ final class FittingTests: XCTestCase {
     }
 
     /// The fallback path: each lower tier (forced, as `INR_ISA=portable` does) fits the same
-    /// config to within rounding of the best tier.
+    /// config to within rounding of the best tier. (At a gentle learning rate: at siren.yaml's
+    /// 1e-3 a SIREN fit is chaotic enough that last-bit differences grow to 0.3 dB by step 100.)
     func testFallbackTiersFitLikeTheBestTier() throws {
-        let config = try Self.config("siren", steps: 100)
+        var config = try Self.config("siren", steps: 100)
+        config.training.learningRate = 2e-4
         let best = Self.fit(config, kernels: Kernels.make(CPUFeatures.current.bestInstructionSet), threads: 2)
         for tier in CPUFeatures.current.supportedInstructionSets {
             for products in Kernels.Products.allCases {

@@ -67,6 +67,31 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("INR_ISA=quantum"), bad.stderr)
     }
 
+    /// The release binary on CPUs without AVX-512: qemu's Haswell (AVX2) and Nehalem (SSE4.2,
+    /// no AVX) models. Dispatch picks the tier from CPUID, and each emulated fit is bit-identical
+    /// to the same tier forced on this machine.
+    func testRunsOnCPUsWithoutAVX512() throws {
+        guard let qemu = TestSupport.which("qemu-x86_64") else {
+            throw TestSupportError("qemu-x86_64 is not installed (Tools/setup.sh installs qemu-user)")
+        }
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tiny = folder + "/tiny.png"
+        try PNG.write(try PNG.read(TestSupport.kodimCrop).cropped(left: 40, top: 40, width: 16, height: 16), to: tiny)
+        for (cpu, tier, core) in [("Haswell", "avx2", "Haswell"), ("Nehalem", "portable", "Nehalem")] {
+            // OPENBLAS_CORETYPE set: no re-exec, which would leave the emulator.
+            let arguments = ["fit", TestSupport.path("Configs/image/siren.yaml"), "--input", tiny, "--steps", "2"]
+            let environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": core]) { $1 }
+            let emulated = try TestSupport.run(qemu, ["-cpu", cpu, Self.binary] + arguments + ["--output", "\(folder)/\(cpu).png"], environment: environment)
+            XCTAssertEqual(emulated.status, 0, cpu)
+            XCTAssertTrue(String(decoding: emulated.stderr, as: UTF8.self).contains("\(tier) kernels"), cpu)
+            let native = try inr(arguments + ["--output", "\(folder)/\(cpu)-native.png"], environment: ["INR_ISA": tier, "OPENBLAS_CORETYPE": core])
+            XCTAssertEqual(native.status, 0, native.stderr)
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/\(cpu).inrmodel"), FileManager.default.contents(atPath: "\(folder)/\(cpu)-native.inrmodel"), cpu)
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/\(cpu).png"), FileManager.default.contents(atPath: "\(folder)/\(cpu)-native.png"), cpu)
+        }
+    }
+
     func testBadInputsFailCleanlyAndLeaveNoOutput() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,12 +1,22 @@
+import CCPUID
 import Foundation
 
-/// What this CPU can run, read once from `/proc/cpuinfo` (Linux reports only the features the
-/// kernel has enabled, so AVX-512 listed there is usable).
+/// What this CPU can run, as a set of `/proc/cpuinfo`-style flags.
 public struct CPUFeatures: Sendable {
     public let flags: Set<String>
 
-    public static let current = CPUFeatures(cpuinfo: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+    /// This machine, from CPUID and XGETBV (so an emulator's CPU model, or an OS that does not
+    /// save the wide registers, is taken into account, which `/proc/cpuinfo` would not).
+    public static let current: CPUFeatures = {
+        var flags: Set<String> = []
+        if inr_cpu_supports_avx2() != 0 { flags.formUnion(["avx2", "fma"]) }
+        if inr_cpu_supports_avx512() != 0 { flags.formUnion(["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) }
+        return CPUFeatures(flags: flags)
+    }()
 
+    public init(flags: Set<String>) { self.flags = flags }
+
+    /// Features from the text of `/proc/cpuinfo` (its first `flags` line).
     public init(cpuinfo: String) {
         let line = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
         flags = Set(line.split(separator: ":").dropFirst().joined().split(separator: " ").map(String.init))

@@ -82,10 +82,13 @@ public final class WorkerPool: @unchecked Sendable {
                 return
             }
             seen = generation
-            let body = self.body!
+            var job = body
             condition.unlock()
 
-            drain(worker: worker, body: body)
+            if let job { drain(worker: worker, body: job) }
+            // Let go of the closure before reporting done: `run` passed it in without
+            // escaping, and it must not outlive the call.
+            job = nil
 
             condition.lock()
             busyWorkers -= 1
