@@ -6,7 +6,7 @@
 //
 //   inr (CLI) ─► INRConfig ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
 //                    │             │              │
-//                    │             └─► INRMedia ─► CPNG
+//                    │             └─► INRMedia ─► CPNG ─► CLibPNG
 //                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
 //
 import PackageDescription
@@ -45,10 +45,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(
-            name: "CPNG",
-            linkerSettings: [.linkedLibrary("png16")]
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
         ),
+        /// libpng reports errors by longjmp: two C functions own the setjmp (see cpng.h).
+        .target(name: "CPNG", dependencies: ["CLibPNG"]),
 
         // MARK: Implementation
         .target(name: "CCPUID"),

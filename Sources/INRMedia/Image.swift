@@ -50,11 +50,12 @@ public struct Image: Hashable, Sendable {
         return samples.map { Float($0) * scale }
     }
 
-    /// An image from values in [0, 1]: clamped, scaled and rounded to the nearest integer.
+    /// An image from values in [0, 1]: clamped, scaled and rounded to the nearest integer
+    /// (a NaN, from a diverged fit, becomes 0).
     public init(width: Int, height: Int, channels: Int, bitDepth: Int, normalized: [Float]) {
         let peak = Float((1 << bitDepth) - 1)
         self.init(
             width: width, height: height, channels: channels, bitDepth: bitDepth,
-            samples: normalized.map { UInt16(min(max($0, 0), 1) * peak + 0.5) })
+            samples: normalized.map { $0.isNaN ? 0 : UInt16(min(max($0, 0), 1) * peak + 0.5) })
     }
 }

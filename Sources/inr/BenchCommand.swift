@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Flag(help: "Instead: GFLOP/s of the dense kernels of every tier, inr's own and OpenBLAS's, on one core.")
+    var kernels = false
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
@@ -72,6 +75,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if kernels { return benchmarkKernels() }
         let picture = try PNG.read(image)
         let kernels = try Kernels.preferred()
         var results: [String: Double] = [:]
@@ -99,6 +103,57 @@ struct BenchCommand: ParsableCommand {
         if json {
             let data = try JSONSerialization.data(withJSONObject: results.merging(["threads": Double(threads)]) { a, _ in a }, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Tile shapes the benchmark networks run: (rows, inputs, outputs).
+    static let kernelShapes = [(256, 64, 64), (256, 28, 28), (80, 514, 256), (80, 256, 256)]
+
+    /// One core, each tier the CPU runs, inr's products and OpenBLAS's: forward (fused ReLU
+    /// epilogue) and weight-gradient GFLOP/s.
+    func benchmarkKernels() {
+        print("dense kernels, one core, OpenBLAS core \(BLAS.coreName): GFLOP/s forward / weight gradient")
+        var header = "tier          products"
+        for (rows, inputs, outputs) in Self.kernelShapes { header += "  " + "\(rows)×\(inputs)→\(outputs)".padding(toLength: 15, withPad: " ", startingAt: 0) }
+        print(header)
+        for tier in CPUFeatures.current.supportedInstructionSets {
+            for products in Kernels.Products.allCases {
+                let set = Kernels.make(tier, products: products)
+                var line = tier.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + products.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                for (rows, inputs, outputs) in Self.kernelShapes {
+                    let (forward, gradient) = Self.measure(set, rows: rows, inputs: inputs, outputs: outputs)
+                    line += "  " + String(format: "%6.1f / %-6.1f", forward, gradient)
+                }
+                print(line)
+            }
+        }
+    }
+
+    static func measure(_ kernels: any KernelSet, rows: Int, inputs: Int, outputs: Int) -> (forward: Double, gradient: Double) {
+        let inPad = paddedWidth(inputs), outPad = paddedWidth(outputs)
+        let x = AlignedBuffer(count: rows * inPad), w = AlignedBuffer(count: inputs * outPad), b = AlignedBuffer(count: outPad)
+        let y = AlignedBuffer(count: rows * outPad), gw = AlignedBuffer(count: inputs * outPad)
+        var generator = SeededGenerator(seed: 1)
+        for i in 0..<x.count { x.base[i] = Float(generator.nextUniform(-1, 1)) }
+        for i in 0..<w.count { w.base[i] = Float(generator.nextUniform(-0.1, 0.1)) }
+        let input = x.matrix(rows: rows, columns: inputs, stride: inPad)
+        let output = y.matrix(rows: rows, columns: outputs, stride: outPad)
+        let flops = Double(2 * rows * inputs * outputs)
+        let repetitions = max(10, Int(2e9 / flops))
+        func seconds(_ body: () -> Void) -> Double {
+            body()
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<repetitions { body() }
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        let forward = seconds {
+            kernels.denseForward(input: input, weights: w.base, bias: b.base, activation: .relu, output: output, derivative: nil)
+        }
+        let gradient = seconds {
+            kernels.denseParameterGradient(input: input, outputGradient: output, weightGradient: gw.base, biasGradient: b.base)
+        }
+        return withExtendedLifetime((x, w, b, y, gw)) {
+            (flops * Double(repetitions) / forward / 1e9, flops * Double(repetitions) / gradient / 1e9)
         }
     }
 }

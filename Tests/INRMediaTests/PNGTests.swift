@@ -90,8 +90,8 @@ final class PNGTests: XCTestCase {
         b.samples[0] = 5  // one sample off by 5: MSE = 25/6
         XCTAssertEqual(Metrics.psnr(a, b), 10 * log10(255.0 * 255 / (25.0 / 6)), accuracy: 1e-9)
         XCTAssertEqual(Metrics.psnr(a, a), .infinity)
-        let normalized = Image(width: 2, height: 1, channels: 1, bitDepth: 16, normalized: [0.5, 1.2])
-        XCTAssertEqual(normalized.samples, [32768, 65535])
+        let normalized = Image(width: 3, height: 1, channels: 1, bitDepth: 16, normalized: [0.5, 1.2, .nan])
+        XCTAssertEqual(normalized.samples, [32768, 65535, 0])
     }
 
     /// The signature and an IHDR chunk (8-bit RGB) with a valid CRC, nothing else.
