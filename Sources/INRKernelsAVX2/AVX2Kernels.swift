@@ -10,6 +10,8 @@ public struct AVX2Kernels: KernelTier {
 
 /// `accumulator += a * b` as two `vfmadd231ps` on ymm registers.
 public enum AVX2Arithmetic: MultiplyAdd {
+    @inlinable public static var widestGroup: Int { 1 }
+
     @inlinable @inline(__always)
     public static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector) {
         accumulator.addProduct(a, b)

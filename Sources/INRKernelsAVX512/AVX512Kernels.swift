@@ -11,6 +11,8 @@ public struct AVX512Kernels: KernelTier {
 
 /// `accumulator += a * b` as one `vfmadd231ps` on a zmm register.
 public enum AVX512Arithmetic: MultiplyAdd {
+    @inlinable public static var widestGroup: Int { 4 }
+
     @inlinable @inline(__always)
     public static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector) {
         accumulator.addProduct(a, b)

@@ -1,7 +1,8 @@
 /// Register-blocked matrix products on `Vector`s, generic over how multiply-add is done, so each
 /// instruction-set tier instantiates the same source.
 ///
-/// Both products keep a 4-row × (64 | 32 | 16)-column tile of accumulators in registers:
+/// Both products keep a 4-row × (64 | 32 | 16)-column tile of accumulators in registers (as wide
+/// as `M.widestGroup` allows):
 ///
 ///     product:            C[r][c]  = Σ_p A[r][p] · B[p][c]      (A row-major, broadcast A)
 ///     transposedProduct:  C[k][c] += Σ_r X[r][k] · D[r][c]      (the weight gradient Xᵀ·D)
@@ -16,16 +17,17 @@ public enum GEMM<M: MultiplyAdd> {
         b: UnsafePointer<Float>, ldb: Int, columns: Int, epilogue: E
     ) {
         var column = 0
-        while column + 64 <= columns {
+        while M.widestGroup >= 4 && column + 64 <= columns {
             productColumns(VectorGroup4.self, a, lda, rows, depth, b + column, ldb, column, epilogue)
             column += 64
         }
-        if column + 32 <= columns {
+        while M.widestGroup >= 2 && column + 32 <= columns {
             productColumns(VectorGroup2.self, a, lda, rows, depth, b + column, ldb, column, epilogue)
             column += 32
         }
-        if column + 16 <= columns {
+        while column + 16 <= columns {
             productColumns(VectorGroup1.self, a, lda, rows, depth, b + column, ldb, column, epilogue)
+            column += 16
         }
     }
 
@@ -74,16 +76,17 @@ public enum GEMM<M: MultiplyAdd> {
         into c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         var column = 0
-        while column + 64 <= columns {
+        while M.widestGroup >= 4 && column + 64 <= columns {
             transposedColumns(VectorGroup4.self, x, ldx, rows, depth, d + column, ldd, c + column, ldc)
             column += 64
         }
-        if column + 32 <= columns {
+        while M.widestGroup >= 2 && column + 32 <= columns {
             transposedColumns(VectorGroup2.self, x, ldx, rows, depth, d + column, ldd, c + column, ldc)
             column += 32
         }
-        if column + 16 <= columns {
+        while column + 16 <= columns {
             transposedColumns(VectorGroup1.self, x, ldx, rows, depth, d + column, ldd, c + column, ldc)
+            column += 16
         }
     }
 

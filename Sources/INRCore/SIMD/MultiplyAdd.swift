@@ -10,10 +10,17 @@
 /// whichever tier came first, for all of them).
 public protocol MultiplyAdd {
     static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector)
+
+    /// The widest column block (in `Vector`s: 1, 2 or 4) whose 4-row accumulator tile fits the
+    /// register file: 4 on AVX-512 (16 of 32 zmm), 1 where a `Vector` takes two or four
+    /// registers (AVX2, SSE), else the tile spills.
+    static var widestGroup: Int { get }
 }
 
 /// `accumulator += a * b` as a multiply then an add, for CPUs without FMA.
 public enum SeparateMultiplyAdd: MultiplyAdd {
+    @inlinable public static var widestGroup: Int { 1 }
+
     @inlinable @inline(__always)
     public static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector) {
         accumulator += a * b
