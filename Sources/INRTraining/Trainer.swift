@@ -66,6 +66,8 @@ public final class Trainer {
     private let renderer: Renderer
     private let tileRows: Int
     private var elapsed: Double = 0
+    /// The step whose weights `evaluate()` last rendered.
+    private var evaluatedAt: Int?
 
     public init(
         samples: ImageSamples, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
@@ -114,6 +116,7 @@ public final class Trainer {
             if let limit = settings.timeLimit, elapsed >= limit { break }
             progress(self.step())
         }
+        guard evaluatedAt != completedSteps else { return }
         let start = Date()
         evaluate()
         elapsed += Date().timeIntervalSince(start)
@@ -148,10 +151,11 @@ public final class Trainer {
     @discardableResult
     public func evaluate() -> Double {
         let outputs = renderer.render(parameters, encoding: encoding, grid: samples.grid)
+        evaluatedAt = completedSteps
         var sums = LossSums()
         let peak = samples.peak
         for (y, t) in zip(outputs, samples.targets) {
-            let error = (min(max(y, 0), 1) * peak).rounded(.toNearestOrAwayFromZero) - (t * peak).rounded(.toNearestOrAwayFromZero)
+            let error = roundedSampleError(prediction: y, target: t, peak: peak)
             sums.quantizedSquaredError += Double(error * error) / Double(peak * peak)
         }
         sums.count = outputs.count

@@ -74,7 +74,7 @@ struct FitCommand: ParsableCommand {
         let historyInterval = max(1, config.training.steps / 500)
         trainer.fit(shouldStop: { Interrupt.shared.isRequested }) { report in
             reporter.report(report)
-            if report.psnr != nil && !(config.training.batch == .full) || report.step % historyInterval == 0 {
+            if (report.psnr != nil && config.training.batch != .full) || report.step % historyInterval == 0 {
                 history.append(HistoryEntry(step: report.step, loss: report.loss, psnr: report.psnr, learningRate: report.learningRate, seconds: report.elapsed))
             }
         }

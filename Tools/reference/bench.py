@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     ref.set_threads(args.threads)
+    # Speed needs no shared random streams, and replaying inr's batch shuffle in pure Python
+    # would add its cost to PyTorch's steps: use torch's generators.
+    ref.RANDOM_SOURCE = "torch"
     image = ref.load_image(args.image)
     results = {}
     for name in cases:

@@ -29,3 +29,10 @@ public struct LossSums: Sendable {
         lhs.count += rhs.count
     }
 }
+
+/// The error, in sample units, of the sample a decoder writes for `prediction`: clamped to
+/// [0, 1], scaled to `peak` and rounded, against the target (an exact multiple of 1/peak).
+@inline(__always)
+func roundedSampleError(prediction: Float, target: Float, peak: Float) -> Float {
+    (min(max(prediction, 0), 1) * peak).rounded(.toNearestOrAwayFromZero) - (target * peak).rounded(.toNearestOrAwayFromZero)
+}

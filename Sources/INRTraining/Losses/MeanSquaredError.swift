@@ -19,9 +19,7 @@ public struct MeanSquaredError: Loss {
                 let difference = y[c] - t[c]
                 g[c] = twiceScale * difference
                 rowLoss += difference * difference
-                // Integer error of the rounded sample (targets are exact multiples of 1/peak).
-                let rounded = (min(max(y[c], 0), 1) * peak).rounded(.toNearestOrAwayFromZero)
-                let error = rounded - (t[c] * peak).rounded(.toNearestOrAwayFromZero)
+                let error = roundedSampleError(prediction: y[c], target: t[c], peak: peak)
                 rowQuantized += error * error
             }
             for c in channels..<gradient.stride { g[c] = 0 }
