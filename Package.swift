@@ -14,7 +14,7 @@ import PackageDescription
 // MARK: - Build settings
 
 /// Numeric kernels are compiled optimised even in debug builds: a -Onone GEMM is ~200× slower.
-let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"])]
 
 /// The instruction-set tiers. Each tier module re-instantiates the generic kernels of INRCore
 /// for one target CPU; INRNetwork picks a tier at run time from the CPU's features.
@@ -22,7 +22,7 @@ func tier(_ name: String, cpu: String) -> Target {
     .target(
         name: name,
         dependencies: ["INRCore"],
-        swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", cpu])]
+        swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", cpu])]
     )
 }
 
