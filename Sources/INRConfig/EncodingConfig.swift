@@ -1,3 +1,5 @@
+import INRNetwork
+
 /// `encoding:` — which coordinate encoding, chosen by `type`, with that type's keys.
 public enum EncodingConfig: ConfigSection, Equatable {
     case raw(RawEncodingConfig)
@@ -47,8 +49,13 @@ public struct PositionalEncodingConfig: ConfigSection, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard (1...64).contains(frequencies) else { throw ConfigValueError("frequencies", "must be between 1 and 64") }
+        guard (1...PositionalEncoding.maximumFrequencyCount).contains(frequencies) else {
+            throw ConfigValueError("frequencies", "must be between 1 and \(PositionalEncoding.maximumFrequencyCount)")
+        }
         guard base > 1 else { throw ConfigValueError("base", "must be greater than 1") }
+        guard PositionalEncoding.highestFrequency(count: frequencies, base: base) <= PositionalEncoding.maximumFrequency else {
+            throw ConfigValueError("frequencies", "base^(frequencies-1)·π must stay below \(Int(PositionalEncoding.maximumFrequency))")
+        }
     }
 }
 
@@ -63,8 +70,7 @@ public struct FourierEncodingConfig: ConfigSection, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard (1...8192).contains(features) else { throw ConfigValueError("features", "must be between 1 and 8192") }
-        guard sigma > 0 else { throw ConfigValueError("sigma", "must be positive") }
+        try validateFourierFeatures(features: features, sigma: sigma)
     }
 }
 
@@ -85,9 +91,23 @@ public struct SAPEEncodingConfig: ConfigSection, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard (1...8192).contains(features) else { throw ConfigValueError("features", "must be between 1 and 8192") }
-        guard sigma > 0 else { throw ConfigValueError("sigma", "must be positive") }
-        guard (2...1024).contains(gridResolution) else { throw ConfigValueError("gridResolution", "must be between 2 and 1024") }
+        try validateFourierFeatures(features: features, sigma: sigma)
+        guard (2...SpatialFrequencyMask.maximumResolution).contains(gridResolution) else {
+            throw ConfigValueError("gridResolution", "must be between 2 and \(SpatialFrequencyMask.maximumResolution)")
+        }
+        guard gridResolution * gridResolution * features <= SpatialFrequencyMask.maximumMaskSize else {
+            throw ConfigValueError("gridResolution", "gridResolution² × features must stay below \(SpatialFrequencyMask.maximumMaskSize)")
+        }
         guard epsilon >= 0 else { throw ConfigValueError("epsilon", "must not be negative") }
+    }
+}
+
+/// The limits `FourierBasis` accepts, for `fourier` and `sape`.
+func validateFourierFeatures(features: Int, sigma: Float) throws {
+    guard (1...FourierBasis.maximumCount).contains(features) else {
+        throw ConfigValueError("features", "must be between 1 and \(FourierBasis.maximumCount)")
+    }
+    guard sigma > 0, sigma <= FourierBasis.maximumSigma else {
+        throw ConfigValueError("sigma", "must be in (0, \(Int(FourierBasis.maximumSigma))]")
     }
 }

@@ -38,6 +38,9 @@ public struct NetworkConfig: ConfigSection, Equatable {
     public func validate() throws {
         guard (1...64).contains(hiddenLayers) else { throw ConfigValueError("hiddenLayers", "must be between 1 and 64, not \(hiddenLayers)") }
         guard (1...4096).contains(width) else { throw ConfigValueError("width", "must be between 1 and 4096, not \(width)") }
+        guard (hiddenLayers - 1) * (width + 1) * width <= NetworkSpec.maximumParameterCount else {
+            throw ConfigValueError("width", "\(hiddenLayers) layers of \(width) exceed \(NetworkSpec.maximumParameterCount) parameters")
+        }
         guard omega0 > 0 else { throw ConfigValueError("omega0", "must be positive") }
         if let firstOmega0, firstOmega0 <= 0 { throw ConfigValueError("firstOmega0", "must be positive") }
     }
@@ -45,6 +48,8 @@ public struct NetworkConfig: ConfigSection, Equatable {
 
 /// The fitting loop.
 public struct TrainingConfig: ConfigSection, Equatable {
+    public static let maximumSteps = 1_000_000_000
+
     public var steps = 2000
     public var learningRate: Float = 1e-3
     public var schedule = ScheduleConfig()
@@ -57,7 +62,7 @@ public struct TrainingConfig: ConfigSection, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard steps >= 1 else { throw ConfigValueError("steps", "must be at least 1") }
+        guard (1...Self.maximumSteps).contains(steps) else { throw ConfigValueError("steps", "must be between 1 and \(Self.maximumSteps)") }
         guard learningRate > 0 else { throw ConfigValueError("learningRate", "must be positive") }
         guard evaluationInterval >= 1 else { throw ConfigValueError("evaluationInterval", "must be at least 1") }
         if let timeLimit, timeLimit <= 0 { throw ConfigValueError("timeLimit", "must be positive") }

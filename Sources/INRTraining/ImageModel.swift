@@ -36,7 +36,7 @@ public enum ModelFile {
     public static let magic = Array("INRMODEL".utf8)
     public static let version: UInt32 = 1
     static let maximumHeaderLength = 64 << 20
-    static let maximumParameterCount = 1 << 28
+    static let maximumSide = 1 << 20
 
     struct Header: Codable {
         var width: Int
@@ -91,10 +91,16 @@ public enum ModelFile {
         } catch {
             throw .init("unreadable header: \(error)")
         }
-        let count = header.spec.parameterCount
-        guard count > 0, count <= maximumParameterCount, header.spec.layers.allSatisfy({ $0.inputWidth > 0 && $0.outputWidth > 0 }) else {
-            throw .init("implausible network spec")
+        do {
+            try header.spec.validate()
+        } catch {
+            throw .init("implausible network spec: \(error)")
         }
+        guard (1...maximumSide).contains(header.width), (1...maximumSide).contains(header.height),
+            header.width * header.height <= 1 << 30, (1...4).contains(header.channels), [8, 16].contains(header.bitDepth)
+        else { throw .init("implausible image size, channels or bit depth") }
+        guard header.encoding.encoding.inputWidth == 2 else { throw .init("an image model takes 2 coordinates") }
+        let count = header.spec.parameterCount
         guard 16 + headerLength + 4 * count + 4 == bytes.count else { throw .init("parameter section has the wrong size") }
         guard header.encoding.encoding.outputWidth == header.spec.inputWidth, header.spec.outputWidth == header.channels else {
             throw .init("encoding, network and channels do not fit together")

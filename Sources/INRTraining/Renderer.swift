@@ -4,7 +4,7 @@ import INRNetwork
 /// Forward-only evaluation of a model over a pixel grid of any size, in parallel tiles.
 ///
 /// Each output row depends only on its own coordinates, so the result is the same on any
-/// thread count.
+/// thread count. One caller at a time (it owns its worker pool's parallel region).
 public final class Renderer: @unchecked Sendable {
     public let spec: NetworkSpec
     private let mlp: MLP
@@ -18,9 +18,10 @@ public final class Renderer: @unchecked Sendable {
         mlp = MLP(spec: spec, kernels: kernels)
         self.pool = pool
         packed = PackedNetwork(spec: spec)
-        tileRows = TileWorkspace.tileRows(spec: spec)
+        let tileRows = TileWorkspace.tileRows(spec: spec)
+        self.tileRows = tileRows
         workspaces = (0..<pool.threadCount).map { _ in
-            TileWorkspace(spec: spec, rows: TileWorkspace.tileRows(spec: spec), coordinateWidth: 2, training: false)
+            TileWorkspace(spec: spec, rows: tileRows, coordinateWidth: 2, training: false)
         }
     }
 
@@ -32,6 +33,7 @@ public final class Renderer: @unchecked Sendable {
         var outputs = [Float](repeating: 0, count: grid.count * width)
         let tiles = (grid.count + tileRows - 1) / tileRows
         let encoder = encoding.encoding
+        let outputLayer = mlp.layers.count
         outputs.withUnsafeMutableBufferPointer { outputs in
             let base = outputs.baseAddress!
             pool.run(tasks: tiles) { tile, worker in
@@ -41,7 +43,7 @@ public final class Renderer: @unchecked Sendable {
                 for row in 0..<rows { grid.coordinates(ofPixel: start + row, into: coordinates.row(row)) }
                 encoder.encode(coordinates, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
                 mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: false)
-                let result = workspace.activation(spec.layers.count, rows: rows)
+                let result = workspace.activation(outputLayer, rows: rows)
                 for row in 0..<rows {
                     for c in 0..<width { base[(start + row) * width + c] = result[row, c] }
                 }

@@ -88,9 +88,10 @@ public final class Trainer {
         mlp = MLP(spec: spec, kernels: kernels)
         pool = WorkerPool(threadCount: threads)
         packed = PackedNetwork(spec: spec)
-        tileRows = TileWorkspace.tileRows(spec: spec)
+        let tileRows = TileWorkspace.tileRows(spec: spec)
+        self.tileRows = tileRows
         workspaces = (0..<threads).map { _ in
-            TileWorkspace(spec: spec, rows: TileWorkspace.tileRows(spec: spec), coordinateWidth: 2, training: true)
+            TileWorkspace(spec: spec, rows: tileRows, coordinateWidth: 2, training: true)
         }
         gradient = Array(repeating: 0, count: parameters.values.count)
         renderer = Renderer(spec: spec, kernels: kernels, pool: pool)

@@ -45,7 +45,9 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let steps, !(1...TrainingConfig.maximumSteps).contains(steps) {
+            throw ValidationError("--steps must be between 1 and \(TrainingConfig.maximumSteps)")
+        }
         if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must be a .png file") }
     }

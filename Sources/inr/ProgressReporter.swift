@@ -43,7 +43,7 @@ struct ProgressReporter {
     }
 
     private func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        let s = Int(min(max(seconds, 0), 359_999).rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 

@@ -51,7 +51,7 @@ final class ConfigTests: XCTestCase {
     func testBadValuesAreErrorsNamingTheKey() {
         assertError("network:\n  activation: sinus\n", keyPath: "network.activation", line: 2, contains: "expected one of identity, relu, gelu, sine; found 'sinus'")
         assertError("training:\n  steps: many\n", keyPath: "training.steps", line: 2, contains: "expected an integer; found 'many'")
-        assertError("training:\n  steps: 0\n", keyPath: "training.steps", line: 2, contains: "must be at least 1")
+        assertError("training:\n  steps: 0\n", keyPath: "training.steps", line: 2, contains: "must be between 1 and 1000000000")
         assertError("training:\n  learningRate: -1e-3\n", keyPath: "training.learningRate", line: 2, contains: "must be positive")
         assertError("training:\n  learningRate: .inf\n", keyPath: "training.learningRate", line: 2, contains: "expected a number")
         assertError("network: {width: 0}\n", keyPath: "network.width", line: 1, contains: "between 1 and 4096")
@@ -62,6 +62,11 @@ final class ConfigTests: XCTestCase {
         assertError("seed: -1\n", keyPath: "seed", line: 1, contains: "non-negative integer")
         assertError("optimizer: {beta1: 1.5}\n", keyPath: "optimizer.beta1", line: 1, contains: "[0, 1)")
         assertError("loss: {type: mae}\n", keyPath: "loss.type", line: 1, contains: "expected one of mse")
+        assertError("encoding: {type: positional, frequencies: 30, base: 2}\n", keyPath: "encoding.frequencies", line: 1, contains: "base^(frequencies-1)")
+        assertError("encoding: {type: sape, features: 8192, gridResolution: 1024}\n", keyPath: "encoding.gridResolution", line: 1, contains: "gridResolution² × features")
+        assertError("encoding: {type: fourier, sigma: 5000}\n", keyPath: "encoding.sigma", line: 1, contains: "(0, 1000]")
+        assertError("network: {hiddenLayers: 64, width: 4096}\n", keyPath: "network.width", line: 1, contains: "parameters")
+        assertError("training: {steps: 99999999999}\n", keyPath: "training.steps", line: 1, contains: "between 1 and")
         assertError("training:\n  steps: 3\n  steps: 4\n", keyPath: "", line: nil, contains: "duplicated key(s): 'steps'")
         assertError("training: [1, 2\n", keyPath: "", line: nil, contains: "not valid YAML")
     }

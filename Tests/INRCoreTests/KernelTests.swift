@@ -134,6 +134,32 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Positional and Fourier limits keep arguments below 2¹⁷; the reduction holds there.
+    func testSinCosAccuracyUpToTheArgumentLimit() {
+        var generator = SeededGenerator(seed: 6)
+        let inputs = (0..<2000).map { _ in Float(generator.nextUniform(-131_072, 131_072)) }
+        for kernels in Self.kernelSets {
+            var sine = [Float](repeating: 0, count: inputs.count), cosine = sine
+            kernels.sinCos(inputs, count: inputs.count, sine: &sine, cosine: &cosine)
+            let worst = (0..<inputs.count).map { max(abs(Double(sine[$0]) - sin(Double(inputs[$0]))), abs(Double(cosine[$0]) - cos(Double(inputs[$0])))) }.max()!
+            XCTAssertLessThan(worst, 2e-5, "\(kernels.instructionSet)")
+        }
+    }
+
+    func testReLUAtZeroHasZeroSlope() {
+        for kernels in Self.kernelSets {
+            let values = AlignedBuffer(count: 16), derivative = AlignedBuffer(count: 16), bias = AlignedBuffer(count: 16)
+            values.base[0] = -0.0
+            values.base[1] = 0
+            values.base[2] = .leastNonzeroMagnitude
+            values.base[3] = -.leastNonzeroMagnitude
+            kernels.activate(values.matrix(rows: 1, columns: 4, stride: 16), bias: bias.base, activation: .relu,
+                             derivative: derivative.matrix(rows: 1, columns: 4, stride: 16))
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: derivative.base, count: 4)), [0, 0, 1, 0])
+            XCTAssertEqual(values.base[0].sign, .plus)
+        }
+    }
+
     func testSinCosInPlaceAndTails() {
         for kernels in Self.kernelSets {
             for count in [1, 15, 16, 17, 33] {

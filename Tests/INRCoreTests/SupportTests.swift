@@ -43,6 +43,16 @@ final class SupportTests: XCTestCase {
         }
     }
 
+    func testWorkerPoolIsReleased() {
+        weak var released: WorkerPool?
+        do {
+            let pool = WorkerPool(threadCount: 2)
+            pool.run(tasks: 4) { _, _ in }
+            released = pool
+        }
+        XCTAssertNil(released, "worker threads must not keep the pool alive")
+    }
+
     func testCRC32KnownValue() {
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
         XCTAssertEqual(CRC32.checksum([UInt8]()), 0)

@@ -117,4 +117,30 @@ final class FittingTests: XCTestCase {
         try Data(bytes.prefix(30)).write(to: URL(fileURLWithPath: folder + "/short.inrmodel"))
         XCTAssertThrowsError(try ModelFile.read(folder + "/short.inrmodel"))
     }
+
+    /// Model files with a valid checksum but hostile contents end in errors, not traps or huge
+    /// allocations: the header is checked before anything is built from it.
+    func testHostileModelHeadersAreRefused() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spec = #""spec":{"activation":"relu","firstOmega0":30,"hiddenWidths":[4],"initialization":"default","inputWidth":%d,"omega0":30,"outputActivation":"identity","outputWidth":3}"#
+        let headers = [
+            ("negative features", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"fourier","featureCount":-1,"sigma":3,"seed":1,"inputWidth":2,"includeInput":true},"# + String(format: spec, 4) + "}"),
+            ("huge grid", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"sape","featureCount":4,"sigma":3,"seed":1,"inputWidth":2,"spatial":{"blockCount":4,"resolution":100000000,"epsilon":0,"counts":[],"active":[]}},"# + String(format: spec, 10) + "}"),
+            ("zero grid", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"sape","featureCount":4,"sigma":3,"seed":1,"inputWidth":2,"spatial":{"blockCount":4,"resolution":0,"epsilon":0,"counts":[],"active":[]}},"# + String(format: spec, 10) + "}"),
+            ("wide input", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"raw","inputWidth":1000},"# + String(format: spec, 1000) + "}"),
+            ("overflowing spec", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"raw","inputWidth":2},"# + String(format: spec.replacingOccurrences(of: "[4]", with: "[4294967296, 4294967296]"), 2) + "}"),
+            ("huge image", #"{"width":100000000,"height":100000000,"channels":3,"bitDepth":8,"encoding":{"type":"raw","inputWidth":2},"# + String(format: spec, 2) + "}"),
+            ("positional overflow", #"{"width":8,"height":8,"channels":3,"bitDepth":8,"encoding":{"type":"positional","inputWidth":2,"frequencyCount":9223372036854775807,"base":2,"includeInput":true},"# + String(format: spec, 4) + "}"),
+        ]
+        for (name, json) in headers {
+            var bytes = Array("INRMODEL".utf8) + [1, 0, 0, 0]
+            let header = Array(json.utf8)
+            bytes += (0..<4).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
+            bytes += (0..<4).map { UInt8(truncatingIfNeeded: CRC32.checksum(bytes) >> (8 * $0)) }
+            let path = "\(folder)/\(name).inrmodel"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try ModelFile.read(path), name) { XCTAssertTrue("\($0)".hasPrefix(path), "\($0)") }
+        }
+    }
 }

@@ -41,12 +41,15 @@ extension Vector {
         Vector(bits: (bits & ~mask) | (other.bits & mask))
     }
 
-    /// All ones in the lanes where `self > 0` (or a NaN with the sign bit clear), zero elsewhere.
+    /// All ones in the lanes where `self > 0` (or a NaN with the sign bit clear), zero elsewhere
+    /// (-0 included).
     @inlinable @inline(__always)
     public var positiveMask: VectorBits {
         let signed = unsafeBitCast(self, to: SIMD16<Int32>.self)
-        // 0 - bits is negative exactly when bits > 0 as a signed integer, i.e. the float is > 0.
+        // The float is > 0 exactly when its bits are > 0 as a signed integer: then 0 - bits is
+        // negative and bits itself is not (the `& ~signed` rules out -0, Int32.min, whose
+        // negation wraps to itself).
         let negated = SIMD16<Int32>(repeating: 0) &- signed
-        return unsafeBitCast(negated &>> 31, to: VectorBits.self)
+        return unsafeBitCast((negated & ~signed) &>> 31, to: VectorBits.self)
     }
 }

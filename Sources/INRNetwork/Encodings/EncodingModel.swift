@@ -29,6 +29,7 @@ public enum EncodingModel: Hashable, Sendable {
     /// Before step `step` of `totalSteps` (only SAPE changes).
     public mutating func prepare(step: Int, totalSteps: Int) {
         guard case .sape(var sape) = self else { return }
+        self = .raw(RawEncoding())  // `sape` is now the state's only owner: no copy on write
         sape.prepare(step: step, totalSteps: totalSteps)
         self = .sape(sape)
     }
@@ -36,6 +37,7 @@ public enum EncodingModel: Hashable, Sendable {
     /// After a step, with each sample's loss (only SAPE's spatial controller listens).
     public mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int) {
         guard case .sape(var sape) = self else { return }
+        self = .raw(RawEncoding())
         sape.observe(coordinates: coordinates, losses: losses, count: count)
         self = .sape(sape)
     }

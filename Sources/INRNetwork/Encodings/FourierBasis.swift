@@ -9,6 +9,11 @@ import INRCore
 /// The argument of feature j at coordinate x is `2π·⟨b_j, x⟩`; `scaled` stores `2π·b_j`
 /// coordinate-major for vector loops.
 public struct FourierBasis: Hashable, Sendable {
+    /// Limits for configs and files: beyond them the frequency matrix or the sine arguments
+    /// (kept below 2¹⁷, where `VectorMath.sinCos` is accurate) leave the tested range.
+    public static let maximumCount = 8192
+    public static let maximumSigma: Float = 1000
+
     public let count: Int
     public let sigma: Float
     public let seed: UInt64
@@ -52,4 +57,28 @@ public struct FourierBasis: Hashable, Sendable {
 
     /// `2π·b_j[c]`.
     func frequency(_ j: Int, coordinate c: Int) -> Float { scaled[c * count + j] }
+}
+
+extension FourierBasis: Codable {
+    enum CodingKeys: String, CodingKey { case featureCount, sigma, seed, inputWidth }
+
+    /// Validates before building anything: a model file is untrusted input.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let count = try c.decode(Int.self, forKey: .featureCount)
+        let sigma = try c.decode(Float.self, forKey: .sigma)
+        let inputWidth = try c.decode(Int.self, forKey: .inputWidth)
+        guard (1...Self.maximumCount).contains(count), sigma.isFinite, sigma > 0, sigma <= Self.maximumSigma, (1...4).contains(inputWidth) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "Fourier features out of range"))
+        }
+        self.init(count: count, sigma: sigma, seed: try c.decode(UInt64.self, forKey: .seed), inputWidth: inputWidth)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(count, forKey: .featureCount)
+        try c.encode(sigma, forKey: .sigma)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(inputWidth, forKey: .inputWidth)
+    }
 }

@@ -43,22 +43,17 @@ public struct FourierEncoding: Encoding, Hashable {
 }
 
 extension FourierEncoding: Codable {
-    enum CodingKeys: String, CodingKey { case featureCount, sigma, seed, includeInput, inputWidth }
+    enum CodingKeys: String, CodingKey { case includeInput }
 
+    /// The basis's keys and `includeInput`, side by side in one object.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            featureCount: try c.decode(Int.self, forKey: .featureCount), sigma: try c.decode(Float.self, forKey: .sigma),
-            seed: try c.decode(UInt64.self, forKey: .seed), includeInput: try c.decode(Bool.self, forKey: .includeInput),
-            inputWidth: try c.decode(Int.self, forKey: .inputWidth))
+        basis = try FourierBasis(from: decoder)
+        includeInput = try decoder.container(keyedBy: CodingKeys.self).decode(Bool.self, forKey: .includeInput)
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try basis.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(basis.count, forKey: .featureCount)
-        try c.encode(basis.sigma, forKey: .sigma)
-        try c.encode(basis.seed, forKey: .seed)
         try c.encode(includeInput, forKey: .includeInput)
-        try c.encode(inputWidth, forKey: .inputWidth)
     }
 }

@@ -33,3 +33,20 @@ public struct GlobalFrequencyMask: FrequencyMask {
 
     public mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int) {}
 }
+
+extension GlobalFrequencyMask {
+    enum CodingKeys: String, CodingKey { case blockCount, openBlocks, fadeIn }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let blockCount = try c.decode(Int.self, forKey: .blockCount)
+        let openBlocks = try c.decode(Int.self, forKey: .openBlocks)
+        let fadeIn = try c.decode(Float.self, forKey: .fadeIn)
+        guard (1...FourierBasis.maximumCount).contains(blockCount), (0...blockCount).contains(openBlocks), fadeIn >= 0, fadeIn <= 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "global SAPE mask out of range"))
+        }
+        self.init(blockCount: blockCount)
+        self.openBlocks = openBlocks
+        self.fadeIn = fadeIn
+    }
+}

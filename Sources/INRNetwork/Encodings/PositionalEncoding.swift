@@ -8,7 +8,17 @@ import INRCore
 ///
 /// Feature order: `[c (if includeInput)] [sin of all (i, c)] [cos of all (i, c)]`, the (i, c)
 /// pairs frequency-major.
-public struct PositionalEncoding: Encoding, Codable, Hashable {
+public struct PositionalEncoding: Encoding, Hashable {
+    public static let maximumFrequencyCount = 64
+    /// The largest allowed `base^(L-1)·π`: sine arguments stay below 2¹⁷, where
+    /// `VectorMath.sinCos` is accurate.
+    public static let maximumFrequency: Double = 131_072
+
+    /// `base^(L-1)·π`, the highest angular frequency of L frequencies.
+    public static func highestFrequency(count: Int, base: Float) -> Double {
+        pow(Double(base), Double(count - 1)) * Double.pi
+    }
+
     public var inputWidth: Int
     public var frequencyCount: Int
     public var base: Float
@@ -57,5 +67,23 @@ public struct PositionalEncoding: Encoding, Codable, Hashable {
                 gradient[row, c] = sum
             }
         }
+    }
+}
+
+extension PositionalEncoding: Codable {
+    enum CodingKeys: String, CodingKey { case inputWidth, frequencyCount, base, includeInput }
+
+    /// Validates before use: a model file is untrusted input.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let inputWidth = try c.decode(Int.self, forKey: .inputWidth)
+        let count = try c.decode(Int.self, forKey: .frequencyCount)
+        let base = try c.decode(Float.self, forKey: .base)
+        guard (1...4).contains(inputWidth), (1...Self.maximumFrequencyCount).contains(count), base.isFinite, base > 1,
+            Self.highestFrequency(count: count, base: base) <= Self.maximumFrequency
+        else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "positional encoding out of range"))
+        }
+        self.init(inputWidth: inputWidth, frequencyCount: count, base: base, includeInput: try c.decode(Bool.self, forKey: .includeInput))
     }
 }

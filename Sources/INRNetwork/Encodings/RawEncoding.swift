@@ -1,7 +1,7 @@
 import INRCore
 
 /// The coordinates themselves: what SIREN and COIN feed their first layer.
-public struct RawEncoding: Encoding, Codable, Hashable {
+public struct RawEncoding: Encoding, Hashable {
     public var inputWidth: Int
 
     public init(inputWidth: Int = 2) { self.inputWidth = inputWidth }
@@ -18,5 +18,18 @@ public struct RawEncoding: Encoding, Codable, Hashable {
         for row in 0..<coordinates.rows {
             for column in 0..<inputWidth { gradient[row, column] = featureGradient[row, column] }
         }
+    }
+}
+
+extension RawEncoding: Codable {
+    enum CodingKeys: String, CodingKey { case inputWidth }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let width = try c.decode(Int.self, forKey: .inputWidth)
+        guard (1...4).contains(width) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "raw encoding of \(width) coordinates"))
+        }
+        self.init(inputWidth: width)
     }
 }

@@ -80,6 +80,7 @@ public struct SAPEEncoding: AdaptiveEncoding, Hashable {
     public mutating func prepare(step: Int, totalSteps: Int) {
         switch progression {
         case .spatial(var mask):
+            progression = .global(GlobalFrequencyMask(blockCount: 0))  // the payload's only owner is `mask` now
             mask.prepare(step: step, totalSteps: totalSteps)
             progression = .spatial(mask)
         case .global(var mask):
@@ -90,19 +91,19 @@ public struct SAPEEncoding: AdaptiveEncoding, Hashable {
 
     public mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int) {
         guard case .spatial(var mask) = progression else { return }
+        progression = .global(GlobalFrequencyMask(blockCount: 0))  // no copy of the loss grids
         mask.observe(coordinates: coordinates, losses: losses, count: count)
         progression = .spatial(mask)
     }
 }
 
 extension SAPEEncoding: Codable {
-    enum CodingKeys: String, CodingKey { case featureCount, sigma, seed, inputWidth, spatial, global }
+    enum CodingKeys: String, CodingKey { case spatial, global }
 
+    /// The basis's keys and the mask under `spatial` or `global`.
     public init(from decoder: any Decoder) throws {
+        let basis = try FourierBasis(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let basis = FourierBasis(
-            count: try c.decode(Int.self, forKey: .featureCount), sigma: try c.decode(Float.self, forKey: .sigma),
-            seed: try c.decode(UInt64.self, forKey: .seed), inputWidth: try c.decode(Int.self, forKey: .inputWidth))
         if let spatial = try c.decodeIfPresent(SpatialFrequencyMask.self, forKey: .spatial) {
             self.init(basis: basis, progression: .spatial(spatial))
         } else {
@@ -114,11 +115,8 @@ extension SAPEEncoding: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try basis.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(basis.count, forKey: .featureCount)
-        try c.encode(basis.sigma, forKey: .sigma)
-        try c.encode(basis.seed, forKey: .seed)
-        try c.encode(inputWidth, forKey: .inputWidth)
         switch progression {
         case .spatial(let mask): try c.encode(mask, forKey: .spatial)
         case .global(let mask): try c.encode(mask, forKey: .global)

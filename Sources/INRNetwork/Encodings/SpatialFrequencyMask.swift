@@ -17,9 +17,14 @@ import Foundation
 ///
 /// The cell counts are the learned state: the decoder needs them to reproduce the image.
 /// Departure from the authors' code, documented: their loss scatter (`t[idx] += v`) drops
-/// repeated indices within a step and unvisited neighbours count as zero; here every sample
-/// counts and unvisited neighbours are left out of the mean (a cell with none keeps opening).
+/// repeated indices within a step and unvisited neighbours count as zero in the fill; here
+/// every sample counts and unvisited neighbours are left out of the fill's mean (a cell with
+/// none keeps opening). In the blur, such cells count as zero, as in the authors' code.
 public struct SpatialFrequencyMask: FrequencyMask {
+    public static let maximumResolution = 1024
+    /// Largest `resolution² × blockCount`: the blurred masks are that many floats (256 MiB).
+    public static let maximumMaskSize = 1 << 26
+
     public let blockCount: Int
     public let resolution: Int
     public let epsilon: Float
@@ -49,7 +54,9 @@ public struct SpatialFrequencyMask: FrequencyMask {
     }
 
     /// The blur window: 5×5 on grids of more than 100 cells, else 3×3 (as the authors').
-    public var kernelSize: Int { resolution * resolution > 100 ? 5 : 3 }
+    public var kernelSize: Int { Self.kernelSize(resolution: resolution) }
+
+    static func kernelSize(resolution: Int) -> Int { resolution * resolution > 100 ? 5 : 3 }
 
     // MARK: Evaluation
 
@@ -65,14 +72,22 @@ public struct SpatialFrequencyMask: FrequencyMask {
         return (index, u - Float(index), 0.5 * Float(resolution))
     }
 
-    public func values(at point: UnsafePointer<Float>, into mask: UnsafeMutablePointer<Float>) {
-        let (ix, fx, _) = cellCoordinate(point[0]), (iy, fy, _) = cellCoordinate(point[1])
+    /// The four cells around `point` (row-major indices), the fractions between them, and
+    /// ∂fraction/∂coordinate (zero where the point is clamped to the edge cells).
+    @inline(__always)
+    private func corners(_ point: UnsafePointer<Float>) -> (c00: Int, c10: Int, c01: Int, c11: Int, fx: Float, fy: Float, sx: Float, sy: Float) {
+        let (ix, fx, sx) = cellCoordinate(point[0]), (iy, fy, sy) = cellCoordinate(point[1])
         let next = resolution > 1 ? 1 : 0
-        let c00 = iy * resolution + ix, c10 = c00 + next, c01 = c00 + next * resolution, c11 = c01 + next
-        let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
+        let c00 = iy * resolution + ix, c01 = c00 + next * resolution
+        return (c00, c00 + next, c01, c01 + next, fx, fy, sx, sy)
+    }
+
+    public func values(at point: UnsafePointer<Float>, into mask: UnsafeMutablePointer<Float>) {
+        let k = corners(point)
+        let w00 = (1 - k.fx) * (1 - k.fy), w10 = k.fx * (1 - k.fy), w01 = (1 - k.fx) * k.fy, w11 = k.fx * k.fy
         blurredMasks.withUnsafeBufferPointer { grid in
-            let m00 = grid.baseAddress! + c00 * blockCount, m10 = grid.baseAddress! + c10 * blockCount
-            let m01 = grid.baseAddress! + c01 * blockCount, m11 = grid.baseAddress! + c11 * blockCount
+            let m00 = grid.baseAddress! + k.c00 * blockCount, m10 = grid.baseAddress! + k.c10 * blockCount
+            let m01 = grid.baseAddress! + k.c01 * blockCount, m11 = grid.baseAddress! + k.c11 * blockCount
             for j in 0..<blockCount {
                 mask[j] = w00 * m00[j] + w10 * m10[j] + w01 * m01[j] + w11 * m11[j]
             }
@@ -80,14 +95,12 @@ public struct SpatialFrequencyMask: FrequencyMask {
     }
 
     public func gradients(at point: UnsafePointer<Float>, into gradients: UnsafeMutablePointer<Float>) {
-        let (ix, fx, sx) = cellCoordinate(point[0]), (iy, fy, sy) = cellCoordinate(point[1])
-        let next = resolution > 1 ? 1 : 0
-        let c00 = iy * resolution + ix, c10 = c00 + next, c01 = c00 + next * resolution, c11 = c01 + next
+        let k = corners(point)
         for j in 0..<blockCount {
-            let m00 = blurredMasks[c00 * blockCount + j], m10 = blurredMasks[c10 * blockCount + j]
-            let m01 = blurredMasks[c01 * blockCount + j], m11 = blurredMasks[c11 * blockCount + j]
-            gradients[j] = sx * ((m10 - m00) * (1 - fy) + (m11 - m01) * fy)
-            gradients[blockCount + j] = sy * ((m01 - m00) * (1 - fx) + (m11 - m10) * fx)
+            let m00 = blurredMasks[k.c00 * blockCount + j], m10 = blurredMasks[k.c10 * blockCount + j]
+            let m01 = blurredMasks[k.c01 * blockCount + j], m11 = blurredMasks[k.c11 * blockCount + j]
+            gradients[j] = k.sx * ((m10 - m00) * (1 - k.fy) + (m11 - m01) * k.fy)
+            gradients[blockCount + j] = k.sy * ((m01 - m00) * (1 - k.fx) + (m11 - m10) * k.fx)
         }
     }
 
@@ -100,19 +113,20 @@ public struct SpatialFrequencyMask: FrequencyMask {
 
     public mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int) {
         for sample in 0..<count {
-            let point = coordinates + 2 * sample
-            let (ix, fx, _) = cellCoordinate(point[0]), (iy, fy, _) = cellCoordinate(point[1])
-            let next = resolution > 1 ? 1 : 0
+            let k = corners(coordinates + 2 * sample)
             let loss = Double(losses[sample])
-            for (dy, wy) in [(0, 1 - fy), (next, fy)] where wy != 0 {
-                for (dx, wx) in [(0, 1 - fx), (next, fx)] where wx != 0 {
-                    let cell = (iy + dy) * resolution + ix + dx
-                    let weight = Double(wx * wy)
-                    lossSums[cell] += weight * loss
-                    weightSums[cell] += weight
-                }
-            }
+            accumulate(loss, into: k.c00, weight: (1 - k.fx) * (1 - k.fy))
+            accumulate(loss, into: k.c10, weight: k.fx * (1 - k.fy))
+            accumulate(loss, into: k.c01, weight: (1 - k.fx) * k.fy)
+            accumulate(loss, into: k.c11, weight: k.fx * k.fy)
         }
+    }
+
+    @inline(__always)
+    private mutating func accumulate(_ loss: Double, into cell: Int, weight: Float) {
+        guard weight != 0 else { return }
+        lossSums[cell] += Double(weight) * loss
+        weightSums[cell] += Double(weight)
     }
 
     /// One controller update: open a block in every active cell whose blurred loss is above ε.
@@ -175,7 +189,7 @@ public struct SpatialFrequencyMask: FrequencyMask {
 
     /// Blurred masks: for cell c and block j, the share of c's window whose cells have j open.
     static func blur(counts: [Int32], resolution: Int, blockCount: Int) -> [Float] {
-        let kernel = resolution * resolution > 100 ? 5 : 3
+        let kernel = kernelSize(resolution: resolution)
         let radius = kernel / 2
         let scale = 1 / Float(kernel * kernel)
         var masks = [Float](repeating: 0, count: resolution * resolution * blockCount)
@@ -200,12 +214,18 @@ public struct SpatialFrequencyMask: FrequencyMask {
 extension SpatialFrequencyMask: Codable {
     enum CodingKeys: String, CodingKey { case blockCount, resolution, epsilon, counts, active }
 
+    /// Validates before allocating anything: a model file is untrusted input.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            blockCount: try c.decode(Int.self, forKey: .blockCount),
-            resolution: try c.decode(Int.self, forKey: .resolution),
-            epsilon: try c.decode(Float.self, forKey: .epsilon))
+        let blockCount = try c.decode(Int.self, forKey: .blockCount)
+        let resolution = try c.decode(Int.self, forKey: .resolution)
+        let epsilon = try c.decode(Float.self, forKey: .epsilon)
+        guard (1...FourierBasis.maximumCount).contains(blockCount), (2...Self.maximumResolution).contains(resolution),
+            resolution * resolution * blockCount <= Self.maximumMaskSize, epsilon.isFinite, epsilon >= 0
+        else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "SAPE grid out of range"))
+        }
+        self.init(blockCount: blockCount, resolution: resolution, epsilon: epsilon)
         let counts = try c.decode([Int32].self, forKey: .counts)
         let active = try c.decode([Bool].self, forKey: .active)
         guard counts.count == resolution * resolution, active.count == counts.count,

@@ -42,11 +42,7 @@ public struct MLP: Sendable {
         var current = 0
         var outputGradient = workspace.gradient(0, rows: rows, columns: layers.last!.outputWidth)
         if let derivative = workspace.derivative(layers.count, rows: rows) {
-            for row in 0..<rows {
-                for column in 0..<outputGradient.columns {
-                    outputGradient[row, column] *= derivative[row, column]
-                }
-            }
+            kernels.multiply(outputGradient, by: derivative)
         }
         for (index, layer) in layers.enumerated().reversed() {
             kernels.denseParameterGradient(

@@ -61,6 +61,27 @@ public struct NetworkSpec: Codable, Hashable, Sendable {
         }
     }
 
+    public static let maximumLayers = 65
+    public static let maximumWidth = 1 << 15
+    /// 2²⁴ floats (64 MiB): a fit keeps up to 16 gradient buffers and Adam's two moments too.
+    public static let maximumParameterCount = 1 << 24
+
+    /// Throws unless the widths, layer count, ω0s and parameter count are within the limits
+    /// (checked without overflow: a model file is untrusted input).
+    public func validate() throws(NetworkSpecError) {
+        let widths = [inputWidth] + hiddenWidths + [outputWidth]
+        guard widths.count <= Self.maximumLayers + 1 else { throw NetworkSpecError("more than \(Self.maximumLayers) layers") }
+        guard widths.allSatisfy({ (1...Self.maximumWidth).contains($0) }) else { throw NetworkSpecError("a layer width is out of range") }
+        guard omega0.isFinite, omega0 > 0, firstOmega0.isFinite, firstOmega0 > 0 else { throw NetworkSpecError("ω0 must be positive") }
+        var total = 0
+        for (fanIn, fanOut) in zip(widths, widths.dropFirst()) {
+            total += (fanIn + 1) * fanOut  // at most 2¹⁵·2¹⁵ per layer: no overflow
+            guard total <= Self.maximumParameterCount else {
+                throw NetworkSpecError("more than \(Self.maximumParameterCount) parameters")
+            }
+        }
+    }
+
     /// Number of floats in the flat parameter buffer.
     public var parameterCount: Int {
         layers.reduce(0) { $0 + $1.inputWidth * $1.outputWidth + $1.outputWidth }
@@ -76,4 +97,9 @@ extension NetworkSpec.ActivationKind {
         case .sine: .sine(omega0: omega0)
         }
     }
+}
+
+public struct NetworkSpecError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
