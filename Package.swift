@@ -4,7 +4,7 @@
 //
 // Module graph (arrows point at dependencies):
 //
-//   inr (CLI) ─► INRConfig ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
+//   inr (CLI) ─► INRConfig ─► INRCodec ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
 //                    │             │              │
 //                    │             └─► INRMedia ─► CPNG ─► CLibPNG
 //                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
@@ -32,7 +32,7 @@ let package = Package(
     name: "inr",
     products: [
         .executable(name: "inr", targets: ["inr"]),
-        .library(name: "INR", targets: ["INRConfig", "INRTraining", "INRNetwork", "INRMedia", "INRCore"]),
+        .library(name: "INR", targets: ["INRConfig", "INRCodec", "INRTraining", "INRNetwork", "INRMedia", "INRCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,7 +61,8 @@ let package = Package(
         .target(name: "INRNetwork", dependencies: ["INRCore", "INRKernelsAVX512", "INRKernelsAVX2"]),
         .target(name: "INRMedia", dependencies: ["CPNG", "INRCore"]),
         .target(name: "INRTraining", dependencies: ["INRNetwork", "INRMedia"]),
-        .target(name: "INRConfig", dependencies: ["INRTraining", .product(name: "Yams", package: "Yams")]),
+        .target(name: "INRCodec", dependencies: ["INRTraining"]),
+        .target(name: "INRConfig", dependencies: ["INRCodec", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "inr",
             dependencies: ["INRConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -74,6 +75,7 @@ let package = Package(
         .testTarget(name: "INRMediaTests", dependencies: ["INRMedia", "INRTestSupport"]),
         .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRTestSupport"]),
+        .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "inrTests", dependencies: ["INRMedia", "INRTraining", "INRTestSupport"]),
     ]
 )

@@ -9,6 +9,7 @@ import INRNetwork
 ///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit }
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
+///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, rateWeight }
 public struct FitConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
@@ -17,6 +18,8 @@ public struct FitConfig: ConfigSection, Equatable {
     public var training = TrainingConfig()
     public var optimizer = OptimizerConfig()
     public var loss = LossConfig()
+    /// Used by `inr compress`; `inr fit` ignores it.
+    public var quantization = QuantizationConfig()
 
     public init() {}
 }

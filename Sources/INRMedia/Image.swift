@@ -44,6 +44,12 @@ public struct Image: Hashable, Sendable {
         return Image(width: width, height: height, channels: channels, bitDepth: bitDepth, samples: cropped)
     }
 
+    /// The samples as bytes: one per 8-bit sample, two (little-endian) per 16-bit sample. The
+    /// golden-file tests pin the SHA-256 of this.
+    public var sampleBytes: [UInt8] {
+        bitDepth == 8 ? samples.map { UInt8(truncatingIfNeeded: $0) } : samples.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }
+    }
+
     /// Samples scaled to [0, 1] (`value / maximumValue`): the targets a network fits.
     public var normalizedSamples: [Float] {
         let scale = 1 / Float(maximumValue)

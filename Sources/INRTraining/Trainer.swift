@@ -26,13 +26,24 @@ public final class Trainer {
         public var l1WeightPenalty: Float
         /// Stop after this many seconds of fitting.
         public var timeLimit: Double?
+        /// Whether an adaptive encoding (SAPE) keeps adapting; fine-tuning freezes it.
+        public var adaptEncoding: Bool
+        /// The weights the network computes with (quantisation-aware training), if not the
+        /// optimised ones themselves. PSNRs, the best snapshot's PSNR and renders all use the
+        /// transformed weights; the snapshot keeps the originals.
+        public var weightTransform: (any WeightTransform)?
 
-        public init(steps: Int, learningRate: Float, evaluationInterval: Int = 100, l1WeightPenalty: Float = 0, timeLimit: Double? = nil) {
+        public init(
+            steps: Int, learningRate: Float, evaluationInterval: Int = 100, l1WeightPenalty: Float = 0,
+            timeLimit: Double? = nil, adaptEncoding: Bool = true, weightTransform: (any WeightTransform)? = nil
+        ) {
             self.steps = steps
             self.learningRate = learningRate
             self.evaluationInterval = evaluationInterval
             self.l1WeightPenalty = l1WeightPenalty
             self.timeLimit = timeLimit
+            self.adaptEncoding = adaptEncoding
+            self.weightTransform = weightTransform
         }
     }
 
@@ -127,10 +138,10 @@ public final class Trainer {
     @discardableResult
     public func step() -> StepReport {
         let start = Date()
-        encoding.prepare(step: completedSteps, totalSteps: settings.steps)
+        if settings.adaptEncoding { encoding.prepare(step: completedSteps, totalSteps: settings.steps) }
         let batch = sampler.nextBatch()
         let learningRate = schedule.learningRate(step: completedSteps, totalSteps: settings.steps, base: settings.learningRate)
-        packed.pack(parameters)
+        packed.pack(effective(parameters))
         let sums = accumulateGradient(over: batch)
         var psnr: Double?
         if batch.isFull {
@@ -138,10 +149,11 @@ public final class Trainer {
             if psnr! > best.psnr { best = Snapshot(parameters: parameters, encoding: encoding, psnr: psnr!, step: completedSteps) }
         }
         addWeightPenalty()
+        settings.weightTransform?.addRegularizerGradient(parameters, to: &gradient)
         optimizer.update(&parameters.values, gradient: gradient, learningRate: learningRate)
         let batchLoss = sums.loss / Double(sums.count)
         schedule.observe(loss: batchLoss)
-        if encoding.wantsSampleLosses { observeSampleLosses(batch) }
+        if settings.adaptEncoding && encoding.wantsSampleLosses { observeSampleLosses(batch) }
         completedSteps += 1
         if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { psnr = evaluate() }
         elapsed += Date().timeIntervalSince(start)
@@ -151,7 +163,7 @@ public final class Trainer {
     /// Renders the current weights over the whole image and keeps them if they are the best.
     @discardableResult
     public func evaluate() -> Double {
-        let outputs = renderer.render(parameters, encoding: encoding, grid: samples.grid)
+        let outputs = renderer.render(effective(parameters), encoding: encoding, grid: samples.grid)
         evaluatedAt = completedSteps
         var sums = LossSums()
         let peak = samples.peak
@@ -167,7 +179,12 @@ public final class Trainer {
 
     /// The rendered reconstruction of the best snapshot, `count × channels` values in [0, 1].
     public func renderBest() -> [Float] {
-        renderer.render(best.parameters, encoding: best.encoding, grid: samples.grid)
+        renderer.render(effective(best.parameters), encoding: best.encoding, grid: samples.grid)
+    }
+
+    /// The weights the network computes with.
+    private func effective(_ parameters: Parameters) -> Parameters {
+        settings.weightTransform?.transform(parameters) ?? parameters
     }
 
     public var elapsedSeconds: Double { elapsed }
@@ -183,12 +200,12 @@ public final class Trainer {
         let tiles = (count + tileRows - 1) / tileRows
         let chunks = min(16, tiles)
         while accumulators.count < chunks { accumulators.append(GradientAccumulator(spec: mlp.spec)) }
-        if encoding.wantsSampleLosses && sampleLosses.count < count { sampleLosses = Array(repeating: 0, count: count) }
+        let wantsLosses = settings.adaptEncoding && encoding.wantsSampleLosses
+        if wantsLosses && sampleLosses.count < count { sampleLosses = Array(repeating: 0, count: count) }
         var chunkSums = [LossSums](repeating: LossSums(), count: chunks)
         let encoder = encoding.encoding
         let scale = 1 / Float(count * samples.channels)
         let channels = samples.channels, peak = samples.peak
-        let wantsLosses = encoding.wantsSampleLosses
         samples.coordinates.withUnsafeBufferPointer { coordinates in
             samples.targets.withUnsafeBufferPointer { targets in
                 sampleLosses.withUnsafeMutableBufferPointer { sampleLosses in

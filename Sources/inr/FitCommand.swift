@@ -58,10 +58,7 @@ struct FitCommand: ParsableCommand {
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }
         let image = try PNG.read(input)
-        for path in [output, checkpoint, metrics].compactMap({ $0 }) {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
+        try createFolders(for: [output, checkpoint, metrics])
         let kernels = try Kernels.preferred()
         let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
         let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")
@@ -102,11 +99,7 @@ struct FitCommand: ParsableCommand {
             seconds: seconds, stepsPerSecond: Double(trainer.completedSteps) / max(seconds, 1e-9),
             psnr: psnr, bestStep: best.step, seed: config.seed, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, history: history)
-        if let metrics {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(report), to: metrics)
-        }
+        if let metrics { try writeJSON(report, to: metrics) }
         print(String(format: "PSNR %.2f dB (best at step %d), %d steps in %.1f s (%.1f steps/s)",
                      psnr, best.step, trainer.completedSteps, seconds, report.stepsPerSecond))
         print("wrote \(output), \(checkpointPath)" + (metrics.map { ", \($0)" } ?? ""))

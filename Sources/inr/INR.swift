@@ -7,9 +7,10 @@ struct INR: ParsableCommand {
         abstract: "Store images as small neural networks.",
         discussion: """
             inr fits a per-image MLP to the pixels (SIREN, positional, Fourier-feature or SAPE \
-            encodings) from a YAML config in Configs/.
+            encodings) from a YAML config in Configs/, and compresses it: quantised, \
+            entropy-coded weights in an .inr file that decodes back to the image.
             """,
-        subcommands: [FitCommand.self, BenchCommand.self])
+        subcommands: [FitCommand.self, CompressCommand.self, DecodeCommand.self, InspectCommand.self, BenchCommand.self])
 
     static func main() {
         Launcher.prepareProcess()

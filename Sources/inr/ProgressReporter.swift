@@ -9,9 +9,12 @@ struct ProgressReporter {
     private var lastDraw = -Double.infinity
     private var lastPSNR: Double?
 
-    init(totalSteps: Int, timeLimit: Double?) {
+    let label: String
+
+    init(totalSteps: Int, timeLimit: Double?, label: String = "step") {
         self.totalSteps = totalSteps
         self.timeLimit = timeLimit
+        self.label = label
     }
 
     mutating func report(_ report: Trainer.StepReport) {
@@ -37,7 +40,7 @@ struct ProgressReporter {
         var remaining = Double(totalSteps - report.step) / max(rate, 1e-9)
         if let timeLimit { remaining = min(remaining, max(timeLimit - report.elapsed, 0)) }
         let psnr = lastPSNR.map { String(format: "%.2f dB", $0) } ?? "--"
-        return "step \(report.step)/\(totalSteps)  loss " + String(format: "%.3e", report.loss)
+        return "\(label) \(report.step)/\(totalSteps)  loss " + String(format: "%.3e", report.loss)
             + "  PSNR \(psnr) (best " + String(format: "%.2f", report.bestPSNR) + ")  "
             + String(format: "%.1f", rate) + " steps/s  ETA " + duration(remaining)
     }

@@ -24,8 +24,7 @@ final class CommandLineTests: XCTestCase {
     func testHelpListsTheSubcommands() throws {
         let result = try inr(["--help"])
         XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.stdout.contains("fit"))
-        XCTAssertTrue(result.stdout.contains("bench"))
+        for command in ["fit", "compress", "decode", "inspect", "bench"] { XCTAssertTrue(result.stdout.contains(command), command) }
         let fit = try inr(["fit", "--help"])
         for option in ["--input", "--output", "--steps", "--seed", "--threads", "--metrics", "--checkpoint", "--time-limit"] {
             XCTAssertTrue(fit.stdout.contains(option), option)
@@ -113,6 +112,62 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(mention), "\(mention): \(result.stderr)")
         }
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["garbage.png", "bad.yaml"])
+    }
+
+    func testCompressDecodeInspect() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let compress = try inr(["compress", TestSupport.path("Configs/golden/positional-layer-qat.yaml"), "--input", TestSupport.path("Media/png/rgb16.png"),
+                                "--output", folder + "/x.inr", "--reconstruction", folder + "/x.png", "--metrics", folder + "/m.json"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/x.inr"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]
+        // bpp is the file's bytes × 8 / pixels, and the PSNR that of the file decoded.
+        XCTAssertEqual(report["bytes"] as? Int, bytes.count)
+        XCTAssertEqual(report["bpp"] as! Double, Double(bytes.count * 8) / (64 * 64), accuracy: 1e-12)
+        let original = try PNG.read(TestSupport.path("Media/png/rgb16.png"))
+        let decode = try inr(["decode", folder + "/x.inr", "--output", folder + "/y.png", "--threads", "1"])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        let decoded = try PNG.read(folder + "/y.png")
+        XCTAssertEqual(decoded, try PNG.read(folder + "/x.png"))
+        XCTAssertEqual(decoded.bitDepth, 16)
+        XCTAssertEqual(report["psnr"] as! Double, Metrics.psnr(original, decoded), accuracy: 1e-9)
+        XCTAssertTrue(compress.stdout.contains(String(format: "%.4f bpp", report["bpp"] as! Double)), compress.stdout)
+        let scaled = try inr(["decode", folder + "/x.inr", "--output", folder + "/z.png", "--scale", "1.5"])
+        XCTAssertEqual(scaled.status, 0, scaled.stderr)
+        XCTAssertEqual(try PNG.read(folder + "/z.png").width, 96)
+        let inspect = try inr(["inspect", folder + "/x.inr"])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        for text in ["format version 1", "64×64", "16-bit", "positional", "weights 6 bits", "WGHT"] {
+            XCTAssertTrue(inspect.stdout.contains(text), "\(text): \(inspect.stdout)")
+        }
+        // Garbage in: an error naming the file, a non-zero status, no output file.
+        try Data("nonsense".utf8).write(to: URL(fileURLWithPath: folder + "/bad.inr"))
+        let bad = try inr(["decode", folder + "/bad.inr", "--output", folder + "/bad.png"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("bad.inr"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/bad.png"))
+        XCTAssertNotEqual(try inr(["inspect", folder + "/bad.inr"]).status, 0)
+    }
+
+    /// The golden files decode to their pinned digests on CPUs without AVX-512 as well:
+    /// decoding uses fused multiply-add everywhere (in software where the CPU has none).
+    func testGoldenFilesDecodeAlikeOnEveryCPU() throws {
+        guard let qemu = TestSupport.which("qemu-x86_64") else {
+            throw TestSupportError("qemu-x86_64 is not installed (Tools/setup.sh installs qemu-user)")
+        }
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
+        for line in manifest.split(separator: "\n").dropFirst().prefix(2) {
+            let fields = line.split(separator: "\t").map(String.init)
+            for cpu in ["Haswell", "Nehalem"] {
+                let environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": cpu == "Haswell" ? "Haswell" : "Nehalem"]) { $1 }
+                let result = try TestSupport.run(qemu, ["-cpu", cpu, Self.binary, "decode", TestSupport.path("Media/golden/" + fields[0]), "--output", folder + "/g.png"], environment: environment)
+                XCTAssertEqual(result.status, 0, cpu)
+                XCTAssertTrue(String(decoding: result.stdout, as: UTF8.self).contains("sha256 \(fields[1])"), "\(fields[0]) on \(cpu)")
+            }
+        }
     }
 
     /// Ctrl-C during a fit stops it after the current step and still writes the best weights.

@@ -4,3 +4,11 @@ public struct PortableKernels: KernelTier {
     public init() {}
     public var instructionSet: InstructionSet { .portable }
 }
+
+/// The portable tier with fused multiply-add done in software: bit-identical to the FMA tiers,
+/// for decoding on CPUs without FMA.
+public struct PortableFusedKernels: KernelTier {
+    public typealias Arithmetic = SoftwareFusedMultiplyAdd
+    public init() {}
+    public var instructionSet: InstructionSet { .portable }
+}

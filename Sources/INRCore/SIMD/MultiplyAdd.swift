@@ -36,3 +36,16 @@ extension MultiplyAdd {
         return result
     }
 }
+
+/// `accumulator += a * b` with a single rounding on a CPU without FMA instructions: each lane
+/// goes through libm's `fmaf` (correctly rounded, and slow: about 1 GFLOP/s). Decoding uses it
+/// there so that a file decodes to the same bytes on every CPU (FMA is IEEE 754's fused
+/// multiply-add, so the AVX2 and AVX-512 tiers round alike).
+public enum SoftwareFusedMultiplyAdd: MultiplyAdd {
+    @inlinable public static var widestGroup: Int { 1 }
+
+    @inlinable @inline(__always)
+    public static func accumulate(_ accumulator: inout Vector, _ a: Vector, _ b: Vector) {
+        accumulator.addProduct(a, b)
+    }
+}

@@ -14,6 +14,11 @@ public struct FourierBasis: Hashable, Sendable {
     public static let maximumCount = 8192
     public static let maximumSigma: Float = 1000
 
+    /// Whether a basis of these sizes is within the limits (a decoder checks before building).
+    public static func isValid(count: Int, sigma: Float, inputWidth: Int) -> Bool {
+        (1...maximumCount).contains(count) && sigma.isFinite && sigma > 0 && sigma <= maximumSigma && (1...4).contains(inputWidth)
+    }
+
     public let count: Int
     public let sigma: Float
     public let seed: UInt64
@@ -68,7 +73,7 @@ extension FourierBasis: Codable {
         let count = try c.decode(Int.self, forKey: .featureCount)
         let sigma = try c.decode(Float.self, forKey: .sigma)
         let inputWidth = try c.decode(Int.self, forKey: .inputWidth)
-        guard (1...Self.maximumCount).contains(count), sigma.isFinite, sigma > 0, sigma <= Self.maximumSigma, (1...4).contains(inputWidth) else {
+        guard Self.isValid(count: count, sigma: sigma, inputWidth: inputWidth) else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "Fourier features out of range"))
         }
         self.init(count: count, sigma: sigma, seed: try c.decode(UInt64.self, forKey: .seed), inputWidth: inputWidth)

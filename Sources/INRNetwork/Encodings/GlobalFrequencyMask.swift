@@ -15,6 +15,14 @@ public struct GlobalFrequencyMask: FrequencyMask {
         fadeIn = 0
     }
 
+    /// A mask in a given state (a decoder restores the state the weights were fitted with).
+    public init(blockCount: Int, openBlocks: Int, fadeIn: Float) {
+        precondition((0...blockCount).contains(openBlocks) && fadeIn >= 0 && fadeIn <= 1, "mask state out of range")
+        self.blockCount = blockCount
+        self.openBlocks = openBlocks
+        self.fadeIn = fadeIn
+    }
+
     public func values(at point: UnsafePointer<Float>, into mask: UnsafeMutablePointer<Float>) {
         for j in 0..<blockCount {
             mask[j] = j < openBlocks ? 1 : j == openBlocks ? fadeIn : 0
@@ -45,8 +53,6 @@ extension GlobalFrequencyMask {
         guard (1...FourierBasis.maximumCount).contains(blockCount), (0...blockCount).contains(openBlocks), fadeIn >= 0, fadeIn <= 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "global SAPE mask out of range"))
         }
-        self.init(blockCount: blockCount)
-        self.openBlocks = openBlocks
-        self.fadeIn = fadeIn
+        self.init(blockCount: blockCount, openBlocks: openBlocks, fadeIn: fadeIn)
     }
 }

@@ -19,6 +19,12 @@ public struct PositionalEncoding: Encoding, Hashable {
         pow(Double(base), Double(count - 1)) * Double.pi
     }
 
+    /// Whether these settings are within the limits (a decoder checks before building).
+    public static func isValid(inputWidth: Int, frequencyCount: Int, base: Float) -> Bool {
+        (1...4).contains(inputWidth) && (1...maximumFrequencyCount).contains(frequencyCount) && base.isFinite && base > 1
+            && highestFrequency(count: frequencyCount, base: base) <= maximumFrequency
+    }
+
     public var inputWidth: Int
     public var frequencyCount: Int
     public var base: Float
@@ -79,9 +85,7 @@ extension PositionalEncoding: Codable {
         let inputWidth = try c.decode(Int.self, forKey: .inputWidth)
         let count = try c.decode(Int.self, forKey: .frequencyCount)
         let base = try c.decode(Float.self, forKey: .base)
-        guard (1...4).contains(inputWidth), (1...Self.maximumFrequencyCount).contains(count), base.isFinite, base > 1,
-            Self.highestFrequency(count: count, base: base) <= Self.maximumFrequency
-        else {
+        guard Self.isValid(inputWidth: inputWidth, frequencyCount: count, base: base) else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "positional encoding out of range"))
         }
         self.init(inputWidth: inputWidth, frequencyCount: count, base: base, includeInput: try c.decode(Bool.self, forKey: .includeInput))

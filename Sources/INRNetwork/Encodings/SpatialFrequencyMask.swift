@@ -53,6 +53,22 @@ public struct SpatialFrequencyMask: FrequencyMask {
         blurredMasks = Self.blur(counts: counts, resolution: resolution, blockCount: blockCount)
     }
 
+    /// A finished mask with the given cell counts (what a decoder restores); no cell opens more.
+    public init(blockCount: Int, resolution: Int, epsilon: Float, counts: [Int32]) {
+        precondition(counts.count == resolution * resolution && counts.allSatisfy { $0 >= 0 && Int($0) <= blockCount },
+                     "cell counts do not fit the grid")
+        self.init(blockCount: blockCount, resolution: resolution, epsilon: epsilon)
+        self.counts = counts
+        active = Array(repeating: false, count: counts.count)
+        blurredMasks = Self.blur(counts: counts, resolution: resolution, blockCount: blockCount)
+    }
+
+    /// Whether the sizes are within the limits (a decoder checks before allocating).
+    public static func isValid(blockCount: Int, resolution: Int, epsilon: Float) -> Bool {
+        (1...FourierBasis.maximumCount).contains(blockCount) && (2...maximumResolution).contains(resolution)
+            && resolution * resolution * blockCount <= maximumMaskSize && epsilon.isFinite && epsilon >= 0
+    }
+
     /// The blur window: 5×5 on grids of more than 100 cells, else 3×3 (as the authors').
     public var kernelSize: Int { Self.kernelSize(resolution: resolution) }
 
@@ -220,9 +236,7 @@ extension SpatialFrequencyMask: Codable {
         let blockCount = try c.decode(Int.self, forKey: .blockCount)
         let resolution = try c.decode(Int.self, forKey: .resolution)
         let epsilon = try c.decode(Float.self, forKey: .epsilon)
-        guard (1...FourierBasis.maximumCount).contains(blockCount), (2...Self.maximumResolution).contains(resolution),
-            resolution * resolution * blockCount <= Self.maximumMaskSize, epsilon.isFinite, epsilon >= 0
-        else {
+        guard Self.isValid(blockCount: blockCount, resolution: resolution, epsilon: epsilon) else {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "SAPE grid out of range"))
         }
         self.init(blockCount: blockCount, resolution: resolution, epsilon: epsilon)

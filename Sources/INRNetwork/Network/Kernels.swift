@@ -53,6 +53,18 @@ public enum Kernels {
         return instructionSet
     }
 
+    /// The kernels of decoding: fused multiply-add on every tier, inr's own products, so a
+    /// file renders to the same bytes on any CPU and thread count (AVX-512 and AVX2 round
+    /// alike; without FMA the fused operation is computed in software, slowly). `INR_ISA`
+    /// still selects the tier.
+    public static func decoding(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any KernelSet {
+        switch try preferredInstructionSet(environment: environment) {
+        case .avx512: AVX512Kernels()
+        case .avx2: AVX2Kernels()
+        case .portable: PortableFusedKernels()
+        }
+    }
+
     /// The kernels every fit uses unless told otherwise (`INR_ISA`, `INR_GEMM`).
     public static func preferred(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any KernelSet {
         let instructionSet = try preferredInstructionSet(environment: environment)

@@ -1,0 +1,310 @@
+import INRCore
+import INRNetwork
+
+/// What an image file holds: everything a decoder needs, nothing it does not.
+public struct CompressedImage: Hashable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+    public var bitDepth: Int
+    public var encoding: EncodingModel
+    public var parameters: QuantizedParameters
+
+    public init(width: Int, height: Int, channels: Int, bitDepth: Int, encoding: EncodingModel, parameters: QuantizedParameters) {
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.bitDepth = bitDepth
+        self.encoding = encoding
+        self.parameters = parameters
+    }
+}
+
+/// The `.inr` file format, version 1 (specified in docs/bitstream.md):
+///
+///     "INRC" · version (1 byte) · sections
+///     section = tag (4 ASCII bytes) · length (varint) · payload · CRC-32 of tag + payload (u32 LE)
+///     HEAD  media kind, width, height, channels, bit depth
+///     NETW  hidden widths, activations, ω0s        (input width from ENCO, output from HEAD)
+///     ENCO  encoding type and parameters, seeds, SAPE's mask (range-coded cell counts)
+///     QUAN  granularity, bits, one half-float step per group
+///     WGHT  the quantised parameters: range-coded with adaptive models, or packed
+///
+/// Reading checks every size against the limits before allocating, and every section's CRC.
+public enum ImageBitstream {
+    public static let magic = Array("INRC".utf8)
+    public static let version: UInt8 = 1
+    static let sectionOrder = ["HEAD", "NETW", "ENCO", "QUAN", "WGHT"]
+    static let maximumSide = 1 << 20
+
+    // MARK: Writing
+
+    public static func bytes(_ image: CompressedImage) -> [UInt8] {
+        var file = magic + [version]
+        func section(_ tag: String, _ payload: [UInt8]) {
+            var writer = ByteWriter()
+            writer.append(Array(tag.utf8))
+            writer.append(varint: payload.count)
+            writer.append(payload)
+            writer.append(CRC32.checksum(Array(tag.utf8) + payload))
+            file += writer.bytes
+        }
+        var head = ByteWriter()
+        head.append(byte: 1)  // media kind: image
+        head.append(varint: image.width)
+        head.append(varint: image.height)
+        head.append(byte: UInt8(image.channels))
+        head.append(byte: UInt8(image.bitDepth))
+        section("HEAD", head.bytes)
+        section("NETW", networkBytes(image.parameters.spec))
+        section("ENCO", encodingBytes(image.encoding))
+        var quan = ByteWriter()
+        quan.append(byte: image.parameters.quantization.granularity.rawValue)
+        quan.append(byte: UInt8(image.parameters.quantization.weightBits))
+        quan.append(byte: UInt8(image.parameters.quantization.biasBits))
+        for step in image.parameters.steps { quan.append(step) }
+        section("QUAN", quan.bytes)
+        section("WGHT", symbolBytes(image.parameters))
+        return file
+    }
+
+    static func networkBytes(_ spec: NetworkSpec) -> [UInt8] {
+        var w = ByteWriter()
+        w.append(varint: spec.hiddenWidths.count)
+        for width in spec.hiddenWidths { w.append(varint: width) }
+        w.append(byte: activationCode(spec.activation))
+        w.append(byte: activationCode(spec.outputActivation))
+        w.append(spec.omega0)
+        w.append(spec.firstOmega0)
+        return w.bytes
+    }
+
+    static func encodingBytes(_ encoding: EncodingModel) -> [UInt8] {
+        var w = ByteWriter()
+        switch encoding {
+        case .raw:
+            w.append(byte: 0)
+        case .positional(let e):
+            w.append(byte: 1)
+            w.append(varint: e.frequencyCount)
+            w.append(e.base)
+            w.append(byte: e.includeInput ? 1 : 0)
+        case .fourier(let e):
+            w.append(byte: 2)
+            w.append(varint: e.basis.count)
+            w.append(e.basis.sigma)
+            w.append(e.basis.seed)
+            w.append(byte: e.includeInput ? 1 : 0)
+        case .sape(let e):
+            w.append(byte: 3)
+            w.append(varint: e.basis.count)
+            w.append(e.basis.sigma)
+            w.append(e.basis.seed)
+            switch e.progression {
+            case .global(let mask):
+                w.append(byte: 0)
+                w.append(varint: mask.openBlocks)
+                w.append(mask.fadeIn)
+            case .spatial(let mask):
+                w.append(byte: 1)
+                w.append(varint: mask.resolution)
+                w.append(mask.epsilon)
+                // Counts as differences from the left neighbour (the upper one in column 0).
+                var coder = RangeEncoder(), model = IntegerModel()
+                for (cell, count) in mask.counts.enumerated() {
+                    let neighbour = cell % mask.resolution == 0 ? (cell >= mask.resolution ? mask.counts[cell - mask.resolution] : 0) : mask.counts[cell - 1]
+                    model.encode(count - neighbour, into: &coder)
+                }
+                w.append(coder.finish())
+            }
+        }
+        return w.bytes
+    }
+
+    /// The integers, range-coded with one adaptive model for all weights and one for all
+    /// biases (method 0), or packed at their fixed width (method 1) when that is smaller.
+    static func symbolBytes(_ parameters: QuantizedParameters) -> [UInt8] {
+        let tensors = ParameterLayout(spec: parameters.spec).tensors
+        var adaptive = RangeEncoder()
+        var weights = IntegerModel(), biases = IntegerModel()
+        for tensor in tensors {
+            for i in tensor.range {
+                if tensor.kind == .weight {
+                    weights.encode(parameters.symbols[i], into: &adaptive)
+                } else {
+                    biases.encode(parameters.symbols[i], into: &adaptive)
+                }
+            }
+        }
+        var packed = RangeEncoder()
+        for tensor in tensors {
+            let level = parameters.quantization.maximumLevel(tensor.kind)
+            let bits = tensor.kind == .weight ? parameters.quantization.weightBits : parameters.quantization.biasBits
+            for i in tensor.range { packed.encodeDirect(UInt32(parameters.symbols[i] + level), count: bits) }
+        }
+        let (code, packing) = (adaptive.finish(), packed.finish())
+        return code.count <= packing.count ? [0] + code : [1] + packing
+    }
+
+    static func activationCode(_ kind: NetworkSpec.ActivationKind) -> UInt8 {
+        switch kind {
+        case .identity: 0
+        case .relu: 1
+        case .gelu: 2
+        case .sine: 3
+        }
+    }
+
+    // MARK: Reading
+
+    /// The sections of a file, checked (magic, version, lengths, CRCs), by tag.
+    public static func sections(_ bytes: [UInt8]) throws(BitstreamError) -> [(tag: String, payload: ArraySlice<UInt8>)] {
+        guard bytes.count >= 5, Array(bytes[0..<4]) == magic else { throw .notINR }
+        guard bytes[4] == version else { throw .unsupportedVersion(Int(bytes[4])) }
+        var reader = ByteReader(bytes[5...], context: "section list")
+        var sections: [(String, ArraySlice<UInt8>)] = []
+        while !reader.isAtEnd {
+            let tagBytes = try reader.bytes(4)
+            let tag = String(decoding: tagBytes, as: UTF8.self)
+            let length = try reader.varint()
+            guard length <= reader.remaining else { throw .truncated("section \(tag)") }
+            let payload = try reader.bytes(length)
+            let stored = try reader.uint32()
+            guard CRC32.checksum(Array(tagBytes) + Array(payload)) == stored else { throw .checksum(tag) }
+            sections.append((tag, payload))
+        }
+        guard sections.map(\.0) == sectionOrder else {
+            throw .corrupt("section list", "expected sections \(sectionOrder.joined(separator: ", ")), found \(sections.map(\.0).joined(separator: ", "))")
+        }
+        return sections
+    }
+
+    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedImage {
+        let sections = try sections(bytes)
+        var head = ByteReader(sections[0].payload, context: "HEAD")
+        guard try head.byte() == 1 else { throw .corrupt("HEAD", "media kind is not an image") }
+        let width = try head.varint(in: 1...maximumSide, "width")
+        let height = try head.varint(in: 1...maximumSide, "height")
+        guard width * height <= 1 << 30 else { throw .corrupt("HEAD", "image of \(width)×\(height) is too large") }
+        let channels = Int(try head.byte())
+        guard (1...4).contains(channels) else { throw .corrupt("HEAD", "\(channels) channels") }
+        let bitDepth = Int(try head.byte())
+        guard bitDepth == 8 || bitDepth == 16 else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+
+        let encoding = try readEncoding(sections[2].payload)
+        var netw = ByteReader(sections[1].payload, context: "NETW")
+        let depth = try netw.varint(in: 0...NetworkSpec.maximumLayers - 1, "hidden layer count")
+        var hidden: [Int] = []
+        for _ in 0..<depth { hidden.append(try netw.varint(in: 1...NetworkSpec.maximumWidth, "layer width")) }
+        let activation = try readActivation(&netw), outputActivation = try readActivation(&netw)
+        let omega0 = try netw.float("ω0"), firstOmega0 = try netw.float("first ω0")
+        let spec = NetworkSpec(
+            inputWidth: encoding.encoding.outputWidth, hiddenWidths: hidden, outputWidth: channels,
+            activation: activation, omega0: omega0, firstOmega0: firstOmega0, outputActivation: outputActivation)
+        do {
+            try spec.validate()
+        } catch {
+            throw .corrupt("NETW", error.description)
+        }
+
+        var quan = ByteReader(sections[3].payload, context: "QUAN")
+        guard let granularity = QuantizationSpec.Granularity(rawValue: try quan.byte()) else { throw .corrupt("QUAN", "unknown granularity") }
+        let weightBits = Int(try quan.byte()), biasBits = Int(try quan.byte())
+        guard (2...16).contains(weightBits), (2...16).contains(biasBits) else { throw .corrupt("QUAN", "bit widths out of range") }
+        let quantization = QuantizationSpec(weightBits: weightBits, biasBits: biasBits, granularity: granularity)
+        let layout = ParameterLayout(spec: spec)
+        let groups = quantization.groups(of: layout)
+        guard quan.remaining == 2 * groups.count else { throw .corrupt("QUAN", "expected \(groups.count) step sizes") }
+        var steps: [Float16] = []
+        steps.reserveCapacity(groups.count)
+        for _ in groups {
+            let step = try quan.float16()
+            guard step.isFinite, step >= 0 else { throw .corrupt("QUAN", "step size \(step)") }
+            steps.append(step)
+        }
+
+        var wght = ByteReader(sections[4].payload, context: "WGHT")
+        let method = try wght.byte()
+        guard method <= 1 else { throw .corrupt("WGHT", "unknown coding method \(method)") }
+        var decoder = RangeDecoder(Array(try wght.bytes(wght.remaining)))
+        guard decoder.startsWell else { throw .corrupt("WGHT", "bad range code") }
+        var symbols = [Int32](repeating: 0, count: layout.count)
+        var weights = IntegerModel(), biases = IntegerModel()
+        for tensor in layout.tensors {
+            let limit = quantization.maximumLevel(tensor.kind)
+            let bits = tensor.kind == .weight ? weightBits : biasBits
+            for i in tensor.range {
+                let symbol: Int32
+                if method == 1 {
+                    symbol = Int32(decoder.decodeDirect(count: bits)) - limit
+                } else if tensor.kind == .weight {
+                    symbol = weights.decode(from: &decoder)
+                } else {
+                    symbol = biases.decode(from: &decoder)
+                }
+                guard abs(symbol) <= limit else { throw .corrupt("WGHT", "integer \(symbol) beyond ±\(limit)") }
+                symbols[i] = symbol
+            }
+        }
+        guard decoder.overrun <= 4 else { throw .truncated("WGHT") }
+        let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, steps: steps)
+        return CompressedImage(width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters)
+    }
+
+    static func readActivation(_ reader: inout ByteReader) throws(BitstreamError) -> NetworkSpec.ActivationKind {
+        switch try reader.byte() {
+        case 0: .identity
+        case 1: .relu
+        case 2: .gelu
+        case 3: .sine
+        case let code: throw .corrupt("NETW", "unknown activation \(code)")
+        }
+    }
+
+    static func readEncoding(_ payload: ArraySlice<UInt8>) throws(BitstreamError) -> EncodingModel {
+        var r = ByteReader(payload, context: "ENCO")
+        let type = try r.byte()
+        switch type {
+        case 0:
+            return .raw(RawEncoding())
+        case 1:
+            let count = try r.varint(), base = try r.float("base"), includeInput = try r.byte() == 1
+            guard PositionalEncoding.isValid(inputWidth: 2, frequencyCount: count, base: base) else { throw .corrupt("ENCO", "positional encoding out of range") }
+            return .positional(PositionalEncoding(frequencyCount: count, base: base, includeInput: includeInput))
+        case 2, 3:
+            let count = try r.varint(), sigma = try r.float("σ"), seed = try r.uint64()
+            guard FourierBasis.isValid(count: count, sigma: sigma, inputWidth: 2) else { throw .corrupt("ENCO", "Fourier features out of range") }
+            if type == 2 {
+                return .fourier(FourierEncoding(featureCount: count, sigma: sigma, seed: seed, includeInput: try r.byte() == 1))
+            }
+            let basis = FourierBasis(count: count, sigma: sigma, seed: seed)
+            switch try r.byte() {
+            case 0:
+                let open = try r.varint(in: 0...count, "open blocks"), fadeIn = try r.float("fade-in")
+                guard fadeIn >= 0 && fadeIn <= 1 else { throw .corrupt("ENCO", "fade-in \(fadeIn)") }
+                return .sape(SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: count, openBlocks: open, fadeIn: fadeIn))))
+            case 1:
+                let resolution = try r.varint(), epsilon = try r.float("ε")
+                guard SpatialFrequencyMask.isValid(blockCount: count, resolution: resolution, epsilon: epsilon) else {
+                    throw .corrupt("ENCO", "SAPE grid out of range")
+                }
+                var decoder = RangeDecoder(Array(try r.bytes(r.remaining)))
+                var model = IntegerModel()
+                var counts = [Int32](repeating: 0, count: resolution * resolution)
+                for cell in counts.indices {
+                    let neighbour = cell % resolution == 0 ? (cell >= resolution ? counts[cell - resolution] : 0) : counts[cell - 1]
+                    let value = Int64(neighbour) + Int64(model.decode(from: &decoder))
+                    guard (0...Int64(count)).contains(value) else { throw .corrupt("ENCO", "SAPE cell count \(value)") }
+                    counts[cell] = Int32(value)
+                }
+                guard decoder.overrun <= 4 else { throw .truncated("ENCO") }
+                return .sape(SAPEEncoding(basis: basis, progression: .spatial(
+                    SpatialFrequencyMask(blockCount: count, resolution: resolution, epsilon: epsilon, counts: counts))))
+            case let progression:
+                throw .corrupt("ENCO", "unknown SAPE progression \(progression)")
+            }
+        default:
+            throw .corrupt("ENCO", "unknown encoding type \(type)")
+        }
+    }
+}

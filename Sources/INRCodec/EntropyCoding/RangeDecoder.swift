@@ -1,0 +1,64 @@
+/// Decodes what `RangeEncoder` wrote. Reading past the end of the code yields zero bytes and
+/// sets `overrun`; callers treat a large overrun as a corrupt stream. Every loop is bounded by
+/// the caller's symbol count, so a hostile stream cannot make decoding hang.
+public struct RangeDecoder {
+    private let bytes: [UInt8]
+    private var position: Int
+    private var range: UInt32 = 0xFFFF_FFFF
+    private var code: UInt32 = 0
+    /// Bytes read past the end of the code.
+    public private(set) var overrun = 0
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        position = 1  // the encoder's first byte is always 0 (its initial cache)
+        for _ in 0..<4 { code = (code << 8) | UInt32(nextByte()) }
+    }
+
+    /// The first byte must be zero for a well-formed code.
+    public var startsWell: Bool { bytes.first == 0 }
+
+    public mutating func decode(_ model: inout BitModel) -> Bool {
+        let bound = (range >> BitModel.precision) &* UInt32(model.probability)
+        let bit: Bool
+        if code < bound {
+            range = bound
+            bit = false
+        } else {
+            code &-= bound
+            range &-= bound
+            bit = true
+        }
+        model.update(bit)
+        normalize()
+        return bit
+    }
+
+    public mutating func decodeDirect(count: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<count {
+            range >>= 1
+            let bit: UInt32 = code >= range ? 1 : 0
+            if bit == 1 { code &-= range }
+            value = (value << 1) | bit
+            normalize()
+        }
+        return value
+    }
+
+    private mutating func normalize() {
+        while range < (1 << 24) {
+            range <<= 8
+            code = (code << 8) | UInt32(nextByte())
+        }
+    }
+
+    private mutating func nextByte() -> UInt8 {
+        guard position < bytes.count else {
+            overrun += 1
+            return 0
+        }
+        defer { position += 1 }
+        return bytes[position]
+    }
+}

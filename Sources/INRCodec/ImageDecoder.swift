@@ -1,0 +1,45 @@
+import INRCore
+import INRMedia
+import INRNetwork
+import INRTraining
+
+/// Decoding: parse → dequantise → render the pixel grid (optionally at another size).
+///
+///     bytes ─► ImageBitstream.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
+///
+/// Rendering uses `Kernels.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
+/// each pixel depends only on its own coordinates, so a file gives the same samples on any
+/// thread count and any x86-64 CPU.
+public struct ImageDecoder {
+    public let threads: Int
+    public let kernels: any KernelSet
+    /// The largest rendering (8192²): a file may announce more, but is not rendered.
+    public static let maximumPixels = 1 << 26
+
+    public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
+        self.threads = threads
+        self.kernels = try kernels ?? Kernels.decoding()
+    }
+
+    /// The image at `scale` times the stored size (bit-exact to the encoder's at scale 1).
+    public func decode(_ image: CompressedImage, scale: Double = 1) throws -> Image {
+        guard scale.isFinite, scale > 0 else { throw DecodeError("scale must be positive") }
+        let width = max(1, Int((Double(image.width) * scale).rounded()))
+        let height = max(1, Int((Double(image.height) * scale).rounded()))
+        guard width <= ImageBitstream.maximumSide, height <= ImageBitstream.maximumSide, width * height <= Self.maximumPixels else {
+            throw DecodeError("a \(width)×\(height) rendering is too large")
+        }
+        let renderer = Renderer(spec: image.parameters.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
+        let values = renderer.render(image.parameters.dequantized(), encoding: image.encoding, grid: PixelGrid(width: width, height: height))
+        return Image(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth, normalized: values)
+    }
+
+    public func decode(_ bytes: [UInt8], scale: Double = 1) throws -> Image {
+        try decode(try ImageBitstream.read(bytes), scale: scale)
+    }
+}
+
+public struct DecodeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import INRNetwork
+import INRTraining
+
+/// Quantisation-aware fine-tuning: the network computes with quantised weights (fixed step
+/// sizes, chosen once by `UniformQuantizer` when fine-tuning starts) and the gradient goes
+/// straight through to the float weights. With `rateWeight` > 0 the loss also pays for an
+/// estimate of the bits the weights will take, as NIRVANA and SHACIRA add a rate term:
+///
+///     R(w) = Σ log2(1 + |w|/Δ)          (≈ the Exp-Golomb magnitude bits of round(w/Δ))
+///     loss = MSE + rateWeight · R / pixels
+public struct QuantizationAwareTraining: WeightTransform {
+    public let quantizer: UniformQuantizer
+    public let steps: [Float16]
+    public let rateWeight: Float
+    public let pixelCount: Int
+
+    public init(quantizer: UniformQuantizer, steps: [Float16], rateWeight: Float = 0, pixelCount: Int) {
+        self.quantizer = quantizer
+        self.steps = steps
+        self.rateWeight = rateWeight
+        self.pixelCount = pixelCount
+    }
+
+    public func transform(_ parameters: Parameters) -> Parameters {
+        quantizer.quantize(parameters, steps: steps).dequantized()
+    }
+
+    public func addRegularizerGradient(_ parameters: Parameters, to gradient: inout [Float]) {
+        guard rateWeight > 0 else { return }
+        let scale = rateWeight / Float(pixelCount) / Float(M_LN2)
+        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) {
+            let delta = Float(step)
+            guard delta > 0 else { continue }
+            for i in range {
+                let w = parameters.values[i]
+                gradient[i] += scale * (w > 0 ? 1 : w < 0 ? -1 : 0) / (delta + abs(w))
+            }
+        }
+    }
+
+    /// R(w) in bits, the rate term's estimate.
+    public func estimatedBits(_ parameters: Parameters) -> Double {
+        var bits = 0.0
+        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) where step > 0 {
+            for i in range { bits += log2(1 + Double(abs(parameters.values[i])) / Double(step)) }
+        }
+        return bits
+    }
+}

@@ -1,0 +1,32 @@
+import INRNetwork
+
+/// A network's parameters as integers: `symbols[i]·steps[group of i]` is parameter i.
+///
+/// Step sizes are IEEE half floats (they travel in the bitstream as 16 bits); quantising and
+/// dequantising use the rounded value, so encoder and decoder agree exactly.
+public struct QuantizedParameters: Hashable, Sendable {
+    public let spec: NetworkSpec
+    public let quantization: QuantizationSpec
+    /// One integer per parameter, in `ParameterLayout` order.
+    public var symbols: [Int32]
+    /// One step per group of `quantization.groups(of:)`.
+    public var steps: [Float16]
+
+    public init(spec: NetworkSpec, quantization: QuantizationSpec, symbols: [Int32], steps: [Float16]) {
+        self.spec = spec
+        self.quantization = quantization
+        self.symbols = symbols
+        self.steps = steps
+    }
+
+    /// The parameters the integers stand for.
+    public func dequantized() -> Parameters {
+        let layout = ParameterLayout(spec: spec)
+        var values = [Float](repeating: 0, count: symbols.count)
+        for ((range, _), step) in zip(quantization.groups(of: layout), steps) {
+            let delta = Float(step)
+            for i in range { values[i] = Float(symbols[i]) * delta }
+        }
+        return Parameters(spec: spec, values: values)
+    }
+}

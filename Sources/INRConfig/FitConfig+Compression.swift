@@ -1,0 +1,63 @@
+import Foundation
+import INRCodec
+import INRCore
+import INRMedia
+import INRNetwork
+import INRTraining
+
+/// What `compress` did.
+public struct CompressionResult: Sendable {
+    public var compressed: CompressedImage
+    public var bytes: [UInt8]
+    /// PSNR of the best float weights, of their post-training quantisation, and after
+    /// quantisation-aware fine-tuning (equal to the quantised one without it).
+    public var floatPSNR: Double
+    public var quantizedPSNR: Double
+    public var finalPSNR: Double
+    public var fitSteps: Int
+    public var qatSteps: Int
+    public var fitSeconds: Double
+    public var qatSeconds: Double
+}
+
+extension FitConfig {
+    /// The encoder:
+    ///
+    ///     fit (float) ─► best weights ─► step sizes (MSE-optimal per group)
+    ///        ─► [fine-tune with fake quantisation, steps fixed] ─► integers ─► bitstream
+    public func compress(
+        image: Image, kernels: any KernelSet, threads: Int,
+        shouldStop: () -> Bool = { false },
+        progress: (_ phase: String, _ report: Trainer.StepReport) -> Void = { _, _ in }
+    ) -> CompressionResult {
+        let fit = makeTrainer(image: image, kernels: kernels, threads: threads)
+        fit.fit(shouldStop: shouldStop) { progress("fit", $0) }
+
+        let quantizer = UniformQuantizer(spec: quantization.spec)
+        let steps = quantizer.steps(for: fit.best.parameters)
+        var settings = trainerSettings
+        settings.steps = shouldStop() ? 0 : quantization.qatSteps
+        settings.learningRate = quantization.qatLearningRate
+        settings.timeLimit = nil
+        settings.adaptEncoding = false
+        settings.weightTransform = QuantizationAwareTraining(
+            quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: image.pixelCount)
+        let samples = ImageSamples(image: image)
+        let qat = Trainer(
+            samples: samples, spec: fit.best.parameters.spec, encoding: fit.best.encoding, parameters: fit.best.parameters,
+            settings: settings, optimizer: makeOptimizer(), schedule: CosineSchedule(minimum: 0),
+            sampler: makeSampler(sampleCount: samples.count), loss: MeanSquaredError(), kernels: kernels, threads: threads)
+        let quantizedPSNR = qat.evaluate()
+        qat.fit(shouldStop: shouldStop) { progress("qat", $0) }
+
+        let parameters = quantizer.quantize(qat.best.parameters, steps: steps)
+        let compressed = CompressedImage(
+            width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
+            encoding: qat.best.encoding, parameters: parameters)
+        return CompressionResult(
+            compressed: compressed, bytes: ImageBitstream.bytes(compressed),
+            floatPSNR: fit.best.psnr, quantizedPSNR: quantizedPSNR, finalPSNR: qat.best.psnr,
+            fitSteps: fit.completedSteps, qatSteps: qat.completedSteps,
+            fitSeconds: fit.elapsedSeconds, qatSeconds: qat.elapsedSeconds)
+    }
+}

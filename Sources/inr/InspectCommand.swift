@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import INRCodec
+import INRMedia
+import INRNetwork
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print the header of an .inr file: format, image, network, encoding, quantisation, sections.")
+
+    @Argument(help: "The compressed file.")
+    var file: String
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw MediaError(path: file, reason: "cannot read the file") }
+        let bytes = [UInt8](data)
+        let image: CompressedImage
+        let sections: [(tag: String, payload: ArraySlice<UInt8>)]
+        do {
+            sections = try ImageBitstream.sections(bytes)
+            image = try ImageBitstream.read(bytes)
+        } catch {
+            throw MediaError(path: file, reason: "\(error)")
+        }
+        let spec = image.parameters.spec, quantization = image.parameters.quantization
+        print("\(file): inr format version \(ImageBitstream.version), \(bytes.count) bytes")
+        print("media      image \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit, "
+            + String(format: "%.4f bpp", Double(bytes.count * 8) / Double(image.width * image.height)))
+        print("network    \(spec.inputWidth) → " + spec.hiddenWidths.map(String.init).joined(separator: " → ")
+            + " → \(spec.outputWidth), \(spec.activation.rawValue)"
+            + (spec.activation == .sine ? " (ω0 \(spec.omega0), first \(spec.firstOmega0))" : "")
+            + ", \(spec.parameterCount) parameters")
+        print("encoding   " + describe(image.encoding))
+        print("quantised  weights \(quantization.weightBits) bits, biases \(quantization.biasBits) bits, "
+            + "one step per \(quantization.granularity == .layer ? "tensor" : "output channel") (\(image.parameters.steps.count) steps)")
+        print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
+    }
+
+    private func describe(_ encoding: EncodingModel) -> String {
+        switch encoding {
+        case .raw: return "raw (x, y)"
+        case .positional(let e): return "positional, \(e.frequencyCount) frequencies, base \(e.base)" + (e.includeInput ? ", with (x, y)" : "")
+        case .fourier(let e): return "Fourier, \(e.basis.count) features, σ \(e.basis.sigma), seed \(e.basis.seed)" + (e.includeInput ? ", with (x, y)" : "")
+        case .sape(let e):
+            let mask: String
+            switch e.progression {
+            case .spatial(let m): mask = "spatial \(m.resolution)² grid, ε \(m.epsilon), \(m.counts.reduce(0) { $0 + Int($1) }) blocks open in all"
+            case .global(let m): mask = "global, \(m.openBlocks) blocks open"
+            }
+            return "SAPE, \(e.basis.count) frequencies, σ \(e.basis.sigma), seed \(e.basis.seed), \(mask)"
+        }
+    }
+}

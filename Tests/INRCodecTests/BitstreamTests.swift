@@ -1,0 +1,169 @@
+import Foundation
+import INRCodec
+import INRCore
+import INRMedia
+import INRNetwork
+import INRTestSupport
+import XCTest
+
+final class BitstreamTests: XCTestCase {
+    static let golden: [(file: String, sha256: String)] = {
+        let manifest = (try? String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)) ?? ""
+        return manifest.split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: "\t")
+            return (TestSupport.path("Media/golden/" + fields[0]), String(fields[1]))
+        }
+    }()
+
+    static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    /// Golden files decode to the pinned samples, on 1 and 2 threads.
+    func testGoldenFilesDecodeToTheirDigests() throws {
+        XCTAssertEqual(Self.golden.count, 5)
+        for (file, digest) in Self.golden {
+            let bytes = try Self.bytes(file)
+            for threads in [1, 2] {
+                let image = try ImageDecoder(threads: threads).decode(bytes)
+                XCTAssertEqual(SHA256.hex(image.sampleBytes), digest, "\(file), \(threads) thread(s)")
+            }
+            // Writing what was read gives the same bytes: the format has one encoding per content.
+            XCTAssertEqual(ImageBitstream.bytes(try ImageBitstream.read(bytes)), bytes, file)
+        }
+    }
+
+    func testEveryEncodingRoundTrips() throws {
+        let spatial = SpatialFrequencyMask(blockCount: 6, resolution: 4, epsilon: 0.01, counts: (0..<16).map { Int32($0 % 7) })
+        let encodings: [EncodingModel] = [
+            .raw(RawEncoding()),
+            .positional(PositionalEncoding(frequencyCount: 5, base: 1.4, includeInput: false)),
+            .fourier(FourierEncoding(featureCount: 6, sigma: 2.5, seed: 99, includeInput: true)),
+            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 7), progression: .spatial(spatial))),
+            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 7), progression: .global(GlobalFrequencyMask(blockCount: 6, openBlocks: 2, fadeIn: 0.25)))),
+        ]
+        for encoding in encodings {
+            for activation in NetworkSpec.ActivationKind.allCases {
+                let spec = NetworkSpec(inputWidth: encoding.encoding.outputWidth, hiddenWidths: [7, 5], outputWidth: 4,
+                                       activation: activation, omega0: 25, firstOmega0: 35)
+                let quantizer = UniformQuantizer(spec: QuantizationSpec(weightBits: 9, biasBits: 11, granularity: .channel))
+                let image = CompressedImage(width: 33, height: 17, channels: 4, bitDepth: 16, encoding: encoding,
+                                            parameters: quantizer.quantize(Parameters(spec: spec, seed: 3)))
+                let decoded = try ImageBitstream.read(ImageBitstream.bytes(image))
+                XCTAssertEqual(decoded.encoding, encoding)
+                XCTAssertEqual(decoded.parameters.symbols, image.parameters.symbols)
+                XCTAssertEqual(decoded.parameters.steps, image.parameters.steps)
+                XCTAssertEqual(decoded.parameters.spec.layers, spec.layers)
+                XCTAssertEqual([decoded.width, decoded.height, decoded.channels, decoded.bitDepth], [33, 17, 4, 16])
+            }
+        }
+    }
+
+    func testDamagedFilesAreRefusedWithReasons() throws {
+        let bytes = try Self.bytes(Self.golden[0].file)
+        for length in 0..<bytes.count {
+            XCTAssertThrowsError(try ImageBitstream.read(Array(bytes.prefix(length))), "truncated to \(length)")
+        }
+        var version = bytes
+        version[4] = 2
+        XCTAssertThrowsError(try ImageBitstream.read(version)) { error in
+            XCTAssertEqual("\(error)", "format version 2 is not supported by this build (it reads version 1)")
+        }
+        XCTAssertThrowsError(try ImageBitstream.read(Array("INRM".utf8) + bytes.dropFirst(4))) { XCTAssertEqual($0 as? BitstreamError, .notINR) }
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x10
+        XCTAssertThrowsError(try ImageBitstream.read(flipped)) { XCTAssertTrue("\($0)".contains("checksum") || "\($0)".contains("corrupt"), "\($0)") }
+    }
+
+    /// Headers announcing absurd sizes are refused before anything is allocated for them.
+    func testAbsurdHeadersAreRefused() throws {
+        func file(head: [UInt8], network: [UInt8] = [1, 4, 1, 0, 0, 0, 240, 65, 0, 0, 240, 65]) -> [UInt8] {
+            var bytes = ImageBitstream.magic + [ImageBitstream.version]
+            for (tag, payload) in [("HEAD", head), ("NETW", network), ("ENCO", [0]), ("QUAN", [0, 8, 8]), ("WGHT", [0, 0, 0, 0, 0, 0])] {
+                var writer = ByteWriter()
+                writer.append(Array(tag.utf8))
+                writer.append(varint: payload.count)
+                writer.append(payload)
+                writer.append(CRC32.checksum(Array(tag.utf8) + payload))
+                bytes += writer.bytes
+            }
+            return bytes
+        }
+        var huge = ByteWriter()
+        huge.append(byte: 1)
+        huge.append(varint: 1 << 40)
+        huge.append(varint: 1 << 40)
+        huge.append(byte: 3)
+        huge.append(byte: 8)
+        XCTAssertThrowsError(try ImageBitstream.read(file(head: huge.bytes))) { XCTAssertTrue("\($0)".contains("width"), "\($0)") }
+        var wide = ByteWriter()
+        wide.append(byte: 1)
+        wide.append(varint: 1 << 20)
+        wide.append(varint: 1 << 20)
+        wide.append(byte: 3)
+        wide.append(byte: 8)
+        XCTAssertThrowsError(try ImageBitstream.read(file(head: wide.bytes))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
+        var manyLayers = ByteWriter()
+        manyLayers.append(varint: 1 << 30)
+        XCTAssertThrowsError(try ImageBitstream.read(file(head: [1, 8, 8, 3, 8], network: manyLayers.bytes))) { XCTAssertTrue("\($0)".contains("layer"), "\($0)") }
+        var hugeLayer = ByteWriter()
+        hugeLayer.append(varint: 2)
+        hugeLayer.append(varint: 30000)
+        hugeLayer.append(varint: 30000)
+        hugeLayer.append([1, 0, 0, 0, 240, 65, 0, 0, 240, 65])
+        XCTAssertThrowsError(try ImageBitstream.read(file(head: [1, 8, 8, 3, 8], network: hugeLayer.bytes))) { XCTAssertTrue("\($0)".contains("parameters"), "\($0)") }
+        let image = try ImageBitstream.read(try Self.bytes(Self.golden[0].file))
+        XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(image, scale: 1e6))
+    }
+
+    /// 10,000 mutations of the golden files (flipped, inserted, deleted and overwritten bytes,
+    /// truncations; half with their CRCs recomputed so the parsers behind them see the damage)
+    /// end in an error or in a well-formed image, never in a crash or a hang.
+    func testMutatedFilesNeverCrash() throws {
+        var generator = SeededGenerator(seed: 5)
+        let originals = try Self.golden.map { try Self.bytes($0.file) }
+        var refused = 0, accepted = 0
+        let decoder = try ImageDecoder(threads: 1)
+        for round in 0..<10_000 {
+            var bytes = originals[round % originals.count]
+            for _ in 0..<(1 + generator.nextIndex(below: 4)) {
+                let position = generator.nextIndex(below: bytes.count)
+                switch generator.nextIndex(below: 5) {
+                case 0: bytes[position] ^= UInt8(1 << generator.nextIndex(below: 8))
+                case 1: bytes[position] = UInt8(generator.nextIndex(below: 256))
+                case 2: bytes.insert(UInt8(generator.nextIndex(below: 256)), at: position)
+                case 3: bytes.remove(at: position)
+                default: bytes = Array(bytes.prefix(position))
+                }
+                if bytes.isEmpty { break }
+            }
+            if round % 2 == 1 { bytes = Self.recomputingChecksums(bytes) }
+            do {
+                let image = try ImageBitstream.read(bytes)
+                accepted += 1
+                if image.width * image.height <= 128 * 128 { _ = try decoder.decode(image) }
+            } catch {
+                refused += 1
+            }
+        }
+        XCTAssertEqual(refused + accepted, 10_000)
+        XCTAssertGreaterThan(refused, 5_000)
+    }
+
+    /// Walks the sections as well as it can and rewrites each CRC to match its payload.
+    static func recomputingChecksums(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count > 5 else { return bytes }
+        var output = Array(bytes.prefix(5))
+        var position = 5
+        while position + 4 < bytes.count {
+            var reader = ByteReader(bytes[(position + 4)...], context: "")
+            guard let length = try? reader.varint(), length <= reader.remaining, reader.remaining - length >= 4 else { break }
+            let headerEnd = reader.position
+            let tag = Array(bytes[position..<(position + 4)]), payload = Array(bytes[headerEnd..<(headerEnd + length)])
+            output += bytes[position..<headerEnd] + payload
+            var writer = ByteWriter()
+            writer.append(CRC32.checksum(tag + payload))
+            output += writer.bytes
+            position = headerEnd + length + 4
+        }
+        return output + bytes[min(position, bytes.count)...]
+    }
+}

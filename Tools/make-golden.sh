@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerates the golden .inr files of Media/golden (from Configs/golden) and their manifest (the
+# SHA-256 of the decoded samples). Run only when the format or the encoder changes on purpose:
+# a format change bumps ImageBitstream.version, and old files must stay readable or be refused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product inr >/dev/null
+golden=Media/golden
+configs=Configs/golden
+inputs=(
+    "siren-channel Media/png/palette.png"
+    "positional-layer-qat Media/png/gray16.png"
+    "fourier-gelu Media/png/rgba8.png"
+    "sape-spatial Media/png/rgb16.png"
+    "sape-global Media/png/gray_alpha8.png"
+)
+manifest="$golden/MANIFEST.tsv"
+printf "file\tsha256 of decoded samples\n" > "$manifest.tmp"
+for entry in "${inputs[@]}"; do
+    read -r name image <<< "$entry"
+    .build/release/inr compress "$configs/$name.yaml" --input "$image" --output "$golden/$name.inr" --threads 2 > /dev/null 2>&1
+    digest=$(.build/release/inr decode "$golden/$name.inr" --output /tmp/inr-golden.png | awk '/sha256/ {print $3}')
+    printf "%s.inr\t%s\n" "$name" "$digest" >> "$manifest.tmp"
+    echo "$name.inr $(stat -c %s "$golden/$name.inr") bytes $digest"
+done
+mv "$manifest.tmp" "$manifest"
