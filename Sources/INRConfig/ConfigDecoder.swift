@@ -43,13 +43,15 @@ public struct ConfigDecoder {
 
     public init(file: String) { self.file = file }
 
-    public func decode<T: ConfigSection>(_ type: T.Type, from yaml: String) throws -> T {
-        let root: Node
+    /// Decodes `yaml` with `overrides` laid over it, in order.
+    public func decode<T: ConfigSection>(_ type: T.Type, from yaml: String, overrides: [ConfigOverride] = []) throws -> T {
+        var root: Node
         do {
             root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
             throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(error)")
         }
+        for override in overrides { root = try override.applied(to: root, file: file) }
         let context = DecodingContext(file: file)
         let value: T
         do {

@@ -1,15 +1,16 @@
 import Foundation
 
 extension FitConfig {
-    /// Reads and decodes a YAML config; every error names the file and the key path.
-    public static func load(_ path: String) throws -> FitConfig {
+    /// Reads and decodes a YAML config, with `overrides` laid over the file's keys; every error
+    /// names the file and the key path.
+    public static func load(_ path: String, overrides: [ConfigOverride] = []) throws -> FitConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, keyPath: "", message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, keyPath: "", message: "not UTF-8 text")
         }
-        return try ConfigDecoder(file: path).decode(FitConfig.self, from: text)
+        return try ConfigDecoder(file: path).decode(FitConfig.self, from: text, overrides: overrides)
     }
 
     /// Decodes a YAML string (`name` stands in for the file in errors).

@@ -25,16 +25,34 @@ extension FitConfig {
     ///
     ///     fit (float) ─► best weights ─► step sizes (MSE-optimal per group)
     ///        ─► [fine-tune with fake quantisation, steps fixed] ─► integers ─► bitstream
+    ///
+    /// With `fitted` (a checkpoint of `inr fit` for this image), the fit is skipped and the
+    /// checkpoint's weights and encoding state are quantised instead.
     public func compress(
-        image: Image, kernels: any KernelSet, threads: Int,
+        image: Image, kernels: any KernelSet, threads: Int, fitted: ImageModel? = nil,
         shouldStop: () -> Bool = { false },
         progress: (_ phase: String, _ report: Trainer.StepReport) -> Void = { _, _ in }
     ) -> CompressionResult {
-        let fit = makeTrainer(image: image, kernels: kernels, threads: threads)
-        fit.fit(shouldStop: shouldStop) { progress("fit", $0) }
+        let samples = ImageSamples(image: image)
+        let start: (parameters: Parameters, encoding: EncodingModel, psnr: Double)
+        var (fitSteps, fitSeconds) = (0, 0.0)
+        if let fitted {
+            var settings = trainerSettings
+            settings.steps = 0
+            let check = Trainer(
+                samples: samples, spec: fitted.spec, encoding: fitted.encoding, parameters: fitted.parameters,
+                settings: settings, optimizer: makeOptimizer(), schedule: makeSchedule(),
+                sampler: makeSampler(sampleCount: samples.count), loss: MeanSquaredError(), kernels: kernels, threads: threads)
+            start = (fitted.parameters, fitted.encoding, check.evaluate())
+        } else {
+            let fit = makeTrainer(image: image, kernels: kernels, threads: threads)
+            fit.fit(shouldStop: shouldStop) { progress("fit", $0) }
+            start = (fit.best.parameters, fit.best.encoding, fit.best.psnr)
+            (fitSteps, fitSeconds) = (fit.completedSteps, fit.elapsedSeconds)
+        }
 
         let quantizer = UniformQuantizer(spec: quantization.spec)
-        let steps = quantizer.steps(for: fit.best.parameters)
+        let steps = quantizer.steps(for: start.parameters)
         var settings = trainerSettings
         settings.steps = shouldStop() ? 0 : quantization.qatSteps
         settings.learningRate = quantization.qatLearningRate
@@ -42,9 +60,8 @@ extension FitConfig {
         settings.adaptEncoding = false
         settings.weightTransform = QuantizationAwareTraining(
             quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: image.pixelCount)
-        let samples = ImageSamples(image: image)
         let qat = Trainer(
-            samples: samples, spec: fit.best.parameters.spec, encoding: fit.best.encoding, parameters: fit.best.parameters,
+            samples: samples, spec: start.parameters.spec, encoding: start.encoding, parameters: start.parameters,
             settings: settings, optimizer: makeOptimizer(), schedule: CosineSchedule(minimum: 0),
             sampler: makeSampler(sampleCount: samples.count), loss: MeanSquaredError(), kernels: kernels, threads: threads)
         let quantizedPSNR = qat.evaluate()
@@ -56,8 +73,8 @@ extension FitConfig {
             encoding: qat.best.encoding, parameters: parameters)
         return CompressionResult(
             compressed: compressed, bytes: ImageBitstream.bytes(compressed),
-            floatPSNR: fit.best.psnr, quantizedPSNR: quantizedPSNR, finalPSNR: qat.best.psnr,
-            fitSteps: fit.completedSteps, qatSteps: qat.completedSteps,
-            fitSeconds: fit.elapsedSeconds, qatSeconds: qat.elapsedSeconds)
+            floatPSNR: start.psnr, quantizedPSNR: quantizedPSNR, finalPSNR: qat.best.psnr,
+            fitSteps: fitSteps, qatSteps: qat.completedSteps,
+            fitSeconds: fitSeconds, qatSeconds: qat.elapsedSeconds)
     }
 }

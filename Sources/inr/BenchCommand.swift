@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import INRCodec
 import INRConfig
 import INRCore
 import INRMedia
@@ -36,6 +37,12 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(help: "Instead: GFLOP/s of the dense kernels of every tier, inr's own and OpenBLAS's, on one core.")
     var kernels = false
+
+    @Flag(help: "Instead: encode the image with --codec-config (fit, fine-tune, code) and time decoding it (median of 7).")
+    var codec = false
+
+    @Option(help: "The codec config for --codec.")
+    var codecConfig = "Configs/image/codec.yaml"
 
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
@@ -76,6 +83,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if kernels { return benchmarkKernels() }
+        if codec { return try benchmarkCodec() }
         let picture = try PNG.read(image)
         let kernels = try Kernels.preferred()
         var results: [String: Double] = [:]
@@ -104,6 +112,31 @@ struct BenchCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: results.merging(["threads": Double(threads)]) { a, _ in a }, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// Encode time of one image, and decode time of its file (bitstream to pixels, PNG writing
+    /// left out), the figures issue 3 bounds at 120 s and 100 ms for a Kodak image.
+    func benchmarkCodec() throws {
+        let picture = try PNG.read(image)
+        let config = try FitConfig.load(codecConfig)
+        let kernels = try Kernels.preferred()
+        print("inr bench --codec: \(image) \(picture.width)×\(picture.height), \(codecConfig), \(threads) thread(s), \(kernels.instructionSet.rawValue) kernels")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = config.compress(image: picture, kernels: kernels, threads: threads)
+        let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let decoder = try ImageDecoder(threads: threads)
+        var times: [Double] = []
+        var decoded: Image?
+        for _ in 0..<7 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            decoded = try decoder.decode(result.bytes)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        let bpp = Double(result.bytes.count * 8) / Double(picture.pixelCount)
+        print(String(format: "encode  %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s)",
+                     encodeSeconds, result.fitSteps, result.fitSeconds, result.qatSteps, result.qatSeconds))
+        print(String(format: "decode  %.1f ms (median of 7; min %.1f, max %.1f)", times.sorted()[3], times.min()!, times.max()!))
+        print(String(format: "result  %.4f bpp (%d bytes), PSNR %.2f dB", bpp, result.bytes.count, Metrics.psnr(picture, decoded!)))
     }
 
     /// Tile shapes the benchmark networks run: (rows, inputs, outputs).

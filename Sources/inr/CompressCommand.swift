@@ -5,6 +5,7 @@ import INRConfig
 import INRCore
 import INRMedia
 import INRNetwork
+import INRTraining
 
 struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,9 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Where to write the compressed file (.inr).")
     var output: String
 
+    @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. quantization.weightBits=6.")
+    var overrides: [String] = []
+
     @Option(help: "Override training.steps.")
     var steps: Int?
 
@@ -33,6 +37,9 @@ struct CompressCommand: ParsableCommand {
 
     @Option(help: "Override training.timeLimit (seconds of fitting, before fine-tuning).")
     var timeLimit: Double?
+
+    @Option(help: "Skip the fit: quantise this checkpoint of `inr fit` on the same image (.inrmodel).")
+    var model: String?
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -52,54 +59,79 @@ struct CompressCommand: ParsableCommand {
     }
 
     func run() throws {
-        var config = try FitConfig.load(self.config)
+        var config = try FitConfig.load(self.config, overrides: overrides.map(ConfigOverride.init(parsing:)))
         if let steps { config.training.steps = steps }
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }
         let image = try PNG.read(input)
-        let kernels = try Kernels.preferred()
-        let decoder = try ImageDecoder(threads: threads)
+        let fitted = try model.map { path in
+            let model = try ModelFile.read(path)
+            guard model.width == image.width, model.height == image.height, model.channels == image.channels else {
+                throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) model; \(input) is \(image.width)×\(image.height)×\(image.channels)")
+            }
+            return model
+        }
         try createFolders(for: [output, reconstruction, metrics])
 
         Interrupt.shared.install()
-        let start = Date()
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
         var phase = "fit"
-        let result = config.compress(image: image, kernels: kernels, threads: threads, shouldStop: { Interrupt.shared.isRequested }) { name, report in
+        let (report, decoded) = try CompressionJob(config: config, configPath: self.config, threads: threads).run(
+            image: image, input: input, output: output, fitted: fitted
+        ) { name, step in
             if name != phase {
                 reporter.finish()
                 reporter = ProgressReporter(totalSteps: config.quantization.qatSteps, timeLimit: nil, label: "fine-tune")
                 phase = name
             }
-            reporter.report(report)
+            reporter.report(step)
         }
         reporter.finish()
+        if let reconstruction { try PNG.write(decoded, to: reconstruction) }
+        if let metrics { try writeJSON(report, to: metrics) }
+        print(String(format: "PSNR %.2f dB at %.4f bpp (%d bytes); float %.2f dB, quantised %.2f dB", report.psnr, report.bpp, report.bytes, report.floatPSNR, report.quantizedPSNR)
+            + (report.qatSteps > 0 ? String(format: ", fine-tuned %.2f dB", report.fineTunedPSNR) : "")
+            + (report.msssim.map { String(format: "; MS-SSIM %.4f", $0) } ?? ""))
+        print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
+                     report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
+        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+    }
+}
+
+/// One image through the codec as `inr compress` and `inr eval sweep` run it: fit, quantise and
+/// code; write the file atomically; read the file back, decode it and measure the decoded image
+/// against the original. Every figure comes from the bytes on disk.
+struct CompressionJob {
+    var config: FitConfig
+    var configPath: String
+    var threads: Int
+
+    func run(
+        image: Image, input: String, output: String, fitted: ImageModel? = nil,
+        progress: (_ phase: String, _ report: Trainer.StepReport) -> Void = { _, _ in }
+    ) throws -> (CompressReport, Image) {
+        let kernels = try Kernels.preferred()
+        let decoder = try ImageDecoder(threads: threads)
+        let start = Date()
+        let result = config.compress(image: image, kernels: kernels, threads: threads, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }, progress: progress)
         let encodeSeconds = Date().timeIntervalSince(start)
         try AtomicFile.write(Data(result.bytes), to: output)
 
-        // The figures come from the file as written: read it back and decode it.
         let decodeStart = Date()
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
         let decoded = try decoder.decode(written)
         let decodeSeconds = Date().timeIntervalSince(decodeStart)
-        let psnr = Metrics.psnr(image, decoded)
-        let bpp = Double(written.count * 8) / Double(image.pixelCount)
-        if let reconstruction { try PNG.write(decoded, to: reconstruction) }
-
         let report = CompressReport(
-            config: self.config, input: input, output: output, width: image.width, height: image.height,
-            channels: image.channels, bitDepth: image.bitDepth, bytes: written.count, bpp: bpp, psnr: psnr,
-            floatPSNR: result.floatPSNR, quantizedPSNR: result.quantizedPSNR, fitSteps: result.fitSteps,
-            qatSteps: result.qatSteps, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
+            config: configPath, input: input, output: output, width: image.width, height: image.height,
+            channels: image.channels, bitDepth: image.bitDepth, bytes: written.count,
+            bpp: Double(written.count * 8) / Double(image.pixelCount), psnr: Metrics.psnr(image, decoded),
+            msssim: try? Metrics.msSSIM(image, decoded),
+            floatPSNR: result.floatPSNR, quantizedPSNR: result.quantizedPSNR, fineTunedPSNR: result.finalPSNR,
+            fitSteps: result.fitSteps, qatSteps: result.qatSteps, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
             qatSeconds: result.qatSeconds, decodeSeconds: decodeSeconds,
             parameterCount: result.compressed.parameters.symbols.count, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, interrupted: Interrupt.shared.isRequested)
-        if let metrics { try writeJSON(report, to: metrics) }
-        print(String(format: "PSNR %.2f dB at %.4f bpp (%d bytes); float %.2f dB, quantised %.2f dB", psnr, bpp, written.count, result.floatPSNR, result.quantizedPSNR)
-            + (result.qatSteps > 0 ? String(format: ", fine-tuned %.2f dB", result.finalPSNR) : ""))
-        print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
-                     encodeSeconds, result.fitSteps, result.fitSeconds, result.qatSteps, result.qatSeconds, decodeSeconds * 1000))
-        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+        return (report, decoded)
     }
 }
 
@@ -114,8 +146,11 @@ struct CompressReport: Codable {
     var bytes: Int
     var bpp: Double
     var psnr: Double
+    /// Absent for images under 161 pixels a side.
+    var msssim: Double?
     var floatPSNR: Double
     var quantizedPSNR: Double
+    var fineTunedPSNR: Double
     var fitSteps: Int
     var qatSteps: Int
     var encodeSeconds: Double

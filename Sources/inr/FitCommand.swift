@@ -25,6 +25,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Where to write the reconstruction (PNG).")
     var output: String
 
+    @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. network.width=48.")
+    var overrides: [String] = []
+
     @Option(help: "Override training.steps.")
     var steps: Int?
 
@@ -53,7 +56,7 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        var config = try FitConfig.load(self.config)
+        var config = try FitConfig.load(self.config, overrides: overrides.map(ConfigOverride.init(parsing:)))
         if let steps { config.training.steps = steps }
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }

@@ -12,6 +12,9 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The compressed file.")
     var file: String
 
+    @Option(help: "Also write the quantised integers here, tensor by tensor (JSON; Tools/coding_comparison.py reads it).")
+    var symbols: String?
+
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw MediaError(path: file, reason: "cannot read the file") }
         let bytes = [UInt8](data)
@@ -35,6 +38,24 @@ struct InspectCommand: ParsableCommand {
         print("quantised  weights \(quantization.weightBits) bits, biases \(quantization.biasBits) bits, "
             + "one step per \(quantization.granularity == .layer ? "tensor" : "output channel") (\(image.parameters.steps.count) steps)")
         print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
+        if let symbols { try writeSymbols(image.parameters, to: symbols) }
+    }
+
+    /// The integers per tensor, with their bit widths and the size of the WGHT section.
+    private func writeSymbols(_ parameters: QuantizedParameters, to path: String) throws {
+        struct Tensor: Encodable {
+            var layer: Int
+            var kind: String
+            var bits: Int
+            var symbols: [Int32]
+        }
+        let tensors = ParameterLayout(spec: parameters.spec).tensors.map { tensor in
+            Tensor(layer: tensor.layer, kind: tensor.kind == .weight ? "weight" : "bias",
+                   bits: tensor.kind == .weight ? parameters.quantization.weightBits : parameters.quantization.biasBits,
+                   symbols: Array(parameters.symbols[tensor.range]))
+        }
+        try createFolders(for: [path])
+        try writeJSON(tensors, to: path)
     }
 
     private func describe(_ encoding: EncodingModel) -> String {

@@ -93,4 +93,31 @@ final class ConfigTests: XCTestCase {
             XCTAssertTrue(error.message.contains(text), "\(error)", file: file, line: testLine)
         }
     }
+
+    func testOverridesAreLaidOverTheFileAndCheckedLikeIt() throws {
+        let codec = TestSupport.path("Configs/image/codec.yaml")
+        let overrides = try ["network.width=48", "training.schedule={type: step, stepSize: 10}", "quantization.weightBits=6", "loss.l1WeightPenalty=1e-5"]
+            .map(ConfigOverride.init(parsing:))
+        let config = try FitConfig.load(codec, overrides: overrides)
+        XCTAssertEqual(config.network.width, 48)
+        XCTAssertEqual(config.network.hiddenLayers, try FitConfig.load(codec).network.hiddenLayers)
+        XCTAssertEqual(config.quantization.weightBits, 6)
+        XCTAssertEqual(config.loss.l1WeightPenalty, 1e-5)
+        guard case .step(let step) = config.training.schedule else { return XCTFail("expected a step schedule") }
+        XCTAssertEqual(step.stepSize, 10)
+
+        // A misspelt or bad overridden key fails like one in the file: path and hint.
+        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "network.widht=8")])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("network.widht") && text.contains("did you mean 'width'"), text)
+        }
+        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "quantization.weightBits=40")])) { error in
+            XCTAssertTrue("\(error)".contains("quantization.weightBits"), "\(error)")
+        }
+        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "seed.x=1")])) { error in
+            XCTAssertTrue("\(error)".contains("not a mapping"), "\(error)")
+        }
+        XCTAssertThrowsError(try ConfigOverride(parsing: "network.width"))
+        XCTAssertThrowsError(try ConfigOverride(parsing: "network..width=3"))
+    }
 }

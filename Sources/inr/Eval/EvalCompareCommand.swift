@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import INRCodec
+import INRCore
+import INRMedia
+
+/// PSNR and MS-SSIM of a reconstruction, and bpp of the file it came from.
+struct EvalCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "PSNR, MS-SSIM and bpp of a reconstruction against its original.",
+        discussion: """
+            The reconstruction is a PNG or an .inr file (decoded here). bpp is the size of \
+            --compressed (or of the .inr) × 8 / pixels. PSNR: peak 2^depth − 1, mean squared \
+            error over every sample of every channel. MS-SSIM as CompressAI computes it (images \
+            of at least 161 pixels a side).
+            """)
+
+    @Argument(help: "The original image (PNG).")
+    var original: String
+
+    @Argument(help: "The reconstruction: a PNG, or an .inr file to decode.")
+    var reconstruction: String
+
+    @Option(help: "The compressed file whose size gives bpp (default: the .inr reconstruction).")
+    var compressed: String?
+
+    @Option(help: "Codec name for --csv.")
+    var codec = "inr"
+
+    @Option(help: "Setting (a point on the codec's curve) for --csv.")
+    var setting = ""
+
+    @Option(help: "Append the result to this CSV (inr eval plot reads it).")
+    var csv: String?
+
+    @Option(help: "Encode time to record in --csv (seconds).")
+    var encodeSeconds: Double?
+
+    @Option(help: "Decode time to record in --csv (seconds; measured here for an .inr reconstruction).")
+    var decodeSeconds: Double?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        let reference = try PNG.read(original)
+        let decodeStart = Date()
+        var decodeSeconds = self.decodeSeconds
+        let image: Image
+        var compressedPath = compressed
+        if reconstruction.hasSuffix(".inr") {
+            guard let data = FileManager.default.contents(atPath: reconstruction) else { throw MediaError(path: reconstruction, reason: "cannot read the file") }
+            do {
+                image = try ImageDecoder(threads: ProcessInfo.processInfo.activeProcessorCount).decode([UInt8](data))
+            } catch {
+                throw MediaError(path: reconstruction, reason: "\(error)")
+            }
+            decodeSeconds = Date().timeIntervalSince(decodeStart)
+            compressedPath = compressedPath ?? reconstruction
+        } else {
+            image = try PNG.read(reconstruction)
+        }
+        guard image.width == reference.width, image.height == reference.height, image.channels == reference.channels,
+            image.bitDepth == reference.bitDepth
+        else {
+            throw MediaError(path: reconstruction, reason: "is \(image.width)×\(image.height)×\(image.channels) at \(image.bitDepth) bits; "
+                + "the original is \(reference.width)×\(reference.height)×\(reference.channels) at \(reference.bitDepth) bits")
+        }
+        var bytes: Int?
+        if let compressedPath {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: compressedPath))?[.size] as? Int else {
+                throw MediaError(path: compressedPath, reason: "cannot read the file's size")
+            }
+            bytes = size
+        }
+        let psnr = Metrics.psnr(reference, image)
+        let msssim = try? Metrics.msSSIM(reference, image)
+        let bpp = bytes.map { Double($0 * 8) / Double(reference.pixelCount) }
+
+        if let csv {
+            guard let bytes else { throw ValidationError("--csv needs --compressed (or an .inr reconstruction) for the rate") }
+            var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
+            table.rows.append(RateDistortionRow(
+                codec: codec, setting: setting, image: URL(fileURLWithPath: original).lastPathComponent,
+                width: reference.width, height: reference.height, bytes: bytes, psnr: psnr, msssim: msssim,
+                encodeSeconds: encodeSeconds, decodeSeconds: decodeSeconds))
+            try createFolders(for: [csv])
+            try AtomicFile.write(Data(table.csv.utf8), to: csv)
+        }
+        if json {
+            struct Result: Encodable {
+                var psnr: Double
+                var msssim: Double?
+                var bytes: Int?
+                var bpp: Double?
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(Result(psnr: psnr, msssim: msssim, bytes: bytes, bpp: bpp)), as: UTF8.self))
+        } else {
+            print(String(format: "PSNR %.2f dB", psnr) + (msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? ", MS-SSIM - (image under 161 px a side)")
+                + (bpp.map { String(format: ", %.4f bpp (%d bytes)", $0, bytes!) } ?? ""))
+        }
+    }
+}

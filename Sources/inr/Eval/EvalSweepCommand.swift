@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import INRConfig
+import INRCore
+import INRMedia
+
+/// Compresses every image of a folder with every combination of `--set` values.
+struct EvalSweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Compress a folder of images with a config and its --set variants; write CSV, JSON and an SVG chart.",
+        discussion: """
+            Each --set key.path=v1,v2,... lays values over the config's keys (the value is read \
+            as YAML, so {type: cosine} works; commas inside braces or brackets do not split). \
+            Every combination of the --set values is one setting, one point on the inr curve. \
+            The output folder gets results.csv, results.json, rd.svg and the .inr files. A rerun \
+            with the same folder skips the (setting, image) pairs already in results.csv, so a long \
+            sweep can be interrupted and resumed.
+            """)
+
+    @Argument(help: "The YAML config, e.g. Configs/image/codec.yaml.")
+    var config: String
+
+    @Option(help: "A folder of PNG images.")
+    var images: String
+
+    @Option(help: "Only images whose file names contain this.")
+    var filter: String?
+
+    @Option(help: "Only the first N images (sorted by name).")
+    var limit: Int?
+
+    @Option(name: .customLong("set"), help: "key.path=v1,v2,... (repeatable; every combination is run).")
+    var settings: [String] = []
+
+    @Option(help: "The folder for results.csv, results.json, rd.svg and the .inr files.")
+    var output: String
+
+    @Option(help: "Codec name in the results (one curve per codec).")
+    var codec = "inr"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let combinations = try Self.combinations(settings.map(Self.parseSetting))
+        // Every setting must decode before the first (long) fit starts.
+        let configs = try combinations.map { try FitConfig.load(config, overrides: $0) }
+        var files = try FileManager.default.contentsOfDirectory(atPath: images).filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        if let filter { files = files.filter { $0.contains(filter) } }
+        if let limit { files = Array(files.prefix(limit)) }
+        guard !files.isEmpty else { throw MediaError(path: images, reason: "no PNG images here" + (filter.map { " matching '\($0)'" } ?? "")) }
+
+        let csv = output + "/results.csv"
+        var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
+        Interrupt.shared.install()
+        let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
+        for (overrides, fitConfig) in zip(combinations, configs) {
+            let setting = overrides.map(\.description).joined(separator: " ")
+            for file in files {
+                if Interrupt.shared.isRequested { break }
+                if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
+                let input = images + "/" + file
+                let image = try PNG.read(input)
+                let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
+                try createFolders(for: [compressed])
+                let (report, _) = try CompressionJob(config: fitConfig, configPath: config, threads: threads).run(image: image, input: input, output: compressed)
+                if report.interrupted { break }
+                table.rows.append(RateDistortionRow(
+                    codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
+                    psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
+                // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
+                FileHandle.standardOutput.write(Data((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
+                             (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
+                             (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
+                             report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n").utf8))
+                try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
+            }
+        }
+        try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
+        printSummaries(table)
+        print("wrote \(output)/results.csv, results.json, rd.svg")
+        if Interrupt.shared.isRequested { throw ExitCode(130) }
+    }
+
+    /// `key=v1,v2` → one override per value; commas inside {} or [] stay in the value.
+    static func parseSetting(_ text: String) throws -> [ConfigOverride] {
+        let single = try ConfigOverride(parsing: text)
+        var values: [String] = []
+        var current = ""
+        var depth = 0
+        for character in single.value {
+            switch character {
+            case "{", "[": depth += 1
+            case "}", "]": depth -= 1
+            default: break
+            }
+            if character == ",", depth == 0 {
+                values.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        values.append(current)
+        return values.map { ConfigOverride(keyPath: single.keyPath, value: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// The Cartesian product, first option outermost; one empty combination without options.
+    static func combinations(_ options: [[ConfigOverride]]) -> [[ConfigOverride]] {
+        options.reduce([[]]) { partial, values in partial.flatMap { prefix in values.map { prefix + [$0] } } }
+    }
+
+    /// A folder name for a setting.
+    static func slug(_ setting: String) -> String {
+        guard !setting.isEmpty else { return "default" }
+        return String(setting.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "=" ? $0 : "_" })
+    }
+}

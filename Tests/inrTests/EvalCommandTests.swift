@@ -1,0 +1,125 @@
+import Foundation
+import INRMedia
+import INRTestSupport
+import XCTest
+
+/// `inr eval compare | sweep | plot` and `inr compress --model`, run as a user would.
+final class EvalCommandTests: XCTestCase {
+    func inr(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try CommandLineTests().inr(arguments)
+    }
+
+    func json(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+
+    func testCompareMeasuresFilesAndPlotDrawsThem() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = TestSupport.path("Configs/golden/positional-layer-qat.yaml")
+        let compress = try inr(["compress", config, "--input", TestSupport.kodimCrop, "--output", folder + "/x.inr",
+                                "--reconstruction", folder + "/x.png", "--metrics", folder + "/m.json", "--threads", "2"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        let report = try json(folder + "/m.json")
+        let size = try Data(contentsOf: URL(fileURLWithPath: folder + "/x.inr")).count
+
+        // An .inr reconstruction is decoded; its size gives the rate.
+        let compare = try inr(["eval", "compare", TestSupport.kodimCrop, folder + "/x.inr", "--json"])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        let measured = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(measured["psnr"] as! Double, report["psnr"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(measured["bytes"] as? Int, size)
+        XCTAssertEqual(measured["bpp"] as! Double, Double(size * 8) / (128 * 128), accuracy: 1e-12)
+        XCTAssertNil(measured["msssim"], "the crop is under 161 pixels a side")
+
+        // A PNG reconstruction with --compressed, appended to a CSV with awkward names.
+        for setting in ["q=\"1\"", "a, b"] {
+            let row = try inr(["eval", "compare", TestSupport.kodimCrop, folder + "/x.png", "--compressed", folder + "/x.inr",
+                               "--codec", "my, codec", "--setting", setting, "--csv", folder + "/t.csv", "--encode-seconds", "1.5"])
+            XCTAssertEqual(row.status, 0, row.stderr)
+            XCTAssertTrue(row.stdout.contains(String(format: "PSNR %.2f dB", report["psnr"] as! Double)), row.stdout)
+        }
+        let plot = try inr(["eval", "plot", folder + "/t.csv", "--output", folder + "/rd.svg", "--csv", folder + "/merged.csv"])
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        let svg = try String(contentsOfFile: folder + "/rd.svg", encoding: .utf8)
+        for text in ["<svg", "</svg>", "my, codec", "COIN (Dupont et al. 2021)", "Strümpler et al. 2022", "PSNR (dB)"] {
+            XCTAssertTrue(svg.contains(text), text)
+        }
+        // The CSV reads back exactly (quoted fields survive).
+        XCTAssertEqual(try String(contentsOfFile: folder + "/merged.csv", encoding: .utf8),
+                       try String(contentsOfFile: folder + "/t.csv", encoding: .utf8))
+        XCTAssertTrue(plot.stdout.contains("a, b") && plot.stdout.contains("q=\"1\""), plot.stdout)
+
+        // A reconstruction of another shape is refused.
+        let wrong = try inr(["eval", "compare", TestSupport.kodimCrop, TestSupport.path("Media/png/rgb16.png")])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("rgb16.png"), wrong.stderr)
+    }
+
+    func testSweepRunsEveryCombinationAndResumes() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
+        for name in ["rgb16.png", "gray8.png", "palette.png"] {
+            try FileManager.default.copyItem(atPath: TestSupport.path("Media/png/" + name), toPath: folder + "/images/" + name)
+        }
+        let arguments = ["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images", "--limit", "2",
+                         "--set", "network.width=8,12", "--set", "training.steps=30", "--set", "quantization.qatSteps=2",
+                         "--output", folder + "/out", "--threads", "2"]
+        let sweep = try inr(arguments)
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let results = try json(folder + "/out/results.json")
+        let rows = results["rows"] as! [[String: Any]]
+        XCTAssertEqual(rows.count, 4)
+        XCTAssertEqual(Set(rows.map { $0["image"] as! String }), ["gray8.png", "palette.png"])
+        let summaries = results["summaries"] as! [[String: Any]]
+        XCTAssertEqual(summaries.map { $0["setting"] as! String },
+                       ["network.width=8 training.steps=30 quantization.qatSteps=2", "network.width=12 training.steps=30 quantization.qatSteps=2"])
+        XCTAssertLessThan(summaries[0]["bpp"] as! Double, summaries[1]["bpp"] as! Double, "wider networks take more bytes")
+        // Each row's rate is its file's.
+        for row in rows {
+            let slug = (row["setting"] as! String).replacingOccurrences(of: " ", with: "_")
+            let name = (row["image"] as! String).replacingOccurrences(of: ".png", with: ".inr")
+            let size = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/out/files/\(slug)/\(name)")).count
+            XCTAssertEqual(row["bytes"] as? Int, size)
+        }
+        XCTAssertTrue(try String(contentsOfFile: folder + "/out/rd.svg", encoding: .utf8).contains("<polyline"))
+
+        // A rerun finds every pair done and fits nothing.
+        let csv = try String(contentsOfFile: folder + "/out/results.csv", encoding: .utf8)
+        let again = try inr(arguments)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertFalse(again.stdout.contains("bpp, PSNR"), again.stdout)
+        XCTAssertEqual(try String(contentsOfFile: folder + "/out/results.csv", encoding: .utf8), csv)
+
+        // A bad key fails before any fit, naming it.
+        let bad = try inr(["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images",
+                           "--set", "network.widht=8", "--output", folder + "/bad"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("network.widht"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/bad"))
+    }
+
+    /// `compress --model` quantises a checkpoint without fitting again.
+    func testCompressQuantisesACheckpoint() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = TestSupport.path("Configs/image/codec.yaml")
+        let fit = try inr(["fit", config, "--input", TestSupport.kodimCrop, "--output", folder + "/fit.png", "--steps", "60",
+                           "--metrics", folder + "/fit.json", "--set", "network.width=16"])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        let compress = try inr(["compress", config, "--input", TestSupport.kodimCrop, "--output", folder + "/x.inr", "--model", folder + "/fit.inrmodel",
+                                "--set", "network.width=16", "--set", "quantization.qatSteps=5", "--metrics", folder + "/m.json"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        let report = try json(folder + "/m.json")
+        XCTAssertEqual(report["fitSteps"] as? Int, 0)
+        XCTAssertEqual(report["qatSteps"] as? Int, 5)
+        XCTAssertEqual(report["floatPSNR"] as! Double, try json(folder + "/fit.json")["psnr"] as! Double, accuracy: 1e-9)
+        XCTAssertGreaterThan(report["psnr"] as! Double, report["floatPSNR"] as! Double - 1)
+        // A checkpoint of another image is refused.
+        let other = try inr(["compress", config, "--input", TestSupport.path("Media/png/rgb16.png"), "--output", folder + "/y.inr",
+                             "--model", folder + "/fit.inrmodel"])
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/y.inr"))
+    }
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Classic codecs on the same images as inr: JPEG (cjpeg), WebP (cwebp) and AVIF (avifenc).
+
+Each image is encoded at a sweep of qualities, decoded back to PNG with the codec's own decoder
+(djpeg, dwebp, avifdec), and measured by `inr eval compare`, the same code that measures inr's
+files: PSNR over all samples with peak 255, MS-SSIM as CompressAI computes it, bpp from the
+encoded file's bytes. Rows go to a CSV in inr eval's format, so `inr eval plot` draws them next to
+inr's curve and the published anchors.
+
+    python3 Tools/classic_codecs.py --output results/classic.csv [--images DIR] [--limit N]
+
+Needs Tools/setup-baselines.sh (Debian's libjpeg-turbo-progs, webp, libavif-bin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import INR, ROOT, SHARED_MEDIA, build_inr, say  # noqa: E402
+
+# Quality sweeps chosen to span about 0.1–1 bpp on Kodak.
+CODECS = {
+    "JPEG": {
+        "qualities": [5, 10, 15, 20, 30, 40, 50, 60, 75],
+        "encode": lambda src, dst, q: ["cjpeg", "-quality", str(q), "-optimize", "-outfile", dst, src],
+        "decode": lambda src, dst: ["djpeg", "-outfile", dst, src],
+        "suffix": ".jpg",
+        "decoded": ".ppm",
+    },
+    "WebP": {
+        "qualities": [0, 5, 10, 20, 30, 40, 50, 60, 75],
+        "encode": lambda src, dst, q: ["cwebp", "-quiet", "-q", str(q), "-m", "6", src, "-o", dst],
+        "decode": lambda src, dst: ["dwebp", "-quiet", src, "-png", "-o", dst],
+        "suffix": ".webp",
+        "decoded": ".png",
+    },
+    # AVIF: quantiser Q (0–63, lower is better) for colour and alpha, speed 6, 4:4:4 (avifenc's
+    # default for PNG input).
+    "AVIF": {
+        "qualities": [56, 52, 48, 44, 40, 36, 32, 28],
+        "encode": lambda src, dst, q: ["avifenc", "--min", str(q), "--max", str(q), "-s", "6", "-j", "2", src, dst],
+        "decode": lambda src, dst: ["avifdec", src, dst],
+        "suffix": ".avif",
+        "decoded": ".png",
+    },
+}
+
+
+def run(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def to_png(path: str, folder: str) -> str:
+    """djpeg writes PPM; inr reads PNG, so ffmpeg repacks it losslessly."""
+    if path.endswith(".png"):
+        return path
+    png = os.path.join(folder, "decoded.png")
+    run(["ffmpeg", "-v", "error", "-y", "-i", path, "-frames:v", "1", png])
+    return png
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", default=os.path.join(SHARED_MEDIA, "kodak"))
+    parser.add_argument("--limit", type=int, help="only the first N images")
+    parser.add_argument("--codecs", default="JPEG,WebP,AVIF")
+    parser.add_argument("--output", default=os.path.join(ROOT, "results", "classic.csv"))
+    args = parser.parse_args()
+
+    for tool in ("cjpeg", "cwebp", "avifenc", "ffmpeg"):
+        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+            sys.exit(f"{tool} is missing: run Tools/setup-baselines.sh")
+    build_inr()
+    images = sorted(f for f in os.listdir(args.images) if f.lower().endswith(".png"))[: args.limit]
+    if os.path.exists(args.output):
+        os.remove(args.output)
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.codecs.split(","):
+            codec = CODECS[name]
+            for image in images:
+                source = os.path.join(args.images, image)
+                for quality in codec["qualities"]:
+                    encoded = os.path.join(folder, "encoded" + codec["suffix"])
+                    decoded = os.path.join(folder, "decoded-raw" + codec["decoded"])
+                    encode_seconds = run(codec["encode"](source, encoded, quality))
+                    decode_seconds = run(codec["decode"](encoded, decoded))
+                    subprocess.run([INR, "eval", "compare", source, to_png(decoded, folder), "--compressed", encoded,
+                                    "--codec", name, "--setting", f"q={quality}", "--csv", args.output,
+                                    "--encode-seconds", f"{encode_seconds:.4f}", "--decode-seconds", f"{decode_seconds:.4f}"],
+                                   check=True, stdout=subprocess.DEVNULL)
+                say(f"{name} {image}: {len(codec['qualities'])} qualities")
+    summarize(args.output)
+
+
+def interpolate(points: list[tuple[float, float]], bpp: float) -> float | None:
+    points = sorted(points)
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if x0 <= bpp <= x1:
+            return y0 + (y1 - y0) * (bpp - x0) / (x1 - x0)
+    return None
+
+
+def summarize(path: str) -> None:
+    """Per codec: mean bpp and PSNR per quality, and PSNR interpolated at 0.15, 0.3 and 0.6 bpp."""
+    with open(path) as file:
+        rows = list(csv.DictReader(file))
+    say(f"\n{'codec':6} {'setting':8} {'images':>6} {'bpp':>7} {'PSNR':>6} {'MS-SSIM':>8}")
+    curves: dict[str, list[tuple[float, float]]] = {}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["codec"], row["setting"]), []).append(row)
+    for (codec, setting), group in groups.items():
+        bpp = sum(float(r["bpp"]) for r in group) / len(group)
+        psnr = sum(float(r["psnr"]) for r in group) / len(group)
+        msssim = sum(float(r["msssim"]) for r in group) / len(group)
+        curves.setdefault(codec, []).append((bpp, psnr))
+        say(f"{codec:6} {setting:8} {len(group):6d} {bpp:7.4f} {psnr:6.2f} {msssim:8.4f}")
+    say("\nPSNR (dB) of the mean curve at a given rate:")
+    say(f"{'codec':6} {'0.15 bpp':>9} {'0.3 bpp':>9} {'0.6 bpp':>9}")
+    for codec, points in curves.items():
+        values = [interpolate(points, b) for b in (0.15, 0.3, 0.6)]
+        say(f"{codec:6} " + " ".join(f"{v:9.2f}" if v is not None else f"{'-':>9}" for v in values))
+
+
+if __name__ == "__main__":
+    main()
