@@ -10,7 +10,8 @@ extension FitConfig {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, keyPath: "", message: "not UTF-8 text")
         }
-        return try ConfigDecoder(file: path).decode(FitConfig.self, from: text, overrides: overrides)
+        let name = overrides.isEmpty ? path : path + " with --set " + overrides.map(\.description).joined(separator: " ")
+        return try ConfigDecoder(file: name).decode(FitConfig.self, from: text, overrides: overrides)
     }
 
     /// Decodes a YAML string (`name` stands in for the file in errors).

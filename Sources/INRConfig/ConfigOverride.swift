@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// One `key.path=value` setting laid over a config file, as `inr eval sweep --set` passes them:
@@ -19,12 +20,12 @@ public struct ConfigOverride: Equatable, Sendable, CustomStringConvertible {
         guard let equals = text.firstIndex(of: "=") else {
             throw ConfigError(file: "--set", keyPath: "", message: "expected key.path=value, not '\(text)'")
         }
-        let keyPath = String(text[..<equals]).trimmingWhitespace
+        let keyPath = text[..<equals].trimmingCharacters(in: .whitespaces)
         let components = keyPath.split(separator: ".", omittingEmptySubsequences: false)
         guard !components.isEmpty, components.allSatisfy({ !$0.isEmpty }) else {
             throw ConfigError(file: "--set", keyPath: keyPath, message: "not a key path")
         }
-        self.init(keyPath: keyPath, value: String(text[text.index(after: equals)...]).trimmingWhitespace)
+        self.init(keyPath: keyPath, value: text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces))
     }
 
     public var description: String { "\(keyPath)=\(value)" }
@@ -37,7 +38,23 @@ public struct ConfigOverride: Equatable, Sendable, CustomStringConvertible {
         } catch {
             throw ConfigError(file: file, keyPath: keyPath, message: "the value '\(value)' is not valid YAML")
         }
-        return try Self.setting(keyPath.split(separator: ".").map(String.init)[...], to: valueNode, in: root, file: file, path: "")
+        return try Self.setting(keyPath.split(separator: ".").map(String.init)[...], to: Self.unmarked(valueNode), in: root, file: file, path: "")
+    }
+
+    /// `node` without source positions: an error in an overridden value must not point at a
+    /// line of the file.
+    private static func unmarked(_ node: Node) -> Node {
+        switch node {
+        case .scalar(var scalar):
+            scalar.mark = nil
+            return .scalar(scalar)
+        case .mapping(let mapping):
+            return .mapping(Node.Mapping(mapping.map { (unmarked($0.key), unmarked($0.value)) }, mapping.tag, mapping.style))
+        case .sequence(let sequence):
+            return .sequence(Node.Sequence(sequence.map(unmarked), sequence.tag, sequence.style))
+        case .alias:
+            return node
+        }
     }
 
     private static func setting(_ keys: ArraySlice<String>, to value: Node, in node: Node, file: String, path: String) throws -> Node {
@@ -54,14 +71,5 @@ public struct ConfigOverride: Equatable, Sendable, CustomStringConvertible {
             pairs.append((Node(key), try setting(keys.dropFirst(), to: value, in: empty, file: file, path: here)))
         }
         return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -13,6 +13,11 @@ final class CommandLineTests: XCTestCase {
     }()
 
     func inr(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Self.inr(arguments, environment: environment)
+    }
+
+    /// Runs the binary with `arguments`; its exit status and output as text.
+    static func inr(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw TestSupportError("\(Self.binary) is missing: build the inr product first (swift build -c release)")
         }

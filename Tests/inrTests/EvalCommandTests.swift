@@ -6,7 +6,7 @@ import XCTest
 /// `inr eval compare | sweep | plot` and `inr compress --model`, run as a user would.
 final class EvalCommandTests: XCTestCase {
     func inr(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try CommandLineTests().inr(arguments)
+        try CommandLineTests.inr(arguments)
     }
 
     func json(_ path: String) throws -> [String: Any] {
