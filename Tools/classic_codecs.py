@@ -15,7 +15,6 @@ Needs Tools/setup-baselines.sh (Debian's libjpeg-turbo-progs, webp, libavif-bin)
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import INR, ROOT, SHARED_MEDIA, build_inr, say  # noqa: E402
+from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say  # noqa: E402
 
 # Quality sweeps chosen to span about 0.1–1 bpp on Kodak.
 CODECS = {
@@ -33,11 +32,12 @@ CODECS = {
         "decode": lambda src, dst: ["djpeg", "-outfile", dst, src],
         "suffix": ".jpg",
         "decoded": ".ppm",
+        "input": ".ppm",  # cjpeg reads PPM, not PNG
     },
     "WebP": {
         "qualities": [0, 5, 10, 20, 30, 40, 50, 60, 75],
         "encode": lambda src, dst, q: ["cwebp", "-quiet", "-q", str(q), "-m", "6", src, "-o", dst],
-        "decode": lambda src, dst: ["dwebp", "-quiet", src, "-png", "-o", dst],
+        "decode": lambda src, dst: ["dwebp", "-quiet", src, "-o", dst],
         "suffix": ".webp",
         "decoded": ".png",
     },
@@ -89,10 +89,14 @@ def main() -> None:
             codec = CODECS[name]
             for image in images:
                 source = os.path.join(args.images, image)
+                encoder_input = source
+                if codec.get("input") == ".ppm":
+                    encoder_input = os.path.join(folder, "source.ppm")
+                    run(["ffmpeg", "-v", "error", "-y", "-i", source, "-pix_fmt", "rgb24", encoder_input])
                 for quality in codec["qualities"]:
                     encoded = os.path.join(folder, "encoded" + codec["suffix"])
                     decoded = os.path.join(folder, "decoded-raw" + codec["decoded"])
-                    encode_seconds = run(codec["encode"](source, encoded, quality))
+                    encode_seconds = run(codec["encode"](encoder_input, encoded, quality))
                     decode_seconds = run(codec["decode"](encoded, decoded))
                     subprocess.run([INR, "eval", "compare", source, to_png(decoded, folder), "--compressed", encoded,
                                     "--codec", name, "--setting", f"q={quality}", "--csv", args.output,
@@ -112,17 +116,10 @@ def interpolate(points: list[tuple[float, float]], bpp: float) -> float | None:
 
 def summarize(path: str) -> None:
     """Per codec: mean bpp and PSNR per quality, and PSNR interpolated at 0.15, 0.3 and 0.6 bpp."""
-    with open(path) as file:
-        rows = list(csv.DictReader(file))
     say(f"\n{'codec':6} {'setting':8} {'images':>6} {'bpp':>7} {'PSNR':>6} {'MS-SSIM':>8}")
     curves: dict[str, list[tuple[float, float]]] = {}
-    groups: dict[tuple[str, str], list[dict]] = {}
-    for row in rows:
-        groups.setdefault((row["codec"], row["setting"]), []).append(row)
-    for (codec, setting), group in groups.items():
-        bpp = sum(float(r["bpp"]) for r in group) / len(group)
-        psnr = sum(float(r["psnr"]) for r in group) / len(group)
-        msssim = sum(float(r["msssim"]) for r in group) / len(group)
+    for (codec, setting), group in group_results(read_results(path)).items():
+        bpp, psnr, msssim = mean(group, "bpp"), mean(group, "psnr"), mean(group, "msssim")
         curves.setdefault(codec, []).append((bpp, psnr))
         say(f"{codec:6} {setting:8} {len(group):6d} {bpp:7.4f} {psnr:6.2f} {msssim:8.4f}")
     say("\nPSNR (dB) of the mean curve at a given rate:")

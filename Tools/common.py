@@ -51,3 +51,29 @@ def fit(config: str, image: str, output_folder: str, steps: int | None = None, s
 def say(text: str = "") -> None:
     print(text, flush=True)
     sys.stdout.flush()
+
+
+def read_results(*paths: str) -> list[dict]:
+    """Rows of `inr eval` result files (CSV: codec, setting, image, bytes, bpp, psnr, ...)."""
+    import csv
+    rows: list[dict] = []
+    for path in paths:
+        with open(path) as file:
+            rows += list(csv.DictReader(file))
+    return rows
+
+
+def group_results(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    """Rows by (codec, setting), in order of first appearance: the points of a chart."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["codec"], row["setting"]), []).append(row)
+    return groups
+
+
+def mean(rows: list[dict], key: str) -> float | None:
+    """Mean of a numeric column over rows; None if any row leaves it empty."""
+    values = [row[key] for row in rows]
+    if not values or any(v == "" for v in values):
+        return None
+    return sum(float(v) for v in values) / len(values)

@@ -7,7 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import group_results, mean, read_results  # noqa: E402
 
 
 def main() -> None:
@@ -15,26 +19,22 @@ def main() -> None:
     parser.add_argument("tables", nargs="+")
     parser.add_argument("--codec", help="only this codec's rows")
     args = parser.parse_args()
-    rows = []
-    for path in args.tables:
-        with open(path) as file:
-            rows += [r for r in csv.DictReader(file) if not args.codec or r["codec"] == args.codec]
+    rows = [r for r in read_results(*args.tables) if not args.codec or r["codec"] == args.codec]
     print("| image | setting | bytes | bpp | PSNR (dB) | MS-SSIM | encode (s) | decode (ms) |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         decode = f"{1000 * float(r['decode_seconds']):.0f}" if r["decode_seconds"] else "-"
+        msssim = f"{float(r['msssim']):.4f}" if r["msssim"] else "-"
         print(f"| {r['image'].removesuffix('.png')} | {r['setting'] or 'default'} | {r['bytes']} | {float(r['bpp']):.4f} | "
-              f"{float(r['psnr']):.2f} | {r['msssim'] or '-'} | {r['encode_seconds'] or '-'} | {decode} |")
-    groups: dict[tuple[str, str], list[dict]] = {}
-    for r in rows:
-        groups.setdefault((r["codec"], r["setting"]), []).append(r)
+              f"{float(r['psnr']):.2f} | {msssim} | {r['encode_seconds'] or '-'} | {decode} |")
     print("\n| codec | setting | images | mean bpp | mean PSNR (dB) | mean MS-SSIM | mean encode (s) | max encode (s) | max decode (ms) |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for (codec, setting), group in groups.items():
-        mean = lambda key: sum(float(r[key]) for r in group) / len(group)  # noqa: E731
+    for (codec, setting), group in group_results(rows).items():
         encode = [float(r["encode_seconds"]) for r in group if r["encode_seconds"]]
         decode = [1000 * float(r["decode_seconds"]) for r in group if r["decode_seconds"]]
-        print(f"| {codec} | {setting or 'default'} | {len(group)} | {mean('bpp'):.4f} | {mean('psnr'):.2f} | {mean('msssim'):.4f} | "
+        msssim = mean(group, "msssim")
+        print(f"| {codec} | {setting or 'default'} | {len(group)} | {mean(group, 'bpp'):.4f} | {mean(group, 'psnr'):.2f} | "
+              + (f"{msssim:.4f} | " if msssim is not None else "- | ")
               + (f"{sum(encode) / len(encode):.1f} | {max(encode):.1f} | " if encode else "- | - | ")
               + (f"{max(decode):.0f} |" if decode else "- |"))
 

@@ -29,18 +29,22 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        guard let data = FileManager.default.contents(atPath: file) else { throw MediaError(path: file, reason: "cannot read the file") }
-        let image: Image
-        do {
-            image = try ImageDecoder(threads: threads).decode([UInt8](data), scale: scale)
-        } catch {
-            throw MediaError(path: file, reason: "\(error)")
-        }
+        let image = try decodeFile(file, threads: threads, scale: scale)
         try createFolders(for: [output])
         try PNG.write(image, to: output)
         let milliseconds = Date().timeIntervalSince(start) * 1000
         print("decoded \(file): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit in "
             + String(format: "%.0f ms", milliseconds) + "; wrote \(output)")
         print("samples sha256 \(SHA256.hex(image.sampleBytes))")
+    }
+}
+
+/// Reads and decodes an .inr file; any failure is an error naming the file.
+func decodeFile(_ path: String, threads: Int, scale: Double = 1) throws -> Image {
+    guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(path: path, reason: "cannot read the file") }
+    do {
+        return try ImageDecoder(threads: threads).decode([UInt8](data), scale: scale)
+    } catch {
+        throw MediaError(path: path, reason: "\(error)")
     }
 }

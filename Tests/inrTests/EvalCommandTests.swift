@@ -49,6 +49,11 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: folder + "/merged.csv", encoding: .utf8),
                        try String(contentsOfFile: folder + "/t.csv", encoding: .utf8))
         XCTAssertTrue(plot.stdout.contains("a, b") && plot.stdout.contains("q=\"1\""), plot.stdout)
+        // --images keeps only those rows; none left is an error, and --no-anchors leaves them out.
+        let subset = try inr(["eval", "plot", folder + "/t.csv", "--output", folder + "/s.svg", "--images", "kodim23_crop128.png", "--no-anchors"])
+        XCTAssertEqual(subset.status, 0, subset.stderr)
+        XCTAssertFalse(try String(contentsOfFile: folder + "/s.svg", encoding: .utf8).contains("COIN"))
+        XCTAssertNotEqual(try inr(["eval", "plot", folder + "/t.csv", "--output", folder + "/n.svg", "--images", "other.png"]).status, 0)
 
         // A reconstruction of another shape is refused.
         let wrong = try inr(["eval", "compare", TestSupport.kodimCrop, TestSupport.path("Media/png/rgb16.png")])

@@ -27,9 +27,12 @@ func writeResults(_ table: RateDistortionTable, csv: String, json: String?, svg:
 }
 
 /// Prints each setting's means as an aligned table.
-func printSummaries(_ table: RateDistortionTable) {
+func printSummaries(_ table: RateDistortionTable) { printSummaries(table.summaries) }
+
+/// Prints means as an aligned table.
+func printSummaries(_ summaries: [RateDistortionTable.Summary]) {
     print("codec       setting                                   images    bpp     PSNR   MS-SSIM  encode s  decode ms")
-    for s in table.summaries {
+    for s in summaries {
         let setting = s.setting.isEmpty ? "-" : s.setting
         print(String(format: "%@ %@ %6d  %.4f  %6.2f  %@  %@  %@",
                      s.codec.padding(toLength: 11, withPad: " ", startingAt: 0) as NSString,

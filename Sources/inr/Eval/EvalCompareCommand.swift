@@ -50,12 +50,7 @@ struct EvalCompareCommand: ParsableCommand {
         let image: Image
         var compressedPath = compressed
         if reconstruction.hasSuffix(".inr") {
-            guard let data = FileManager.default.contents(atPath: reconstruction) else { throw MediaError(path: reconstruction, reason: "cannot read the file") }
-            do {
-                image = try ImageDecoder(threads: ProcessInfo.processInfo.activeProcessorCount).decode([UInt8](data))
-            } catch {
-                throw MediaError(path: reconstruction, reason: "\(error)")
-            }
+            image = try decodeFile(reconstruction, threads: ProcessInfo.processInfo.activeProcessorCount)
             decodeSeconds = Date().timeIntervalSince(decodeStart)
             compressedPath = compressedPath ?? reconstruction
         } else {

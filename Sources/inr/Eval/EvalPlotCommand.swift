@@ -7,7 +7,11 @@ struct EvalPlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Draw results.csv files (inr eval sweep, Tools/classic_codecs.py) as one rate-distortion SVG.",
-        discussion: "Each codec is a curve through its settings' means; COIN's and Strümpler et al.'s Kodak points are drawn dashed.")
+        discussion: """
+            Each (codec, setting) of each table is one point, the mean over its images; a codec's \
+            points from all tables make its curve (so sweeps of one config at several rates join \
+            up). COIN's and Strümpler et al.'s Kodak means are drawn dashed unless --no-anchors.
+            """)
 
     @Argument(help: "CSV files in inr eval's format.")
     var tables: [String]
@@ -18,16 +22,36 @@ struct EvalPlotCommand: ParsableCommand {
     @Option(help: "The chart's title.")
     var title = "Kodak rate-distortion"
 
-    @Option(help: "Also write the merged rows and means here (CSV).")
+    @Option(help: "Only these images (comma-separated file names), e.g. a subset every table covers.")
+    var images: String?
+
+    @Flag(help: "Leave out the published anchors (they are means over all 24 Kodak images).")
+    var noAnchors = false
+
+    @Option(help: "Also write the merged rows here (CSV).")
     var csv: String?
 
     func run() throws {
-        let table = RateDistortionTable(rows: try tables.flatMap { try RateDistortionTable.read($0).rows })
-        guard !table.rows.isEmpty else { throw ValidationError("the tables have no rows") }
+        let only = images.map { Set($0.split(separator: ",").map(String.init)) }
+        var merged = RateDistortionTable()
+        var summaries: [RateDistortionTable.Summary] = []
+        for path in tables {
+            var table = try RateDistortionTable.read(path)
+            if let only { table.rows.removeAll { !only.contains($0.image) } }
+            merged.rows += table.rows
+            // A sweep without --set has an empty setting: name its point after the table.
+            summaries += table.summaries.map { summary in
+                var summary = summary
+                if summary.setting.isEmpty { summary.setting = path }
+                return summary
+            }
+        }
+        guard !merged.rows.isEmpty else { throw ValidationError("the tables have no rows" + (images == nil ? "" : " for those images")) }
         try createFolders(for: [output, csv])
-        try AtomicFile.write(Data(RateDistortionPlot(title: title, summaries: table.summaries).svg.utf8), to: output)
-        if let csv { try AtomicFile.write(Data(table.csv.utf8), to: csv) }
-        printSummaries(table)
+        let plot = RateDistortionPlot(title: title, summaries: summaries, anchors: noAnchors ? [] : PublishedAnchors.all)
+        try AtomicFile.write(Data(plot.svg.utf8), to: output)
+        if let csv { try AtomicFile.write(Data(merged.csv.utf8), to: csv) }
+        printSummaries(summaries)
         print("wrote \(output)")
     }
 }

@@ -59,7 +59,7 @@ struct RateDistortionPlot {
             let dash = curve.dashed ? " stroke-dasharray=\"6 4\"" : ""
             out += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(curve.colour)\" stroke-width=\"2\"\(dash)/>\n"
             for point in curve.points {
-                out += "<circle cx=\"\(f(x(point.bpp)))\" cy=\"\(f(y(point.psnr)))\" r=\"3\" fill=\"\(curve.colour)\"/>"
+                out += "<circle cx=\"\(f(x(point.bpp)))\" cy=\"\(f(y(point.psnr)))\" r=\"4\" fill=\"\(curve.colour)\"/>"
             }
             let legendY = top + 10 + Double(index) * 20
             out += "\n<line x1=\"\(f(width - right + 14))\" y1=\"\(f(legendY))\" x2=\"\(f(width - right + 38))\" y2=\"\(f(legendY))\" stroke=\"\(curve.colour)\" stroke-width=\"2\"\(dash)/>"

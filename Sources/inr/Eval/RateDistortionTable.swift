@@ -27,7 +27,7 @@ struct RateDistortionRow: Codable, Equatable {
     var fields: [String] {
         func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "" }
         return [codec, setting, image, "\(width)", "\(height)", "\(bytes)", number(bpp, "%.5f"), number(psnr, "%.4f"),
-                number(msssim, "%.6f"), number(encodeSeconds, "%.2f"), number(decodeSeconds, "%.4f")]
+                number(msssim, "%.6f"), number(encodeSeconds, "%.4f"), number(decodeSeconds, "%.4f")]
     }
 
     init(codec: String, setting: String, image: String, width: Int, height: Int, bytes: Int, psnr: Double,
