@@ -30,11 +30,11 @@ struct DecodeCommand: ParsableCommand {
     func run() throws {
         let start = Date()
         let image = try decodeFile(file, threads: threads, scale: scale)
+        let decoded = Date()
         try createFolders(for: [output])
         try PNG.write(image, to: output)
-        let milliseconds = Date().timeIntervalSince(start) * 1000
         print("decoded \(file): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit in "
-            + String(format: "%.0f ms", milliseconds) + "; wrote \(output)")
+            + String(format: "%.0f ms; wrote %@ in %.0f ms", decoded.timeIntervalSince(start) * 1000, output, Date().timeIntervalSince(decoded) * 1000))
         print("samples sha256 \(SHA256.hex(image.sampleBytes))")
     }
 }
