@@ -172,7 +172,14 @@ func createFolders(for paths: [String?]) throws {
 
 /// Writes `value` as pretty JSON, atomically.
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+    try AtomicFile.write(try reportEncoder(pretty: true).encode(value), to: path)
+}
+
+/// The JSON encoder of every report: sorted keys, and the PSNR of an exact reconstruction
+/// (infinite) written as the string "inf" rather than failing.
+func reportEncoder(pretty: Bool) -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try encoder.encode(value), to: path)
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
 }

@@ -55,6 +55,18 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertFalse(try String(contentsOfFile: folder + "/s.svg", encoding: .utf8).contains("COIN"))
         XCTAssertNotEqual(try inr(["eval", "plot", folder + "/t.csv", "--output", folder + "/n.svg", "--images", "other.png"]).status, 0)
 
+        // An exact reconstruction has an infinite PSNR, written as "inf" in JSON and CSV.
+        let exact = try inr(["eval", "compare", TestSupport.kodimCrop, TestSupport.kodimCrop, "--json"])
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        XCTAssertTrue(exact.stdout.contains("\"psnr\":\"inf\""), exact.stdout)
+        let exactRow = try inr(["eval", "compare", TestSupport.kodimCrop, TestSupport.kodimCrop, "--compressed", TestSupport.kodimCrop,
+                                "--codec", "PNG", "--csv", folder + "/exact.csv"])
+        XCTAssertTrue(exactRow.stdout.contains("identical samples"), exactRow.stdout)
+        let exactPlot = try inr(["eval", "plot", folder + "/exact.csv", folder + "/t.csv", "--output", folder + "/e.svg"])
+        XCTAssertEqual(exactPlot.status, 0, exactPlot.stderr)
+        XCTAssertTrue(exactPlot.stdout.contains("left out 1 exact"), exactPlot.stdout)
+        XCTAssertNotEqual(try inr(["eval", "plot", folder + "/exact.csv", "--output", folder + "/f.svg"]).status, 0)
+
         // A reconstruction of another shape is refused.
         let wrong = try inr(["eval", "compare", TestSupport.kodimCrop, TestSupport.path("Media/png/rgb16.png")])
         XCTAssertNotEqual(wrong.status, 0)

@@ -90,11 +90,9 @@ struct EvalCompareCommand: ParsableCommand {
                 var bytes: Int?
                 var bpp: Double?
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(Result(psnr: psnr, msssim: msssim, bytes: bytes, bpp: bpp)), as: UTF8.self))
+            print(String(decoding: try reportEncoder(pretty: false).encode(Result(psnr: psnr, msssim: msssim, bytes: bytes, bpp: bpp)), as: UTF8.self))
         } else {
-            print(String(format: "PSNR %.2f dB", psnr) + (msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? ", MS-SSIM - (image under 161 px a side)")
+            print((psnr.isInfinite ? "identical samples (PSNR ∞)" : String(format: "PSNR %.2f dB", psnr)) + (msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? ", MS-SSIM - (image under 161 px a side)")
                 + (bpp.map { String(format: ", %.4f bpp (%d bytes)", $0, bytes!) } ?? ""))
         }
     }

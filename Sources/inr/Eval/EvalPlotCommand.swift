@@ -49,6 +49,10 @@ struct EvalPlotCommand: ParsableCommand {
         guard !merged.rows.isEmpty else { throw ValidationError("the tables have no rows" + (images == nil ? "" : " for those images")) }
         try createFolders(for: [output, csv])
         let plot = RateDistortionPlot(title: title, summaries: summaries, anchors: noAnchors ? [] : PublishedAnchors.all)
+        guard !plot.summaries.isEmpty else { throw ValidationError("no point has a finite PSNR to draw (exact reconstructions are left out)") }
+        if plot.summaries.count < summaries.count {
+            print("left out \(summaries.count - plot.summaries.count) exact (infinite-PSNR) point(s)")
+        }
         try AtomicFile.write(Data(plot.svg.utf8), to: output)
         if let csv { try AtomicFile.write(Data(merged.csv.utf8), to: csv) }
         printSummaries(summaries)

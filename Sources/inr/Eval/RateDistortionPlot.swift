@@ -1,10 +1,18 @@
 import Foundation
 
 /// Draws PSNR against bpp as a standalone SVG: one solid curve per codec of a table (its
-/// settings' means, by rate) and the published anchors dashed.
+/// settings' means, by rate) and the published anchors dashed. Exact (lossless) points have an
+/// infinite PSNR and are left out.
 struct RateDistortionPlot {
     var title: String
     var summaries: [RateDistortionTable.Summary]
+
+    init(title: String, summaries: [RateDistortionTable.Summary], anchors: [PublishedAnchors.Curve] = PublishedAnchors.all) {
+        self.title = title
+        self.summaries = summaries.filter { $0.psnr.isFinite && $0.bpp.isFinite }
+        self.anchors = anchors
+    }
+
     var anchors: [PublishedAnchors.Curve] = PublishedAnchors.all
 
     private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
