@@ -19,10 +19,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say  # noqa: E402
+from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say, timed  # noqa: E402
 
 # Quality sweeps chosen to span about 0.1–1 bpp on Kodak.
 CODECS = {
@@ -53,18 +52,12 @@ CODECS = {
 }
 
 
-def run(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def to_png(path: str, folder: str) -> str:
     """djpeg writes PPM; inr reads PNG, so ffmpeg repacks it losslessly."""
     if path.endswith(".png"):
         return path
     png = os.path.join(folder, "decoded.png")
-    run(["ffmpeg", "-v", "error", "-y", "-i", path, "-frames:v", "1", png])
+    timed(["ffmpeg", "-v", "error", "-y", "-i", path, "-frames:v", "1", png])
     return png
 
 
@@ -92,12 +85,12 @@ def main() -> None:
                 encoder_input = source
                 if codec.get("input") == ".ppm":
                     encoder_input = os.path.join(folder, "source.ppm")
-                    run(["ffmpeg", "-v", "error", "-y", "-i", source, "-pix_fmt", "rgb24", encoder_input])
+                    timed(["ffmpeg", "-v", "error", "-y", "-i", source, "-pix_fmt", "rgb24", encoder_input])
                 for quality in codec["qualities"]:
                     encoded = os.path.join(folder, "encoded" + codec["suffix"])
                     decoded = os.path.join(folder, "decoded-raw" + codec["decoded"])
-                    encode_seconds = run(codec["encode"](encoder_input, encoded, quality))
-                    decode_seconds = run(codec["decode"](encoded, decoded))
+                    encode_seconds = timed(codec["encode"](encoder_input, encoded, quality))
+                    decode_seconds = timed(codec["decode"](encoded, decoded))
                     subprocess.run([INR, "eval", "compare", source, to_png(decoded, folder), "--compressed", encoded,
                                     "--codec", name, "--setting", f"q={quality}", "--csv", args.output,
                                     "--encode-seconds", f"{encode_seconds:.4f}", "--decode-seconds", f"{decode_seconds:.4f}"],

@@ -48,6 +48,14 @@ def fit(config: str, image: str, output_folder: str, steps: int | None = None, s
         return json.load(file)
 
 
+def timed(command: list[str]) -> float:
+    """Runs a command quietly (failing on a non-zero status) and returns its wall-clock seconds."""
+    import time
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def say(text: str = "") -> None:
     print(text, flush=True)
     sys.stdout.flush()

@@ -21,10 +21,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say  # noqa: E402
+from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say, timed  # noqa: E402
 
 CODECS = {
     "PNG": None,  # the file as stored
@@ -48,12 +47,6 @@ CODECS = {
         "ppm_for_8bit": True,
     },
 }
-
-
-def run(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def compare(original: str, decoded: str, compressed: str, codec: str, csv_path: str, encode: float, decode: float) -> dict:
@@ -100,9 +93,9 @@ def main() -> None:
                 source = path
                 if spec.get("ppm_for_8bit") and not sixteen:
                     source = os.path.join(folder, "source.ppm")
-                    run(["ffmpeg", "-v", "error", "-y", "-i", path, "-pix_fmt", "rgb24", source])
-                encode = run(spec["encode"](source, encoded))
-                decode = run(spec["decode"](encoded, decoded))
+                    timed(["ffmpeg", "-v", "error", "-y", "-i", path, "-pix_fmt", "rgb24", source])
+                encode = timed(spec["encode"](source, encoded))
+                decode = timed(spec["decode"](encoded, decoded))
                 result = compare(path, decoded, encoded, codec, args.output, encode, decode)
                 if result["psnr"] != "inf":
                     say(f"{codec} is not exact on {name} (PSNR {result['psnr']:.2f} dB): left out")

@@ -51,7 +51,7 @@ struct InspectCommand: ParsableCommand {
         }
         let tensors = ParameterLayout(spec: parameters.spec).tensors.map { tensor in
             Tensor(layer: tensor.layer, kind: tensor.kind == .weight ? "weight" : "bias",
-                   bits: tensor.kind == .weight ? parameters.quantization.weightBits : parameters.quantization.biasBits,
+                   bits: parameters.quantization.bits(tensor.kind),
                    symbols: Array(parameters.symbols[tensor.range]))
         }
         try createFolders(for: [path])

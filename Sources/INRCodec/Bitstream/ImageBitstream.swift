@@ -112,7 +112,7 @@ public enum ImageBitstream {
                 // Counts as differences from the left neighbour (the upper one in column 0).
                 var coder = RangeEncoder(), model = IntegerModel()
                 for (cell, count) in mask.counts.enumerated() {
-                    let neighbour = cell % mask.resolution == 0 ? (cell >= mask.resolution ? mask.counts[cell - mask.resolution] : 0) : mask.counts[cell - 1]
+                    let neighbour = previousCount(mask.counts, cell, resolution: mask.resolution)
                     model.encode(count - neighbour, into: &coder)
                 }
                 w.append(coder.finish())
@@ -139,11 +139,17 @@ public enum ImageBitstream {
         var packed = RangeEncoder()
         for tensor in tensors {
             let level = parameters.quantization.maximumLevel(tensor.kind)
-            let bits = tensor.kind == .weight ? parameters.quantization.weightBits : parameters.quantization.biasBits
+            let bits = parameters.quantization.bits(tensor.kind)
             for i in tensor.range { packed.encodeDirect(UInt32(parameters.symbols[i] + level), count: bits) }
         }
         let (code, packing) = (adaptive.finish(), packed.finish())
         return code.count <= packing.count ? [0] + code : [1] + packing
+    }
+
+    /// The SAPE cell count a cell is coded against: its left neighbour, the upper one in
+    /// column 0, 0 for the first cell.
+    static func previousCount(_ counts: [Int32], _ cell: Int, resolution: Int) -> Int32 {
+        cell % resolution != 0 ? counts[cell - 1] : cell >= resolution ? counts[cell - resolution] : 0
     }
 
     static func activationCode(_ kind: NetworkSpec.ActivationKind) -> UInt8 {
@@ -232,7 +238,7 @@ public enum ImageBitstream {
         var weights = IntegerModel(), biases = IntegerModel()
         for tensor in layout.tensors {
             let limit = quantization.maximumLevel(tensor.kind)
-            let bits = tensor.kind == .weight ? weightBits : biasBits
+            let bits = quantization.bits(tensor.kind)
             for i in tensor.range {
                 let symbol: Int32
                 if method == 1 {
@@ -292,7 +298,7 @@ public enum ImageBitstream {
                 var model = IntegerModel()
                 var counts = [Int32](repeating: 0, count: resolution * resolution)
                 for cell in counts.indices {
-                    let neighbour = cell % resolution == 0 ? (cell >= resolution ? counts[cell - resolution] : 0) : counts[cell - 1]
+                    let neighbour = previousCount(counts, cell, resolution: resolution)
                     let value = Int64(neighbour) + Int64(model.decode(from: &decoder))
                     guard (0...Int64(count)).contains(value) else { throw .corrupt("ENCO", "SAPE cell count \(value)") }
                     counts[cell] = Int32(value)

@@ -22,9 +22,14 @@ public struct QuantizationSpec: Hashable, Sendable {
         self.granularity = granularity
     }
 
+    /// Bits per integer of a tensor of `kind`.
+    public func bits(_ kind: ParameterLayout.Tensor.Kind) -> Int {
+        kind == .weight ? weightBits : biasBits
+    }
+
     /// The largest integer a tensor of `kind` takes.
     public func maximumLevel(_ kind: ParameterLayout.Tensor.Kind) -> Int32 {
-        (1 << Int32((kind == .weight ? weightBits : biasBits) - 1)) - 1
+        (1 << Int32(bits(kind) - 1)) - 1
     }
 
     /// The groups of `layout`, in order: each a range of the flat buffer and its tensor kind.
