@@ -6,6 +6,7 @@ import INRTraining
 /// Decoding: parse → dequantise → render the pixel grid (optionally at another size).
 ///
 ///     bytes ─► ImageBitstream.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
+///                       └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
 ///
 /// Rendering uses `Kernels.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
 /// each pixel depends only on its own coordinates, so a file gives the same samples on any
@@ -21,9 +22,21 @@ public struct ImageDecoder {
         self.kernels = try kernels ?? Kernels.decoding()
     }
 
-    /// The image at `scale` times the stored size (bit-exact to the encoder's at scale 1).
+    /// The image at `scale` times the stored size (bit-exact to the encoder's at scale 1). A
+    /// lossless file gives back the encoded samples exactly, at its stored size only.
     public func decode(_ image: CompressedImage, scale: Double = 1) throws -> Image {
         guard scale.isFinite, scale > 0 else { throw DecodeError("scale must be positive") }
+        if let lossless = image.lossless {
+            guard scale == 1 else { throw DecodeError("a lossless file decodes at its stored size only (scale 1)") }
+            guard image.width * image.height <= Self.maximumPixels else { throw DecodeError("a \(image.width)×\(image.height) image is too large") }
+            let coder = try BitPlaneCoder(
+                head: lossless.head, encoding: image.encoding, parameters: image.parameters, threads: threads, kernels: kernels)
+            let decoded = try coder.decode(lossless.bits, width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth)
+            guard CRC32.checksum(decoded.sampleBytes) == lossless.checksum else {
+                throw DecodeError("the decoded samples do not match the file's checksum: the file is damaged")
+            }
+            return decoded
+        }
         let width = max(1, Int((Double(image.width) * scale).rounded()))
         let height = max(1, Int((Double(image.height) * scale).rounded()))
         guard width <= ImageBitstream.maximumSide, height <= ImageBitstream.maximumSide, width * height <= Self.maximumPixels else {

@@ -76,18 +76,23 @@ extension FitConfig {
         Trainer.Settings(
             steps: training.steps, learningRate: training.learningRate,
             evaluationInterval: training.evaluationInterval,
-            l1WeightPenalty: loss.l1WeightPenalty, timeLimit: training.timeLimit)
+            l1WeightPenalty: loss.l1WeightPenalty, timeLimit: training.timeLimit,
+            stopWhenExact: training.stopWhenExact)
+    }
+
+    /// What the network is fitted to: the image's intensities or its bit planes (`head`).
+    public func makeSamples(image: Image) -> any SampleSet {
+        if let bitPlanes = head.bitPlanes { BitPlaneSamples(image: image, head: bitPlanes) } else { ImageSamples(image: image) }
     }
 
     /// A trainer for `image`, initialised from `seed`.
     public func makeTrainer(image: Image, kernels: any KernelSet, threads: Int) -> Trainer {
-        let samples = ImageSamples(image: image)
+        let samples = makeSamples(image: image)
         let encoding = makeEncoding()
-        let spec = makeNetworkSpec(inputWidth: encoding.encoding.outputWidth, outputWidth: image.channels)
+        let spec = makeNetworkSpec(inputWidth: encoding.encoding.outputWidth + samples.extraInputWidth, outputWidth: samples.targetWidth)
         return Trainer(
             samples: samples, spec: spec, encoding: encoding, parameters: Parameters(spec: spec, seed: seed),
             settings: trainerSettings, optimizer: makeOptimizer(), schedule: makeSchedule(),
-            sampler: makeSampler(sampleCount: samples.count), loss: MeanSquaredError(),
-            kernels: kernels, threads: threads)
+            sampler: makeSampler(sampleCount: samples.count), kernels: kernels, threads: threads)
     }
 }

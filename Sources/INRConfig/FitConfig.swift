@@ -5,8 +5,9 @@ import INRNetwork
 ///
 ///     seed: 0
 ///     encoding:  { type: raw | positional | fourier | sape, ... }
+///     head:      { type: intensity | bitPlanes, layout, context, contextSize }
 ///     network:   { hiddenLayers, width, activation, omega0, firstOmega0, initialization }
-///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit }
+///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit, stopWhenExact }
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
 ///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, rateWeight }
@@ -14,6 +15,7 @@ public struct FitConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
     public var encoding = EncodingConfig()
+    public var head = HeadConfig()
     public var network = NetworkConfig()
     public var training = TrainingConfig()
     public var optimizer = OptimizerConfig()
@@ -61,6 +63,8 @@ public struct TrainingConfig: ConfigSection, Equatable {
     public var evaluationInterval = 100
     /// Stop after this many seconds (the best weights so far are kept).
     public var timeLimit: Double? = nil
+    /// Stop at the first evaluation that reproduces every sample exactly.
+    public var stopWhenExact = false
 
     public init() {}
 

@@ -10,15 +10,26 @@ public struct ImageModel: Sendable {
     public var bitDepth: Int
     public var encoding: EncodingModel
     public var parameters: Parameters
+    /// What the outputs are: bit-plane logits, or intensities when nil.
+    public var bitPlanes: BitPlaneHead?
 
-    public init(width: Int, height: Int, channels: Int, bitDepth: Int, encoding: EncodingModel, parameters: Parameters) {
+    public init(
+        width: Int, height: Int, channels: Int, bitDepth: Int, encoding: EncodingModel, parameters: Parameters,
+        bitPlanes: BitPlaneHead? = nil
+    ) {
         self.width = width
         self.height = height
         self.channels = channels
         self.bitDepth = bitDepth
         self.encoding = encoding
         self.parameters = parameters
+        self.bitPlanes = bitPlanes
     }
+
+    /// Network inputs after the encoded (x, y).
+    public var extraInputWidth: Int { bitPlanes?.extraInputWidth(channels: channels) ?? 0 }
+    /// Network outputs.
+    public var outputWidth: Int { bitPlanes?.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels }
 
     public var spec: NetworkSpec { parameters.spec }
 }
@@ -29,7 +40,8 @@ public struct ImageModel: Sendable {
 ///     "INRMODEL"          8 bytes
 ///     version             UInt32 LE (1)
 ///     header length       UInt32 LE, at most 64 MiB
-///     header              JSON: size, channels, bit depth, network spec, encoding + its state
+///     header              JSON: size, channels, bit depth, network spec, encoding + its state,
+///                         the bit-plane head (absent for intensities)
 ///     parameters          Float32 LE × spec.parameterCount, in ParameterLayout order
 ///     CRC-32              UInt32 LE of everything above
 public enum ModelFile {
@@ -45,12 +57,13 @@ public enum ModelFile {
         var bitDepth: Int
         var spec: NetworkSpec
         var encoding: EncodingModel
+        var bitPlanes: BitPlaneHead?
     }
 
     public static func data(_ model: ImageModel) throws -> Data {
         let header = Header(
             width: model.width, height: model.height, channels: model.channels, bitDepth: model.bitDepth,
-            spec: model.spec, encoding: model.encoding)
+            spec: model.spec, encoding: model.encoding, bitPlanes: model.bitPlanes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -102,14 +115,17 @@ public enum ModelFile {
         guard header.encoding.encoding.inputWidth == 2 else { throw .init("an image model takes 2 coordinates") }
         let count = header.spec.parameterCount
         guard 16 + headerLength + 4 * count + 4 == bytes.count else { throw .init("parameter section has the wrong size") }
-        guard header.encoding.encoding.outputWidth == header.spec.inputWidth, header.spec.outputWidth == header.channels else {
-            throw .init("encoding, network and channels do not fit together")
-        }
         var values = [Float](repeating: 0, count: count)
         for i in 0..<count { values[i] = Float(bitPattern: read32(bytes, 16 + headerLength + 4 * i)) }
-        return ImageModel(
+        let model = ImageModel(
             width: header.width, height: header.height, channels: header.channels, bitDepth: header.bitDepth,
-            encoding: header.encoding, parameters: Parameters(spec: header.spec, values: values))
+            encoding: header.encoding, parameters: Parameters(spec: header.spec, values: values), bitPlanes: header.bitPlanes)
+        guard header.encoding.encoding.outputWidth + model.extraInputWidth == header.spec.inputWidth,
+            header.spec.outputWidth == model.outputWidth
+        else {
+            throw .init("encoding, network and channels do not fit together")
+        }
+        return model
     }
 
     private static func append(_ value: UInt32, to bytes: inout [UInt8]) {

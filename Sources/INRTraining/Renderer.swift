@@ -28,20 +28,40 @@ public final class Renderer: @unchecked Sendable {
     /// The network's outputs at every pixel centre of `grid`: `grid.count × outputWidth`,
     /// row-major.
     public func render(_ parameters: Parameters, encoding: EncodingModel, grid: PixelGrid) -> [Float] {
+        render(parameters, count: grid.count) { start, rows, workspace in
+            let coordinates = workspace.coordinates(rows: rows)
+            for row in 0..<rows { grid.coordinates(ofPixel: start + row, into: coordinates.row(row)) }
+            encoding.encoding.encode(coordinates, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
+        }
+    }
+
+    /// The network's outputs for the samples `indices` of `samples`: `indices.count ×
+    /// outputWidth`. Each row depends only on its own sample, so a sample's row is the same in
+    /// any selection.
+    public func render<Indices: RandomAccessCollection<Int>>(
+        _ parameters: Parameters, encoding: EncodingModel, samples: any SampleSet, indices: Indices
+    ) -> [Float] where Indices.Index == Int {
+        render(parameters, count: indices.count) { start, rows, workspace in
+            samples.load(
+                rows: rows, sample: { indices[indices.startIndex + start + $0] }, into: workspace, encoding: encoding.encoding,
+                kernels: mlp.kernels, withTargets: false)
+        }
+    }
+
+    private func render(
+        _ parameters: Parameters, count: Int, load: (_ start: Int, _ rows: Int, _ workspace: TileWorkspace) -> Void
+    ) -> [Float] {
         packed.pack(parameters)
         let width = spec.outputWidth
-        var outputs = [Float](repeating: 0, count: grid.count * width)
-        let tiles = (grid.count + tileRows - 1) / tileRows
-        let encoder = encoding.encoding
+        var outputs = [Float](repeating: 0, count: count * width)
+        let tiles = (count + tileRows - 1) / tileRows
         let outputLayer = mlp.layers.count
         outputs.withUnsafeMutableBufferPointer { outputs in
             let base = outputs.baseAddress!
             pool.run(tasks: tiles) { tile, worker in
                 let workspace = workspaces[worker]
-                let start = tile * tileRows, rows = min(tileRows, grid.count - start)
-                let coordinates = workspace.coordinates(rows: rows)
-                for row in 0..<rows { grid.coordinates(ofPixel: start + row, into: coordinates.row(row)) }
-                encoder.encode(coordinates, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
+                let start = tile * tileRows, rows = min(tileRows, count - start)
+                load(start, rows, workspace)
                 mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: false)
                 let result = workspace.activation(outputLayer, rows: rows)
                 for row in 0..<rows {

@@ -32,10 +32,14 @@ public final class Trainer {
         /// optimised ones themselves. PSNRs, the best snapshot's PSNR and renders all use the
         /// transformed weights; the snapshot keeps the originals.
         public var weightTransform: (any WeightTransform)?
+        /// Stop at the first evaluation that reproduces every sample exactly (for bit planes:
+        /// a bit error rate of 0).
+        public var stopWhenExact: Bool
 
         public init(
             steps: Int, learningRate: Float, evaluationInterval: Int = 100, l1WeightPenalty: Float = 0,
-            timeLimit: Double? = nil, adaptEncoding: Bool = true, weightTransform: (any WeightTransform)? = nil
+            timeLimit: Double? = nil, adaptEncoding: Bool = true, weightTransform: (any WeightTransform)? = nil,
+            stopWhenExact: Bool = false
         ) {
             self.steps = steps
             self.learningRate = learningRate
@@ -44,24 +48,30 @@ public final class Trainer {
             self.timeLimit = timeLimit
             self.adaptEncoding = adaptEncoding
             self.weightTransform = weightTransform
+            self.stopWhenExact = stopWhenExact
         }
     }
 
-    /// Weights and encoding state together: what the best PSNR was measured with.
+    /// Weights and encoding state together: what the best evaluation was measured with.
     public struct Snapshot: Sendable {
         public var parameters: Parameters
         public var encoding: EncodingModel
-        /// PSNR (dB) of the rounded reconstruction.
-        public var psnr: Double
+        public var evaluation: Evaluation
         public var step: Int
+
+        /// PSNR (dB) of the rounded reconstruction (−∞ for fits that do not measure it).
+        public var psnr: Double { evaluation.psnr ?? -.infinity }
     }
 
-    public let samples: ImageSamples
+    public let samples: any SampleSet
     public let settings: Settings
     public private(set) var parameters: Parameters
     public private(set) var encoding: EncodingModel
     public private(set) var completedSteps = 0
     public private(set) var best: Snapshot
+
+    /// Whether an evaluation found every sample reproduced exactly.
+    public private(set) var isExact = false
 
     private var optimizer: any Optimizer
     private var schedule: any LearningRateSchedule
@@ -81,13 +91,12 @@ public final class Trainer {
     private var evaluatedAt: Int?
 
     public init(
-        samples: ImageSamples, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
+        samples: any SampleSet, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
         settings: Settings, optimizer: any Optimizer, schedule: any LearningRateSchedule,
-        sampler: any Sampler, loss: any Loss = MeanSquaredError(),
-        kernels: any KernelSet, threads: Int
+        sampler: any Sampler, kernels: any KernelSet, threads: Int
     ) {
-        precondition(spec.inputWidth == encoding.encoding.outputWidth, "network input does not match the encoding")
-        precondition(spec.outputWidth == samples.channels, "network output does not match the image channels")
+        precondition(spec.inputWidth == encoding.encoding.outputWidth + samples.extraInputWidth, "network input does not match the encoding")
+        precondition(spec.outputWidth == samples.targetWidth, "network output does not match the targets")
         self.samples = samples
         self.settings = settings
         self.parameters = parameters
@@ -95,7 +104,7 @@ public final class Trainer {
         self.optimizer = optimizer
         self.schedule = schedule
         self.sampler = sampler
-        self.loss = loss
+        loss = samples.loss
         mlp = MLP(spec: spec, kernels: kernels)
         pool = WorkerPool(threadCount: threads)
         packed = PackedNetwork(spec: spec)
@@ -106,7 +115,7 @@ public final class Trainer {
         }
         gradient = Array(repeating: 0, count: parameters.values.count)
         renderer = Renderer(spec: spec, kernels: kernels, pool: pool)
-        best = Snapshot(parameters: parameters, encoding: encoding, psnr: -.infinity, step: 0)
+        best = Snapshot(parameters: parameters, encoding: encoding, evaluation: .none, step: 0)
     }
 
     /// What one step measured.
@@ -115,16 +124,21 @@ public final class Trainer {
         public var learningRate: Float
         /// Mean squared error of the batch, in [0, 1] units, before the update.
         public var loss: Double
-        /// PSNR of the rounded reconstruction of the whole image, when this step measured it.
-        public var psnr: Double?
-        public var bestPSNR: Double
+        /// The whole-set evaluation, when this step measured one.
+        public var evaluation: Evaluation?
+        public var best: Evaluation
         public var elapsed: Double
+
+        /// PSNR of the rounded reconstruction of the whole image, when this step measured it.
+        public var psnr: Double? { evaluation?.psnr }
+        public var bestPSNR: Double { best.psnr ?? -.infinity }
     }
 
-    /// Runs steps until `settings.steps`, the time limit, or `shouldStop()`; then evaluates
-    /// the final weights too, so `best` holds the best weights seen.
+    /// Runs steps until `settings.steps`, the time limit, `shouldStop()` or (with
+    /// `stopWhenExact`) an exact fit; then evaluates the final weights too, so `best` holds the
+    /// best weights seen.
     public func fit(shouldStop: () -> Bool = { false }, progress: (StepReport) -> Void = { _ in }) {
-        while completedSteps < settings.steps && !shouldStop() {
+        while completedSteps < settings.steps && !shouldStop() && !(settings.stopWhenExact && isExact) {
             if let limit = settings.timeLimit, elapsed >= limit { break }
             progress(self.step())
         }
@@ -142,11 +156,11 @@ public final class Trainer {
         let batch = sampler.nextBatch()
         let learningRate = schedule.learningRate(step: completedSteps, totalSteps: settings.steps, base: settings.learningRate)
         packed.pack(effective(parameters))
-        let sums = accumulateGradient(over: batch)
-        var psnr: Double?
+        let sums = accumulate(over: batch, backward: true)
+        var evaluation: Evaluation?
         if batch.isFull {
-            psnr = Self.psnr(sums)
-            if psnr! > best.psnr { best = Snapshot(parameters: parameters, encoding: encoding, psnr: psnr!, step: completedSteps) }
+            evaluation = samples.evaluation(sums)
+            keep(evaluation!)
         }
         addWeightPenalty()
         settings.weightTransform?.addRegularizerGradient(parameters, to: &gradient)
@@ -155,31 +169,32 @@ public final class Trainer {
         schedule.observe(loss: batchLoss)
         if settings.adaptEncoding && encoding.wantsSampleLosses { observeSampleLosses(batch) }
         completedSteps += 1
-        if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { psnr = evaluate() }
+        if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { evaluation = evaluate() }
         elapsed += Date().timeIntervalSince(start)
-        return StepReport(step: completedSteps, learningRate: learningRate, loss: batchLoss, psnr: psnr, bestPSNR: best.psnr, elapsed: elapsed)
+        return StepReport(step: completedSteps, learningRate: learningRate, loss: batchLoss, evaluation: evaluation, best: best.evaluation, elapsed: elapsed)
     }
 
-    /// Renders the current weights over the whole image and keeps them if they are the best.
+    /// Evaluates the current weights on every sample and keeps them if they are the best.
     @discardableResult
-    public func evaluate() -> Double {
-        let outputs = renderer.render(effective(parameters), encoding: encoding, grid: samples.grid)
+    public func evaluate() -> Evaluation {
+        packed.pack(effective(parameters))
+        let evaluation = samples.evaluation(accumulate(over: .all(count: samples.count), backward: false))
         evaluatedAt = completedSteps
-        var sums = LossSums()
-        let peak = samples.peak
-        for (y, t) in zip(outputs, samples.targets) {
-            let error = roundedSampleError(prediction: y, target: t, peak: peak)
-            sums.quantizedSquaredError += Double(error * error) / Double(peak * peak)
-        }
-        sums.count = outputs.count
-        let psnr = Self.psnr(sums)
-        if psnr > best.psnr { best = Snapshot(parameters: parameters, encoding: encoding, psnr: psnr, step: completedSteps) }
-        return psnr
+        keep(evaluation)
+        return evaluation
     }
 
-    /// The rendered reconstruction of the best snapshot, `count × channels` values in [0, 1].
+    private func keep(_ evaluation: Evaluation) {
+        if evaluation.isExact { isExact = true }
+        if evaluation.score > best.evaluation.score {
+            best = Snapshot(parameters: parameters, encoding: encoding, evaluation: evaluation, step: completedSteps)
+        }
+    }
+
+    /// The best snapshot's outputs for every sample, `count × targetWidth` (for images: values
+    /// in [0, 1]; for bit planes: logits).
     public func renderBest() -> [Float] {
-        renderer.render(effective(best.parameters), encoding: best.encoding, grid: samples.grid)
+        renderer.render(effective(best.parameters), encoding: best.encoding, samples: samples, indices: 0..<samples.count)
     }
 
     /// The weights the network computes with.
@@ -189,13 +204,10 @@ public final class Trainer {
 
     public var elapsedSeconds: Double { elapsed }
 
-    static func psnr(_ sums: LossSums) -> Double {
-        10 * log10(Double(sums.count) / max(sums.quantizedSquaredError, .leastNonzeroMagnitude))
-    }
-
     // MARK: - The parallel part
 
-    private func accumulateGradient(over batch: Batch) -> LossSums {
+    /// The loss sums of `batch`, and with `backward` its gradient in `gradient`.
+    private func accumulate(over batch: Batch, backward: Bool) -> LossSums {
         let count = batch.count
         let tiles = (count + tileRows - 1) / tileRows
         let chunks = min(16, tiles)
@@ -204,42 +216,36 @@ public final class Trainer {
         if wantsLosses && sampleLosses.count < count { sampleLosses = Array(repeating: 0, count: count) }
         var chunkSums = [LossSums](repeating: LossSums(), count: chunks)
         let encoder = encoding.encoding
-        let scale = 1 / Float(count * samples.channels)
-        let channels = samples.channels, peak = samples.peak
-        samples.coordinates.withUnsafeBufferPointer { coordinates in
-            samples.targets.withUnsafeBufferPointer { targets in
-                sampleLosses.withUnsafeMutableBufferPointer { sampleLosses in
-                    chunkSums.withUnsafeMutableBufferPointer { chunkSums in
-                        pool.run(tasks: chunks) { chunk, worker in
-                            let workspace = workspaces[worker]
-                            let gradients = accumulators[chunk]
-                            gradients.zero()
-                            var sums = LossSums()
-                            for tile in (chunk * tiles / chunks)..<((chunk + 1) * tiles / chunks) {
-                                let start = tile * tileRows, rows = min(tileRows, count - start)
-                                let points = workspace.coordinates(rows: rows), truth = workspace.targets(rows: rows)
-                                for row in 0..<rows {
-                                    let sample = batch.sample(at: start + row)
-                                    points[row, 0] = coordinates[2 * sample]
-                                    points[row, 1] = coordinates[2 * sample + 1]
-                                    for c in 0..<channels { truth[row, c] = targets[sample * channels + c] }
-                                }
-                                encoder.encode(points, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
-                                mlp.forward(packed, workspace: workspace, rows: rows)
-                                sums += loss.evaluate(
-                                    prediction: workspace.activation(mlp.layers.count, rows: rows), target: truth,
-                                    gradientScale: scale, gradient: workspace.gradient(0, rows: rows, columns: channels),
-                                    sampleLosses: wantsLosses ? sampleLosses.baseAddress! + start : nil, peak: peak)
-                                mlp.backward(packed, workspace: workspace, rows: rows, gradients: gradients)
-                            }
-                            chunkSums[chunk] = sums
-                        }
+        let width = samples.targetWidth
+        let scale = 1 / Float(count * width)
+        let samples = self.samples, peak = samples.peak
+        sampleLosses.withUnsafeMutableBufferPointer { sampleLosses in
+            chunkSums.withUnsafeMutableBufferPointer { chunkSums in
+                pool.run(tasks: chunks) { chunk, worker in
+                    let workspace = workspaces[worker]
+                    let gradients = accumulators[chunk]
+                    if backward { gradients.zero() }
+                    var sums = LossSums()
+                    for tile in (chunk * tiles / chunks)..<((chunk + 1) * tiles / chunks) {
+                        let start = tile * tileRows, rows = min(tileRows, count - start)
+                        samples.load(
+                            rows: rows, sample: { batch.sample(at: start + $0) }, into: workspace,
+                            encoding: encoder, kernels: mlp.kernels, withTargets: true)
+                        mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: backward)
+                        sums += loss.evaluate(
+                            prediction: workspace.activation(mlp.layers.count, rows: rows), target: workspace.targets(rows: rows),
+                            gradientScale: scale, gradient: workspace.gradient(0, rows: rows, columns: width),
+                            sampleLosses: backward && wantsLosses ? sampleLosses.baseAddress! + start : nil, peak: peak)
+                        if backward { mlp.backward(packed, workspace: workspace, rows: rows, gradients: gradients) }
                     }
+                    chunkSums[chunk] = sums
                 }
             }
         }
-        for chunk in 1..<chunks { accumulators[0].add(accumulators[chunk]) }
-        accumulators[0].write(into: &gradient, layout: parameters.layout)
+        if backward {
+            for chunk in 1..<chunks { accumulators[0].add(accumulators[chunk]) }
+            accumulators[0].write(into: &gradient, layout: parameters.layout)
+        }
         return chunkSums.reduce(into: LossSums()) { $0 += $1 }
     }
 
@@ -255,16 +261,12 @@ public final class Trainer {
     }
 
     private func observeSampleLosses(_ batch: Batch) {
-        switch batch {
-        case .all(let count):
-            encoding.observe(coordinates: samples.coordinates, losses: sampleLosses, count: count)
-        case .indices(let indices):
-            var points = [Float](repeating: 0, count: 2 * indices.count)
-            for (position, sample) in indices.enumerated() {
-                points[2 * position] = samples.coordinates[2 * Int(sample)]
-                points[2 * position + 1] = samples.coordinates[2 * Int(sample) + 1]
+        var points = [Float](repeating: 0, count: 2 * batch.count)
+        points.withUnsafeMutableBufferPointer { points in
+            for position in 0..<batch.count {
+                samples.fill(sample: batch.sample(at: position), coordinates: points.baseAddress! + 2 * position, extras: nil, targets: nil)
             }
-            encoding.observe(coordinates: points, losses: sampleLosses, count: indices.count)
         }
+        encoding.observe(coordinates: points, losses: sampleLosses, count: batch.count)
     }
 }

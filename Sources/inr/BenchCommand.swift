@@ -122,7 +122,7 @@ struct BenchCommand: ParsableCommand {
         let kernels = try Kernels.preferred()
         print("inr bench --codec: \(image) \(picture.width)×\(picture.height), \(codecConfig), \(threads) thread(s), \(kernels.instructionSet.rawValue) kernels")
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = config.compress(image: picture, kernels: kernels, threads: threads)
+        let result = try config.compress(image: picture, kernels: kernels, threads: threads)
         let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let decoder = try ImageDecoder(threads: threads)
         var times: [Double] = []

@@ -66,8 +66,11 @@ struct CompressCommand: ParsableCommand {
         let image = try PNG.read(input)
         let fitted = try model.map { path in
             let model = try ModelFile.read(path)
-            guard model.width == image.width, model.height == image.height, model.channels == image.channels else {
-                throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) model; \(input) is \(image.width)×\(image.height)×\(image.channels)")
+            guard model.width == image.width, model.height == image.height, model.channels == image.channels, model.bitDepth == image.bitDepth else {
+                throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
+            }
+            guard model.bitPlanes == config.head.bitPlanes else {
+                throw ValidationError("\(path) was fitted with another head than \(self.config)'s (head.type, layout, context)")
             }
             return model
         }
@@ -89,9 +92,17 @@ struct CompressCommand: ParsableCommand {
         reporter.finish()
         if let reconstruction { try PNG.write(decoded, to: reconstruction) }
         if let metrics { try writeJSON(report, to: metrics) }
-        print(String(format: "PSNR %.2f dB at %.4f bpp (%d bytes); float %.2f dB, quantised %.2f dB", report.psnr, report.bpp, report.bytes, report.floatPSNR, report.quantizedPSNR)
-            + (report.qatSteps > 0 ? String(format: ", fine-tuned %.2f dB", report.fineTunedPSNR) : "")
-            + (report.msssim.map { String(format: "; MS-SSIM %.4f", $0) } ?? ""))
+        if let bits = report.losslessBitsBytes {
+            print((report.exact ? "lossless, every sample exact: " : "LOSSLESS DECODE DIFFERS: ")
+                + String(format: "%.4f bpp (%d bytes: network %d, bits %d); the fit estimated %.4f bpp (float), %.4f (quantised)",
+                          report.bpp, report.bytes, report.bytes - bits, bits,
+                          report.floatCodeBitsPerPixel ?? .nan, report.fineTunedCodeBitsPerPixel ?? .nan))
+        } else {
+            print(String(format: "PSNR %.2f dB at %.4f bpp (%d bytes); float %.2f dB, quantised %.2f dB",
+                         report.psnr, report.bpp, report.bytes, report.floatPSNR ?? .nan, report.quantizedPSNR ?? .nan)
+                + (report.qatSteps > 0 ? String(format: ", fine-tuned %.2f dB", report.fineTunedPSNR ?? .nan) : "")
+                + (report.msssim.map { String(format: "; MS-SSIM %.4f", $0) } ?? ""))
+        }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
         print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
@@ -113,7 +124,7 @@ struct CompressionJob {
         let kernels = try Kernels.preferred()
         let decoder = try ImageDecoder(threads: threads)
         let start = Date()
-        let result = config.compress(image: image, kernels: kernels, threads: threads, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }, progress: progress)
+        let result = try config.compress(image: image, kernels: kernels, threads: threads, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }, progress: progress)
         let encodeSeconds = Date().timeIntervalSince(start)
         try AtomicFile.write(Data(result.bytes), to: output)
 
@@ -126,7 +137,12 @@ struct CompressionJob {
             channels: image.channels, bitDepth: image.bitDepth, bytes: written.count,
             bpp: Double(written.count * 8) / Double(image.pixelCount), psnr: Metrics.psnr(image, decoded),
             msssim: try? Metrics.msSSIM(image, decoded),
-            floatPSNR: result.floatPSNR, quantizedPSNR: result.quantizedPSNR, fineTunedPSNR: result.finalPSNR,
+            exact: decoded == image,
+            floatPSNR: result.floatEvaluation.psnr, quantizedPSNR: result.quantizedEvaluation.psnr, fineTunedPSNR: result.finalEvaluation.psnr,
+            losslessBitsBytes: result.compressed.lossless?.bits.count,
+            floatCodeBitsPerPixel: result.floatEvaluation.codeBitsPerPixel,
+            quantizedCodeBitsPerPixel: result.quantizedEvaluation.codeBitsPerPixel,
+            fineTunedCodeBitsPerPixel: result.finalEvaluation.codeBitsPerPixel,
             fitSteps: result.fitSteps, qatSteps: result.qatSteps, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
             qatSeconds: result.qatSeconds, decodeSeconds: decodeSeconds,
             parameterCount: result.compressed.parameters.symbols.count, threads: threads,
@@ -148,9 +164,18 @@ struct CompressReport: Codable {
     var psnr: Double
     /// Absent for images under 161 pixels a side.
     var msssim: Double?
-    var floatPSNR: Double
-    var quantizedPSNR: Double
-    var fineTunedPSNR: Double
+    /// The decoded file equals the image, sample for sample.
+    var exact: Bool
+    /// Intensity fits: PSNR of the float, quantised and fine-tuned weights' renders.
+    var floatPSNR: Double?
+    var quantizedPSNR: Double?
+    var fineTunedPSNR: Double?
+    /// Lossless files: the size of the coded bits (the rest of the file is the network)…
+    var losslessBitsBytes: Int?
+    /// …and the code length the fit's cross-entropy predicted with each set of weights.
+    var floatCodeBitsPerPixel: Double?
+    var quantizedCodeBitsPerPixel: Double?
+    var fineTunedCodeBitsPerPixel: Double?
     var fitSteps: Int
     var qatSteps: Int
     var encodeSeconds: Double

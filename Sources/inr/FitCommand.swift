@@ -83,14 +83,15 @@ struct FitCommand: ParsableCommand {
         reporter.finish()
 
         let best = trainer.best
-        let reconstruction = Image(
-            width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
-            normalized: trainer.renderBest())
+        let outputs = trainer.renderBest()
+        let reconstruction =
+            (trainer.samples as? BitPlaneSamples)?.reconstruction(outputs)
+            ?? Image(width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, normalized: outputs)
         let psnr = Metrics.psnr(image, reconstruction)
         try PNG.write(reconstruction, to: output)
         try ModelFile.write(
             ImageModel(width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
-                       encoding: best.encoding, parameters: best.parameters),
+                       encoding: best.encoding, parameters: best.parameters, bitPlanes: config.head.bitPlanes),
             to: checkpointPath)
 
         let seconds = trainer.elapsedSeconds
@@ -100,11 +101,14 @@ struct FitCommand: ParsableCommand {
             parameterCount: trainer.parameters.values.count, steps: config.training.steps,
             completedSteps: trainer.completedSteps, interrupted: Interrupt.shared.isRequested,
             seconds: seconds, stepsPerSecond: Double(trainer.completedSteps) / max(seconds, 1e-9),
-            psnr: psnr, bestStep: best.step, seed: config.seed, threads: threads,
+            psnr: psnr, exact: reconstruction == image, bitErrorRate: best.evaluation.bitErrorRate,
+            codeBitsPerPixel: best.evaluation.codeBitsPerPixel, bestStep: best.step, seed: config.seed, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, history: history)
         if let metrics { try writeJSON(report, to: metrics) }
-        print(String(format: "PSNR %.2f dB (best at step %d), %d steps in %.1f s (%.1f steps/s)",
-                     psnr, best.step, trainer.completedSteps, seconds, report.stepsPerSecond))
+        let quality = report.exact ? "exact (every sample)" : String(format: "PSNR %.2f dB", psnr)
+        print(quality + (config.head.bitPlanes != nil ? "; best " + best.evaluation.summary : "")
+            + String(format: " (best at step %d), %d steps in %.1f s (%.1f steps/s)",
+                     best.step, trainer.completedSteps, seconds, report.stepsPerSecond))
         print("wrote \(output), \(checkpointPath)" + (metrics.map { ", \($0)" } ?? ""))
     }
 
@@ -137,6 +141,11 @@ struct FitReport: Codable {
     var seconds: Double
     var stepsPerSecond: Double
     var psnr: Double
+    /// The reconstruction equals the image, sample for sample.
+    var exact: Bool
+    /// Bit-plane fits: the best weights' bit error rate and code length.
+    var bitErrorRate: Double?
+    var codeBitsPerPixel: Double?
     var bestStep: Int
     var seed: UInt64
     var threads: Int

@@ -7,7 +7,7 @@ struct ProgressReporter {
     let timeLimit: Double?
     let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastDraw = -Double.infinity
-    private var lastPSNR: Double?
+    private var last: Evaluation?
 
     let label: String
 
@@ -18,7 +18,7 @@ struct ProgressReporter {
     }
 
     mutating func report(_ report: Trainer.StepReport) {
-        if let psnr = report.psnr { lastPSNR = psnr }
+        if let evaluation = report.evaluation { last = evaluation }
         if isTerminal {
             guard report.elapsed - lastDraw >= 0.1 || report.step == totalSteps else { return }
             lastDraw = report.elapsed
@@ -39,10 +39,15 @@ struct ProgressReporter {
         let rate = Double(report.step) / max(report.elapsed, 1e-9)
         var remaining = Double(totalSteps - report.step) / max(rate, 1e-9)
         if let timeLimit { remaining = min(remaining, max(timeLimit - report.elapsed, 0)) }
-        let psnr = lastPSNR.map { String(format: "%.2f dB", $0) } ?? "--"
+        let quality: String
+        if report.best.psnr != nil {
+            let psnr = last?.psnr.map { String(format: "%.2f dB", $0) } ?? "--"
+            quality = "PSNR \(psnr) (best " + String(format: "%.2f", report.bestPSNR) + ")"
+        } else {
+            quality = last?.summary ?? "--"
+        }
         return "\(label) \(report.step)/\(totalSteps)  loss " + String(format: "%.3e", report.loss)
-            + "  PSNR \(psnr) (best " + String(format: "%.2f", report.bestPSNR) + ")  "
-            + String(format: "%.1f", rate) + " steps/s  ETA " + duration(remaining)
+            + "  \(quality)  " + String(format: "%.1f", rate) + " steps/s  ETA " + duration(remaining)
     }
 
     private func duration(_ seconds: Double) -> String {

@@ -1,5 +1,6 @@
 import INRCore
 import INRNetwork
+import INRTraining
 
 /// What an image file holds: everything a decoder needs, nothing it does not.
 public struct CompressedImage: Hashable, Sendable {
@@ -9,14 +10,35 @@ public struct CompressedImage: Hashable, Sendable {
     public var bitDepth: Int
     public var encoding: EncodingModel
     public var parameters: QuantizedParameters
+    /// A lossless file's coded bits; nil for a lossy file (the network's output is the image).
+    public var lossless: LosslessCode?
 
-    public init(width: Int, height: Int, channels: Int, bitDepth: Int, encoding: EncodingModel, parameters: QuantizedParameters) {
+    public init(
+        width: Int, height: Int, channels: Int, bitDepth: Int, encoding: EncodingModel, parameters: QuantizedParameters,
+        lossless: LosslessCode? = nil
+    ) {
         self.width = width
         self.height = height
         self.channels = channels
         self.bitDepth = bitDepth
         self.encoding = encoding
         self.parameters = parameters
+        self.lossless = lossless
+    }
+}
+
+/// The lossless part of a file: how the network's outputs are read, and every bit of the
+/// image range-coded with their probabilities (`BitPlaneCoder`).
+public struct LosslessCode: Hashable, Sendable {
+    public var head: BitPlaneHead
+    /// CRC-32 of the samples (`Image.sampleBytes`); decoding checks it.
+    public var checksum: UInt32
+    public var bits: [UInt8]
+
+    public init(head: BitPlaneHead, checksum: UInt32, bits: [UInt8]) {
+        self.head = head
+        self.checksum = checksum
+        self.bits = bits
     }
 }
 
@@ -24,11 +46,12 @@ public struct CompressedImage: Hashable, Sendable {
 ///
 ///     "INRC" · version (1 byte) · sections
 ///     section = tag (4 ASCII bytes) · length (varint) · payload · CRC-32 of tag + payload (u32 LE)
-///     HEAD  media kind, width, height, channels, bit depth
+///     HEAD  media kind, width, height, channels, bit depth [lossless: head, CRC-32 of samples]
 ///     NETW  hidden widths, activations, ω0s        (input width from ENCO, output from HEAD)
 ///     ENCO  encoding type and parameters, seeds, SAPE's mask (range-coded cell counts)
 ///     QUAN  granularity, bits, one half-float step per group
 ///     WGHT  the quantised parameters: range-coded with adaptive models, or packed
+///     BITS  lossless only: the image's bits, range-coded with the network's probabilities
 ///
 /// Reading checks every size against the limits before allocating, and every section's CRC.
 public enum ImageBitstream {
@@ -36,6 +59,16 @@ public enum ImageBitstream {
     public static let version: UInt8 = 1
     static let sectionOrder = ["HEAD", "NETW", "ENCO", "QUAN", "WGHT"]
     static let maximumSide = 1 << 20
+
+    /// HEAD's first byte.
+    public enum MediaKind: UInt8, Sendable {
+        /// The network renders the image (lossy).
+        case image = 1
+        /// The network's bit probabilities code the image's bits (BITS).
+        case losslessImage = 2
+
+        var sections: [String] { self == .image ? ImageBitstream.sectionOrder : ImageBitstream.sectionOrder + ["BITS"] }
+    }
 
     // MARK: Writing
 
@@ -50,11 +83,17 @@ public enum ImageBitstream {
             file += writer.bytes
         }
         var head = ByteWriter()
-        head.append(byte: 1)  // media kind: image
+        head.append(byte: (image.lossless == nil ? MediaKind.image : .losslessImage).rawValue)
         head.append(varint: image.width)
         head.append(varint: image.height)
         head.append(byte: UInt8(image.channels))
         head.append(byte: UInt8(image.bitDepth))
+        if let lossless = image.lossless {
+            head.append(byte: lossless.head.layout == .bitInput ? 0 : 1)
+            head.append(byte: contextCode(lossless.head.context))
+            head.append(byte: UInt8(lossless.head.contextSize))
+            head.append(lossless.checksum)
+        }
         section("HEAD", head.bytes)
         section("NETW", networkBytes(image.parameters.spec))
         section("ENCO", encodingBytes(image.encoding))
@@ -65,7 +104,19 @@ public enum ImageBitstream {
         for step in image.parameters.steps { quan.append(step) }
         section("QUAN", quan.bytes)
         section("WGHT", symbolBytes(image.parameters))
+        if let lossless = image.lossless { section("BITS", lossless.bits) }
         return file
+    }
+
+    static let contexts = BitPlaneHead.Context.allCases
+
+    static func contextCode(_ context: BitPlaneHead.Context) -> UInt8 {
+        switch context {
+        case .none: 0
+        case .pixel: 1
+        case .neighbourhood: 2
+        case .interlaced: 3
+        }
     }
 
     static func networkBytes(_ spec: NetworkSpec) -> [UInt8] {
@@ -179,8 +230,14 @@ public enum ImageBitstream {
             guard CRC32.checksum(Array(tagBytes) + Array(payload)) == stored else { throw .checksum(tag) }
             sections.append((tag, payload))
         }
-        guard sections.map(\.0) == sectionOrder else {
-            throw .corrupt("section list", "expected sections \(sectionOrder.joined(separator: ", ")), found \(sections.map(\.0).joined(separator: ", "))")
+        guard let first = sections.first, first.0 == "HEAD", let kindByte = first.1.first else {
+            throw .corrupt("section list", "the file does not start with a HEAD section")
+        }
+        guard let kind = MediaKind(rawValue: kindByte) else {
+            throw .corrupt("HEAD", "media kind \(kindByte) is not an image or a lossless image (this build reads kinds 1 and 2)")
+        }
+        guard sections.map(\.0) == kind.sections else {
+            throw .corrupt("section list", "expected sections \(kind.sections.joined(separator: ", ")), found \(sections.map(\.0).joined(separator: ", "))")
         }
         return sections
     }
@@ -188,7 +245,7 @@ public enum ImageBitstream {
     public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedImage {
         let sections = try sections(bytes)
         var head = ByteReader(sections[0].payload, context: "HEAD")
-        guard try head.byte() == 1 else { throw .corrupt("HEAD", "media kind is not an image") }
+        let kind = MediaKind(rawValue: try head.byte())!  // checked by `sections`
         let width = try head.varint(in: 1...maximumSide, "width")
         let height = try head.varint(in: 1...maximumSide, "height")
         guard width * height <= 1 << 30 else { throw .corrupt("HEAD", "image of \(width)×\(height) is too large") }
@@ -196,6 +253,19 @@ public enum ImageBitstream {
         guard (1...4).contains(channels) else { throw .corrupt("HEAD", "\(channels) channels") }
         let bitDepth = Int(try head.byte())
         guard bitDepth == 8 || bitDepth == 16 else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        var losslessHead: BitPlaneHead?
+        var checksum: UInt32 = 0
+        if kind == .losslessImage {
+            let layoutCode = try head.byte(), contextCode = try head.byte(), size = Int(try head.byte())
+            guard layoutCode <= 1, let context = contexts.first(where: { contextCode == self.contextCode($0) }) else {
+                throw .corrupt("HEAD", "unknown bit-plane layout or context")
+            }
+            let layout: BitPlaneHead.Layout = layoutCode == 0 ? .bitInput : .allOutputs
+            guard BitPlaneHead.isValid(layout: layout, context: context, contextSize: size) else { throw .corrupt("HEAD", "implausible bit-plane head") }
+            losslessHead = BitPlaneHead(layout: layout, context: context, contextSize: size)
+            checksum = try head.uint32()
+        }
+        guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
 
         let encoding = try readEncoding(sections[2].payload)
         var netw = ByteReader(sections[1].payload, context: "NETW")
@@ -205,7 +275,9 @@ public enum ImageBitstream {
         let activation = try readActivation(&netw), outputActivation = try readActivation(&netw)
         let omega0 = try netw.float("ω0"), firstOmega0 = try netw.float("first ω0")
         let spec = NetworkSpec(
-            inputWidth: encoding.encoding.outputWidth, hiddenWidths: hidden, outputWidth: channels,
+            inputWidth: encoding.encoding.outputWidth + (losslessHead?.extraInputWidth(channels: channels) ?? 0),
+            hiddenWidths: hidden,
+            outputWidth: losslessHead?.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels,
             activation: activation, omega0: omega0, firstOmega0: firstOmega0, outputActivation: outputActivation)
         do {
             try spec.validate()
@@ -254,7 +326,10 @@ public enum ImageBitstream {
         }
         guard decoder.overrun <= 4 else { throw .truncated("WGHT") }
         let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, steps: steps)
-        return CompressedImage(width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters)
+        let lossless = losslessHead.map { LosslessCode(head: $0, checksum: checksum, bits: Array(sections[5].payload)) }
+        return CompressedImage(
+            width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters,
+            lossless: lossless)
     }
 
     static func readActivation(_ reader: inout ByteReader) throws(BitstreamError) -> NetworkSpec.ActivationKind {

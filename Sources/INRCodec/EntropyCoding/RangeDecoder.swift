@@ -19,7 +19,14 @@ public struct RangeDecoder {
     public var startsWell: Bool { bytes.first == 0 }
 
     public mutating func decode(_ model: inout BitModel) -> Bool {
-        let bound = (range >> BitModel.precision) &* UInt32(model.probability)
+        let bit = decode(probabilityOfZero: model.probability)
+        model.update(bit)
+        return bit
+    }
+
+    /// Decodes a bit coded with P(0) = `probabilityOfZero`/65536 (in 1...65535).
+    public mutating func decode(probabilityOfZero: UInt32) -> Bool {
+        let bound = (range >> BitModel.precision) &* probabilityOfZero
         let bit: Bool
         if code < bound {
             range = bound
@@ -29,7 +36,6 @@ public struct RangeDecoder {
             range &-= bound
             bit = true
         }
-        model.update(bit)
         normalize()
         return bit
     }

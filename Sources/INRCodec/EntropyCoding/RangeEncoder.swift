@@ -15,14 +15,19 @@ public struct RangeEncoder {
 
     /// Codes `bit` with the adaptive probability `model`, then adapts it.
     public mutating func encode(_ bit: Bool, _ model: inout BitModel) {
-        let bound = (range >> BitModel.precision) &* UInt32(model.probability)
+        encode(bit, probabilityOfZero: model.probability)
+        model.update(bit)
+    }
+
+    /// Codes `bit` with P(0) = `probabilityOfZero`/65536, which must lie in 1...65535.
+    public mutating func encode(_ bit: Bool, probabilityOfZero: UInt32) {
+        let bound = (range >> BitModel.precision) &* probabilityOfZero
         if bit {
             low &+= UInt64(bound)
             range &-= bound
         } else {
             range = bound
         }
-        model.update(bit)
         normalize()
     }
 

@@ -18,6 +18,8 @@ public struct LossSums: Sendable {
     /// Σ of squared errors after rounding the prediction to the image's integer samples:
     /// the error of the PNG a decoder would write.
     public var quantizedSquaredError: Double = 0
+    /// Bits whose hard decision (logit > 0) is wrong (bit-plane losses).
+    public var wrongBits: Int = 0
     /// Samples × channels.
     public var count: Int = 0
 
@@ -26,6 +28,7 @@ public struct LossSums: Sendable {
     public static func += (lhs: inout LossSums, rhs: LossSums) {
         lhs.loss += rhs.loss
         lhs.quantizedSquaredError += rhs.quantizedSquaredError
+        lhs.wrongBits += rhs.wrongBits
         lhs.count += rhs.count
     }
 }

@@ -1,0 +1,43 @@
+/// The pixel order of interlaced (hierarchical) coding, diamond-square style, with spacing
+/// S = 2^levels:
+///
+///     phase 0          pixels on the grid of spacing S
+///     phase 2k+1       centres of the s-squares, s = S/2^k, h = s/2: row ≡ column ≡ h (mod s)
+///     phase 2k+2       their edge midpoints: one of row, column ≡ h, the other ≡ 0 (mod s)
+///
+///     S = 4:   0 · 2 · 0        phases 1, 2 fill in the 4-grid, 3, 4 the 2-grid:
+///              · 3 4 3 ·        every pixel of phase ≥ 1 has 4 pixels of earlier phases
+///              2 4 1 4 2        at distance h: the corners (±h, ±h) of an odd phase,
+///              · 3 4 3 ·        the sides (0, ±h), (±h, 0) of an even one
+///
+/// (as in FLIF's interlacing or the "HINT" pyramids of lossless coding), so all but 1/S² of the
+/// pixels are coded knowing neighbours on all sides.
+public struct Interlace: Hashable, Sendable {
+    public let levels: Int
+
+    public init(levels: Int) {
+        precondition((1...8).contains(levels), "1 to 8 interlace levels")
+        self.levels = levels
+    }
+
+    public var phaseCount: Int { 1 + 2 * levels }
+
+    public func phase(row: Int, column: Int) -> Int {
+        let spacing = 1 << levels
+        if row % spacing == 0 && column % spacing == 0 { return 0 }
+        for level in 0..<levels {
+            let s = spacing >> level, h = s / 2
+            let r = row % s, c = column % s
+            if r == h && c == h { return 1 + 2 * level }
+            if (r == 0 && c == h) || (r == h && c == 0) { return 2 + 2 * level }
+        }
+        preconditionFailure("every pixel has a phase")
+    }
+
+    /// The (row, column) offsets of the 4 earlier-phase neighbours of a pixel of `phase` ≥ 1.
+    public func neighbourOffsets(phase: Int) -> [(row: Int, column: Int)] {
+        precondition(phase >= 1 && phase < phaseCount)
+        let h = (1 << levels) >> ((phase - 1) / 2 + 1)
+        return phase % 2 == 1 ? [(-h, -h), (-h, h), (h, -h), (h, h)] : [(-h, 0), (0, -h), (0, h), (h, 0)]
+    }
+}
