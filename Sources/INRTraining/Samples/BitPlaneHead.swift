@@ -16,7 +16,7 @@ public struct BitPlaneHead: Codable, Hashable, Sendable {
         /// Plus what they say about its (2r+1)² neighbourhood.
         case neighbourhood
         /// Pixels in interlaced order, each channel after the one before: a bit sees the
-        /// pixel's planes above it, its earlier channels, and 4 earlier pixels around it
+        /// pixel's planes above it, its earlier channels, and 12 earlier pixels around it
         /// (`Interlace`); one logit per query.
         case interlaced
     }
@@ -54,8 +54,8 @@ public struct BitPlaneHead: Codable, Hashable, Sendable {
         case .pixel: return 1 + channels
         case .neighbourhood: return 1 + (2 * contextSize + 1) * (2 * contextSize + 1) * channels
         case .interlaced:
-            // plane, channel, phase (one-hot), the pixel's channels, 4 neighbours × (channels + present)
-            return 2 + (1 + 2 * contextSize) + channels + 4 * (channels + 1)
+            // plane, channel, phase (one-hot), middle, the pixel's channels, neighbours × (channels + present)
+            return 2 + (1 + 2 * contextSize) + 1 + channels + Interlace.neighbourCount * (channels + 1)
         }
     }
 

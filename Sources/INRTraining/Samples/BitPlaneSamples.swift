@@ -167,13 +167,26 @@ public struct BitPlaneSamples: SampleSet {
         }
     }
 
-    /// The `interlaced` inputs: plane and channel coordinates, the phase one-hot, the pixel's
-    /// channels (earlier ones whole, this one down to plane + 1, later ones 0), and each of the 4
-    /// earlier-phase neighbours' channels whole with a presence flag (0s and −1 outside).
+    /// The `interlaced` inputs, most of them in units of the interval the bit splits, so one
+    /// rule serves every plane (a bit is 1 when the value lies in the upper half):
+    ///
+    ///     plane, channel (coordinates), phase (one-hot), m (the interval's middle, in [−1, 1])
+    ///     the pixel's channels k:        k < channel: (v_k − m)/w, others 0
+    ///     per neighbour: k = channel:    (n_k − m)/w               w = 2^(plane+1), the
+    ///                    k < channel:    (v_k − n_k)/w             interval's width
+    ///                    k > channel:    0
+    ///                    present:        1 (−1 outside the image or for phase 0, with 0s)
+    ///
+    /// v: the pixel's own (earlier channels, whole), n: the neighbour's (earlier phase, whole);
+    /// differences are clamped to ±8.
     private func writeInterlacedInputs(pixel: Int, channel: Int, plane: Int, into values: UnsafeMutablePointer<Float>) {
         let interlace = interlace!, samples = image.samples
         let row = pixel / grid.width, column = pixel - row * grid.width
         let phase = interlace.phase(row: row, column: column)
+        let own = pixel * channels
+        let width = Float(1 << (plane + 1))
+        let middle = Float((Int(samples[own + channel]) >> (plane + 1)) << (plane + 1)) + width / 2
+        @inline(__always) func relative(_ difference: Float) -> Float { min(max(difference / width, -8), 8) }
         values[0] = planeCoordinate(plane)
         values[1] = channels == 1 ? 0 : Float(2 * channel) / Float(channels - 1) - 1
         var index = 2
@@ -181,21 +194,26 @@ public struct BitPlaneSamples: SampleSet {
             values[index] = p == phase ? 1 : 0
             index += 1
         }
-        for c in 0..<channels {
-            let value = samples[pixel * channels + c]
-            values[index] = c < channel ? known(value, downTo: 0) : c == channel ? known(value, downTo: plane + 1) : 0
-            index += 1
+        values[index] = middle * 2 / Float(1 << bitDepth) - 1
+        index += 1
+        for k in 0..<channels {
+            values[index + k] = k < channel ? relative(Float(samples[own + k]) - middle) : 0
         }
+        index += channels
         let offsets = phase == 0 ? [] : interlace.neighbourOffsets(phase: phase)
-        for k in 0..<4 {
-            if k < offsets.count, case let (y, x) = (row + offsets[k].row, column + offsets[k].column),
+        for n in 0..<Interlace.neighbourCount {
+            if n < offsets.count, case let (y, x) = (row + offsets[n].row, column + offsets[n].column),
                 y >= 0, y < grid.height, x >= 0, x < grid.width
             {
                 let base = (y * grid.width + x) * channels
-                for c in 0..<channels { values[index + c] = known(samples[base + c], downTo: 0) }
+                for k in 0..<channels {
+                    values[index + k] =
+                        k == channel ? relative(Float(samples[base + k]) - middle)
+                        : k < channel ? relative(Float(samples[own + k]) - Float(samples[base + k])) : 0
+                }
                 values[index + channels] = 1
             } else {
-                for c in 0..<channels { values[index + c] = 0 }
+                for k in 0..<channels { values[index + k] = 0 }
                 values[index + channels] = -1
             }
             index += channels + 1

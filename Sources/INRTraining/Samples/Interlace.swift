@@ -8,7 +8,8 @@
 ///     S = 4:   0 · 2 · 0        phases 1, 2 fill in the 4-grid, 3, 4 the 2-grid:
 ///              · 3 4 3 ·        every pixel of phase ≥ 1 has 4 pixels of earlier phases
 ///              2 4 1 4 2        at distance h: the corners (±h, ±h) of an odd phase,
-///              · 3 4 3 ·        the sides (0, ±h), (±h, 0) of an even one
+///              · 3 4 3 ·        the sides (0, ±h), (±h, 0) of an even one (and 8 more
+///                               a little further out, `neighbourOffsets`)
 ///
 /// (as in FLIF's interlacing or the "HINT" pyramids of lossless coding), so all but 1/S² of the
 /// pixels are coded knowing neighbours on all sides.
@@ -34,10 +35,22 @@ public struct Interlace: Hashable, Sendable {
         preconditionFailure("every pixel has a phase")
     }
 
-    /// The (row, column) offsets of the 4 earlier-phase neighbours of a pixel of `phase` ≥ 1.
+    /// Earlier-phase neighbours a context reads.
+    public static let neighbourCount = 12
+
+    /// The (row, column) offsets of the earlier-phase neighbours of a pixel of `phase` ≥ 1:
+    /// the 4 nearest, then the 8 next on the same lattice.
+    ///
+    ///     odd phase (centre):  (±h, ±h), then (±h, ±3h), (±3h, ±h)   on the s-grid
+    ///     even phase (edge):   (0, ±h), (±h, 0), then (±h, ±2h), (±2h, ±h)
     public func neighbourOffsets(phase: Int) -> [(row: Int, column: Int)] {
         precondition(phase >= 1 && phase < phaseCount)
         let h = (1 << levels) >> ((phase - 1) / 2 + 1)
-        return phase % 2 == 1 ? [(-h, -h), (-h, h), (h, -h), (h, h)] : [(-h, 0), (0, -h), (0, h), (h, 0)]
+        if phase % 2 == 1 {
+            return [(-h, -h), (-h, h), (h, -h), (h, h),
+                    (-3 * h, -h), (-3 * h, h), (-h, -3 * h), (-h, 3 * h), (h, -3 * h), (h, 3 * h), (3 * h, -h), (3 * h, h)]
+        }
+        return [(-h, 0), (0, -h), (0, h), (h, 0),
+                (-2 * h, -h), (-2 * h, h), (-h, -2 * h), (-h, 2 * h), (h, -2 * h), (h, 2 * h), (2 * h, -h), (2 * h, h)]
     }
 }
