@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Classic lossless codecs on the same images inr's lossless mode will be measured on: PNG as
-stored, WebP lossless (cwebp -lossless -z 9, 8-bit only), JPEG XL lossless (cjxl -d 0) and
-JPEG 2000 lossless (opj_compress, reversible 5/3 wavelet, its default).
+"""inr's lossless mode against the classic lossless codecs on the same images: PNG as stored,
+WebP lossless (cwebp -lossless -z 9, 8-bit only), JPEG XL lossless (cjxl -d 0), JPEG 2000
+lossless (opj_compress, reversible 5/3 wavelet, its default), and `inr compress` with
+Configs/lossless/interlaced.yaml (or --config).
 
 Every file is decoded back with the codec's own decoder and checked sample-exact against the
 original with `inr eval compare` (a codec that is not exact is reported, not counted). Prints
 bits per pixel (file bytes × 8 / pixels) and encode and decode times per codec, and writes
-the rows in inr eval's CSV format.
+the rows in inr eval's CSV format. inr's encode time is the one `inr compress` reports (fit,
+quantisation and coding, without its own check decode); every decode time is the decoder
+process's wall clock. Rows already in the output are kept and not run again, so an
+interrupted run resumes (--fresh starts over).
 
-    python3 Tools/lossless_baselines.py [--limit N] [--output results/lossless-classic.csv]
+    python3 Tools/lossless_baselines.py [--limit N] [--codecs inr,PNG,...] [--output results/lossless.csv]
 
 Needs Tools/setup-baselines.sh (webp, libjxl-tools, libopenjp2-tools).
 """
@@ -24,6 +28,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import INR, ROOT, SHARED_MEDIA, build_inr, group_results, mean, read_results, say, timed  # noqa: E402
+
+INR_CONFIG = os.path.join(ROOT, "Configs", "lossless", "interlaced.yaml")
 
 CODECS = {
     "PNG": None,  # the file as stored
@@ -46,7 +52,24 @@ CODECS = {
         # trip); from a PPM of the same samples it is exact. Its 16-bit PNG reading is exact.
         "ppm_for_8bit": True,
     },
+    "inr": {
+        # The encode time is replaced by the one inr reports (see run_inr).
+        "decode": lambda src, dst: [INR, "decode", src, "--output", dst],
+        "suffix": ".inr",
+    },
 }
+
+
+def run_inr(config: str, source: str, encoded: str, folder: str) -> float:
+    """Compresses with inr and returns its encode seconds."""
+    metrics = os.path.join(folder, "metrics.json")
+    subprocess.run([INR, "compress", config, "--input", source, "--output", encoded, "--metrics", metrics],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(metrics) as file:
+        report = json.load(file)
+    if not report["exact"]:
+        sys.exit(f"inr's lossless decode of {source} is not exact")
+    return report["encodeSeconds"]
 
 
 def compare(original: str, decoded: str, compressed: str, codec: str, csv_path: str, encode: float, decode: float) -> dict:
@@ -69,20 +92,30 @@ def images(args: argparse.Namespace) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, help="only the first N Kodak images (the 16-bit files always run)")
-    parser.add_argument("--output", default=os.path.join(ROOT, "results", "lossless-classic.csv"))
+    parser.add_argument("--codecs", default=",".join(CODECS), help="comma-separated, of " + ", ".join(CODECS))
+    parser.add_argument("--config", default=INR_CONFIG, help="inr's lossless config")
+    parser.add_argument("--output", default=os.path.join(ROOT, "results", "lossless.csv"))
+    parser.add_argument("--fresh", action="store_true", help="delete the output first instead of resuming")
     args = parser.parse_args()
-    for tool in ("cwebp", "cjxl", "opj_compress"):
-        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+    codecs = args.codecs.split(",")
+    if unknown := [c for c in codecs if c not in CODECS]:
+        sys.exit(f"unknown codecs {unknown}; choose from {', '.join(CODECS)}")
+    for tool, codec in (("cwebp", "WebP-lossless"), ("cjxl", "JPEG-XL"), ("opj_compress", "JPEG-2000")):
+        if codec in codecs and subprocess.run(["which", tool], capture_output=True).returncode != 0:
             sys.exit(f"{tool} is missing: run Tools/setup-baselines.sh")
     build_inr()
-    if os.path.exists(args.output):
+    if args.fresh and os.path.exists(args.output):
         os.remove(args.output)
+    done = {(r["codec"], r["image"]) for r in read_results(args.output)} if os.path.exists(args.output) else set()
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for path in images(args):
             name = os.path.basename(path)
             sixteen = "img16" in path
-            for codec, spec in CODECS.items():
+            for codec in codecs:
+                spec = CODECS[codec]
+                if (codec, name) in done:
+                    continue
                 if spec is None:
                     compare(path, path, path, codec, args.output, 0.0, 0.0)
                     continue
@@ -94,11 +127,16 @@ def main() -> None:
                 if spec.get("ppm_for_8bit") and not sixteen:
                     source = os.path.join(folder, "source.ppm")
                     timed(["ffmpeg", "-v", "error", "-y", "-i", path, "-pix_fmt", "rgb24", source])
-                encode = timed(spec["encode"](source, encoded))
+                if codec == "inr":
+                    encode = run_inr(args.config, source, encoded, folder)
+                else:
+                    encode = timed(spec["encode"](source, encoded))
                 decode = timed(spec["decode"](encoded, decoded))
                 result = compare(path, decoded, encoded, codec, args.output, encode, decode)
                 if result["psnr"] != "inf":
                     say(f"{codec} is not exact on {name} (PSNR {result['psnr']:.2f} dB): left out")
+                elif codec == "inr":
+                    say(f"{name}: inr {result['bpp']:.3f} bpp, encode {encode:.1f} s, decode {decode:.2f} s")
             say(f"{name}: done")
     summarize(args.output)
 

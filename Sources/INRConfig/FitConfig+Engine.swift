@@ -68,7 +68,7 @@ extension FitConfig {
         case .full:
             FullBatchSampler(count: sampleCount)
         case .random(let c):
-            RandomBatchSampler(count: sampleCount, batchSize: max(1, Int((Double(sampleCount) * c.fraction).rounded())), seed: seed)
+            RandomBatchSampler(count: sampleCount, batchSize: c.batchSize(sampleCount: sampleCount), seed: seed)
         }
     }
 

@@ -111,12 +111,20 @@ public enum BatchConfig: ConfigSection, Equatable {
     }
 }
 
-/// A batch is `fraction` of the pixels (SAPE trains on 25%).
+/// A batch is `fraction` of the samples (SAPE trains on 25%), or at most `size` samples, so a
+/// step costs the same on any image.
 public struct RandomBatchConfig: ConfigSection, Equatable {
     public var fraction: Double = 0.25
+    public var size: Int? = nil
     public init() {}
 
     public func validate() throws {
         guard fraction > 0 && fraction <= 1 else { throw ConfigValueError("fraction", "must be in (0, 1]") }
+        if let size, !(1...(1 << 30)).contains(size) { throw ConfigValueError("size", "must be between 1 and 2^30") }
+    }
+
+    /// Samples per batch for a set of `count`.
+    public func batchSize(sampleCount count: Int) -> Int {
+        size.map { min($0, count) } ?? max(1, Int((Double(count) * fraction).rounded()))
     }
 }
