@@ -200,11 +200,10 @@ public struct BitPlaneSamples: SampleSet {
             values[index + k] = k < channel ? relative(Float(samples[own + k]) - middle) : 0
         }
         index += channels
-        let offsets = phase == 0 ? [] : interlace.neighbourOffsets(phase: phase)
         for n in 0..<Interlace.neighbourCount {
-            if n < offsets.count, case let (y, x) = (row + offsets[n].row, column + offsets[n].column),
-                y >= 0, y < grid.height, x >= 0, x < grid.width
-            {
+            let offset = phase == 0 ? (row: grid.height, column: 0) : interlace.neighbourOffset(n, phase: phase)
+            let y = row + offset.row, x = column + offset.column
+            if y >= 0, y < grid.height, x >= 0, x < grid.width {
                 let base = (y * grid.width + x) * channels
                 for k in 0..<channels {
                     values[index + k] =

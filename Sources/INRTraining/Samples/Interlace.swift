@@ -15,7 +15,6 @@
 /// pixels are coded knowing neighbours on all sides.
 public struct Interlace: Hashable, Sendable {
     public let levels: Int
-
     public init(levels: Int) {
         precondition((1...8).contains(levels), "1 to 8 interlace levels")
         self.levels = levels
@@ -23,12 +22,13 @@ public struct Interlace: Hashable, Sendable {
 
     public var phaseCount: Int { 1 + 2 * levels }
 
+    @inline(__always)
     public func phase(row: Int, column: Int) -> Int {
         let spacing = 1 << levels
-        if row % spacing == 0 && column % spacing == 0 { return 0 }
+        if (row | column) & (spacing - 1) == 0 { return 0 }
         for level in 0..<levels {
             let s = spacing >> level, h = s / 2
-            let r = row % s, c = column % s
+            let r = row & (s - 1), c = column & (s - 1)
             if r == h && c == h { return 1 + 2 * level }
             if (r == 0 && c == h) || (r == h && c == 0) { return 2 + 2 * level }
         }
@@ -43,14 +43,13 @@ public struct Interlace: Hashable, Sendable {
     ///
     ///     odd phase (centre):  (±h, ±h), then (±h, ±3h), (±3h, ±h)   on the s-grid
     ///     even phase (edge):   (0, ±h), (±h, 0), then (±h, ±2h), (±2h, ±h)
-    public func neighbourOffsets(phase: Int) -> [(row: Int, column: Int)] {
-        precondition(phase >= 1 && phase < phaseCount)
+    public func neighbourOffset(_ index: Int, phase: Int) -> (row: Int, column: Int) {
         let h = (1 << levels) >> ((phase - 1) / 2 + 1)
-        if phase % 2 == 1 {
-            return [(-h, -h), (-h, h), (h, -h), (h, h),
-                    (-3 * h, -h), (-3 * h, h), (-h, -3 * h), (-h, 3 * h), (h, -3 * h), (h, 3 * h), (3 * h, -h), (3 * h, h)]
-        }
-        return [(-h, 0), (0, -h), (0, h), (h, 0),
-                (-2 * h, -h), (-2 * h, h), (-h, -2 * h), (-h, 2 * h), (h, -2 * h), (h, 2 * h), (2 * h, -h), (2 * h, h)]
+        let multiples = phase % 2 == 1 ? Self.centreNeighbours : Self.edgeNeighbours
+        return (multiples[2 * index] * h, multiples[2 * index + 1] * h)
     }
+
+    /// `neighbourOffsets` in units of h, row then column.
+    private static let centreNeighbours = [-1, -1, -1, 1, 1, -1, 1, 1, -3, -1, -3, 1, -1, -3, -1, 3, 1, -3, 1, 3, 3, -1, 3, 1]
+    private static let edgeNeighbours = [-1, 0, 0, -1, 0, 1, 1, 0, -2, -1, -2, 1, -1, -2, -1, 2, 1, -2, 1, 2, 2, -1, 2, 1]
 }

@@ -77,21 +77,20 @@ extension SampleSet {
         let points = workspace.coordinates(rows: rows)
         let inputs = workspace.activation(0, rows: rows)
         let truth = workspace.targets(rows: rows)
-        let featureWidth = encoding.outputWidth
-        // (x, y) and targets first; extras go in after the encoding, which may write whole
-        // vectors past its own columns.
-        for row in 0..<rows {
-            fill(sample: sample(row), coordinates: points.row(row), extras: nil, targets: withTargets ? truth.row(row) : nil)
-        }
-        encoding.encode(points, into: inputs.with(columns: featureWidth), kernels: kernels)
-        if extraInputWidth > 0 {
-            var scratch: (Float, Float) = (0, 0)
-            withUnsafeMutablePointer(to: &scratch) { pair in
-                pair.withMemoryRebound(to: Float.self, capacity: 2) { point in
-                    for row in 0..<rows {
-                        fill(sample: sample(row), coordinates: point, extras: inputs.row(row) + featureWidth, targets: nil)
-                    }
-                }
+        let featureWidth = encoding.outputWidth, extraWidth = extraInputWidth
+        // The extras wait in scratch rows until the encoding, which may write whole vectors
+        // past its own columns, is done.
+        var scratch = [Float](repeating: 0, count: max(1, rows * extraWidth))
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            let extras = scratch.baseAddress!
+            for row in 0..<rows {
+                fill(
+                    sample: sample(row), coordinates: points.row(row), extras: extraWidth > 0 ? extras + row * extraWidth : nil,
+                    targets: withTargets ? truth.row(row) : nil)
+            }
+            encoding.encode(points, into: inputs.with(columns: featureWidth), kernels: kernels)
+            for row in 0..<rows where extraWidth > 0 {
+                (inputs.row(row) + featureWidth).update(from: extras + row * extraWidth, count: extraWidth)
             }
         }
     }
