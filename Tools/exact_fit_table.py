@@ -48,8 +48,9 @@ def main() -> None:
                 row = {
                     "image": image, "config": name, "width": report["width"], "height": report["height"],
                     "channels": report["channels"], "bitDepth": report["bitDepth"], "exact": report["exact"],
-                    "steps": report["bestStep"] if report["exact"] else report["completedSteps"],
-                    "seconds": report["seconds"], "psnr": report["psnr"], "bitErrorRate": report.get("bitErrorRate"),
+                    "steps": report["exactAtStep"] if report["exact"] else report["completedSteps"],
+                    "seconds": report["exactAtSeconds"] if report["exact"] else report["seconds"],
+                    "psnr": report["psnr"], "bitErrorRate": report.get("bitErrorRate"),
                 }
                 rows.append(row)
                 say(f"{image} {name}: " + (f"exact after {row['steps']} steps, {row['seconds']:.1f} s" if row["exact"] else

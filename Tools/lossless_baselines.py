@@ -13,6 +13,7 @@ process's wall clock. Rows already in the output are kept and not run again, so 
 interrupted run resumes (--fresh starts over).
 
     python3 Tools/lossless_baselines.py [--limit N] [--codecs inr,PNG,...] [--output results/lossless.csv]
+    python3 Tools/lossless_baselines.py --summarize docs/results/lossless-classic.csv docs/results/lossless-inr.csv
 
 Needs Tools/setup-baselines.sh (webp, libjxl-tools, libopenjp2-tools).
 """
@@ -96,7 +97,11 @@ def main() -> None:
     parser.add_argument("--config", default=INR_CONFIG, help="inr's lossless config")
     parser.add_argument("--output", default=os.path.join(ROOT, "results", "lossless.csv"))
     parser.add_argument("--fresh", action="store_true", help="delete the output first instead of resuming")
+    parser.add_argument("--summarize", nargs="+", metavar="CSV", help="only print the table of these result files")
     args = parser.parse_args()
+    if args.summarize:
+        summarize(*args.summarize)
+        return
     codecs = args.codecs.split(",")
     if unknown := [c for c in codecs if c not in CODECS]:
         sys.exit(f"unknown codecs {unknown}; choose from {', '.join(CODECS)}")
@@ -141,8 +146,16 @@ def main() -> None:
     summarize(args.output)
 
 
-def summarize(path: str) -> None:
-    rows = read_results(path)
+def summarize(*paths: str) -> None:
+    rows = read_results(*paths)
+    codecs = list(dict.fromkeys(r["codec"] for r in rows))
+    say("| image | " + " | ".join(codecs) + " |")
+    say("|---|" + "---|" * len(codecs))
+    for image in dict.fromkeys(r["image"] for r in rows):
+        cells = {r["codec"]: float(r["bpp"]) for r in rows if r["image"] == image}
+        best = min(cells.values())
+        say(f"| {image} | " + " | ".join(
+            ("—" if c not in cells else (f"**{cells[c]:.3f}**" if cells[c] == best else f"{cells[c]:.3f}")) for c in codecs) + " |")
     say(f"\n| codec | images | mean bpp | mean encode (s) | mean decode (s) |")
     say("|---|---|---|---|---|")
     for subset, keep in (("Kodak (8-bit RGB)", lambda r: r["image"].startswith("kodim")),

@@ -13,6 +13,7 @@ inputs=(
     "fourier-gelu Media/png/rgba8.png"
     "sape-spatial Media/png/rgb16.png"
     "sape-global Media/png/gray_alpha8.png"
+    "lossless-interlaced Media/png/gray_alpha8.png"
 )
 manifest="$golden/MANIFEST.tsv"
 printf "file\tsha256 of decoded samples\n" > "$manifest.tmp"

@@ -2,14 +2,14 @@ import Foundation
 import INRCore
 import INRNetwork
 
-/// Fits a network to an image: the engine of inr.
+/// Fits a network to a sample set (an image's intensities or its bit planes): the engine of inr.
 ///
 ///     ┌─────────────────────────── step() ────────────────────────────┐
 ///     │ sampler ─► batch ─► tiles ─► encode ─► MLP forward ─► loss    │
 ///     │                       (parallel, one gradient buffer per chunk)│
 ///     │ Σ chunk gradients in chunk order ◄─ MLP backward ◄─────┘      │
 ///     │   + L1 penalty ─► optimizer ─► parameters                    │
-///     │ best PSNR so far ─► snapshot (weights + encoding state)       │
+///     │ best evaluation so far ─► snapshot (weights + encoding state) │
 ///     └───────────────────────────────────────────────────────────────┘
 ///
 /// A batch is cut into tiles of `tileRows` samples and the tiles into a fixed number of chunks,
@@ -71,7 +71,11 @@ public final class Trainer {
     public private(set) var best: Snapshot
 
     /// Whether an evaluation found every sample reproduced exactly.
-    public private(set) var isExact = false
+    public var isExact: Bool { exactStep != nil }
+    /// The updates the first exactly reproducing weights had had, and the fitting seconds
+    /// until the step that found them ended.
+    public private(set) var exactStep: Int?
+    public private(set) var exactSeconds: Double?
 
     private var optimizer: any Optimizer
     private var schedule: any LearningRateSchedule
@@ -122,7 +126,8 @@ public final class Trainer {
     public struct StepReport: Sendable {
         public var step: Int
         public var learningRate: Float
-        /// Mean squared error of the batch, in [0, 1] units, before the update.
+        /// The batch's mean loss before the update: MSE in [0, 1] units, or cross-entropy in
+        /// nats per bit.
         public var loss: Double
         /// The whole-set evaluation, when this step measured one.
         public var evaluation: Evaluation?
@@ -146,6 +151,7 @@ public final class Trainer {
         let start = Date()
         evaluate()
         elapsed += Date().timeIntervalSince(start)
+        if exactStep != nil && exactSeconds == nil { exactSeconds = elapsed }
     }
 
     /// One training step: forward, loss, backward and update on one batch.
@@ -171,6 +177,7 @@ public final class Trainer {
         completedSteps += 1
         if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { evaluation = evaluate() }
         elapsed += Date().timeIntervalSince(start)
+        if exactStep != nil && exactSeconds == nil { exactSeconds = elapsed }
         return StepReport(step: completedSteps, learningRate: learningRate, loss: batchLoss, evaluation: evaluation, best: best.evaluation, elapsed: elapsed)
     }
 
@@ -184,9 +191,13 @@ public final class Trainer {
         return evaluation
     }
 
+    /// Keeps the weights if they are the best so far: exact ones before inexact ones, then the
+    /// highest score.
     private func keep(_ evaluation: Evaluation) {
-        if evaluation.isExact { isExact = true }
-        if evaluation.score > best.evaluation.score {
+        if evaluation.isExact && exactStep == nil { exactStep = completedSteps }
+        let better =
+            evaluation.isExact != best.evaluation.isExact ? evaluation.isExact : evaluation.score > best.evaluation.score
+        if better {
             best = Snapshot(parameters: parameters, encoding: encoding, evaluation: evaluation, step: completedSteps)
         }
     }

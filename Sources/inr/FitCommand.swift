@@ -76,8 +76,10 @@ struct FitCommand: ParsableCommand {
         let historyInterval = max(1, config.training.steps / 500)
         trainer.fit(shouldStop: { Interrupt.shared.isRequested }) { report in
             reporter.report(report)
-            if (report.psnr != nil && config.training.batch != .full) || report.step % historyInterval == 0 {
-                history.append(HistoryEntry(step: report.step, loss: report.loss, psnr: report.psnr, learningRate: report.learningRate, seconds: report.elapsed))
+            if (report.evaluation != nil && config.training.batch != .full) || report.step % historyInterval == 0 {
+                history.append(HistoryEntry(
+                    step: report.step, loss: report.loss, psnr: report.psnr, bitErrorRate: report.evaluation?.bitErrorRate,
+                    learningRate: report.learningRate, seconds: report.elapsed))
             }
         }
         reporter.finish()
@@ -101,7 +103,8 @@ struct FitCommand: ParsableCommand {
             parameterCount: trainer.parameters.values.count, steps: config.training.steps,
             completedSteps: trainer.completedSteps, interrupted: Interrupt.shared.isRequested,
             seconds: seconds, stepsPerSecond: Double(trainer.completedSteps) / max(seconds, 1e-9),
-            psnr: psnr, exact: reconstruction == image, bitErrorRate: best.evaluation.bitErrorRate,
+            psnr: psnr, exact: reconstruction == image, exactAtStep: trainer.exactStep, exactAtSeconds: trainer.exactSeconds,
+            bitErrorRate: best.evaluation.bitErrorRate,
             codeBitsPerPixel: best.evaluation.codeBitsPerPixel, bestStep: best.step, seed: config.seed, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, history: history)
         if let metrics { try writeJSON(report, to: metrics) }
@@ -121,6 +124,8 @@ struct HistoryEntry: Codable {
     var step: Int
     var loss: Double
     var psnr: Double?
+    /// Bit-plane fits, when the step measured it.
+    var bitErrorRate: Double?
     var learningRate: Float
     var seconds: Double
 }
@@ -143,6 +148,10 @@ struct FitReport: Codable {
     var psnr: Double
     /// The reconstruction equals the image, sample for sample.
     var exact: Bool
+    /// When an evaluation first found every sample exact: the updates its weights had had,
+    /// and the fitting seconds until then.
+    var exactAtStep: Int?
+    var exactAtSeconds: Double?
     /// Bit-plane fits: the best weights' bit error rate and code length.
     var bitErrorRate: Double?
     var codeBitsPerPixel: Double?

@@ -28,8 +28,15 @@ struct InspectCommand: ParsableCommand {
         }
         let spec = image.parameters.spec, quantization = image.parameters.quantization
         print("\(file): inr format version \(ImageBitstream.version), \(bytes.count) bytes")
-        print("media      image \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit, "
+        print("media      \(image.lossless == nil ? "image" : "lossless image") \(image.width)×\(image.height), "
+            + "\(image.channels) channel(s), \(image.bitDepth)-bit, "
             + String(format: "%.4f bpp", Double(bytes.count * 8) / Double(image.width * image.height)))
+        if let lossless = image.lossless {
+            let head = lossless.head
+            let size = head.context == .neighbourhood ? " r = \(head.contextSize)" : head.context == .interlaced ? ", \(head.contextSize) levels" : ""
+            print("lossless   bit planes, \(head.layout.rawValue), context \(head.context.rawValue)\(size); "
+                + "coded bits \(lossless.bits.count) B; samples CRC-32 " + String(format: "%08x", lossless.checksum))
+        }
         print("network    \(spec.inputWidth) → " + spec.hiddenWidths.map(String.init).joined(separator: " → ")
             + " → \(spec.outputWidth), \(spec.activation.rawValue)"
             + (spec.activation == .sine ? " (ω0 \(spec.omega0), first \(spec.firstOmega0))" : "")

@@ -5,16 +5,18 @@ import INRTraining
 
 /// Lossless coding of an image's bits with the probabilities of a bit-plane network.
 ///
-///     quantised weights ─► Renderer (decoding kernels) ─► logits ─► LogitProbability
-///                                                                       │ P(0)
-///     image bits, plane by plane from the MSB, pixels in raster order ─► range coder ─► bytes
+///     for each coding step (BitPlaneSamples.forEachCodingStep), in order:
+///       bits known so far ─► queries ─► Renderer (decoding kernels) ─► logits ─► LogitProbability
+///                                                                                  │ P(0)
+///       the step's true bits ─────────────────────────────────────► range coder ◄─┘ ─► bytes
 ///
 /// Every bit is coded, so the file is exact however good the network is; the network only
 /// decides how many bytes the bits take (their cross-entropy, which the fit minimised).
-/// With a context the logits of plane i depend on the planes above it: the decoder renders
-/// plane i once those are decoded, the encoder renders it from the image itself, whose planes
-/// above i are the same, so both compute the same logits bit for bit (`Kernels.decoding()`,
-/// and each rendered row depends only on its own inputs, whatever the thread count).
+/// With a context a step's logits depend on the bits of earlier steps: the decoder renders a
+/// step once those are decoded, the encoder renders it from the image itself, which holds the
+/// same bits there (and `fill` reads nothing else), so both compute the same logits bit for bit
+/// (`Kernels.decoding()`, and each rendered row depends only on its own inputs, whatever the
+/// thread count).
 public struct BitPlaneCoder {
     public let head: BitPlaneHead
     public let encoding: EncodingModel
@@ -65,7 +67,7 @@ public struct BitPlaneCoder {
         }
     }
 
-    /// Renders the logits of each coding step in order (`BitPlaneSamples.codingSteps`) and
+    /// Renders the logits of each coding step in order (`BitPlaneSamples.forEachCodingStep`) and
     /// hands them to `body` with the image, which `body` may fill in before the next step
     /// reads it; returns the image as `body` left it.
     @discardableResult
@@ -74,7 +76,7 @@ public struct BitPlaneCoder {
         _ body: (_ samples: BitPlaneSamples, _ step: [Int], _ logits: [Float], _ image: inout Image) throws(E) -> Void
     ) throws(E) -> Image {
         var image = image
-        for step in BitPlaneSamples(image: image, head: head).codingSteps() {
+        try BitPlaneSamples(image: image, head: head).forEachCodingStep { (step) throws(E) in
             let samples = BitPlaneSamples(image: image, head: head)
             let logits = renderer.render(parameters, encoding: encoding, samples: samples, indices: step)
             try body(samples, step, logits, &image)

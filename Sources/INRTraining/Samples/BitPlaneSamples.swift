@@ -16,7 +16,7 @@ import INRNetwork
 ///                           sample = ((pixel · C) + channel) · D + (D−1−b)
 ///
 /// b = 2i/(D−1) − 1, LSB at −1. A value known down to plane i is given as the middle of the
-/// interval it allows, scaled to [−1, 1]. `codingSteps` is the order a coder goes through the
+/// interval it allows, scaled to [−1, 1]. `forEachCodingStep` is the order a coder goes through the
 /// samples so that every context is known when it is needed; `fill` reads only what is known
 /// at that point, so a partly decoded image gives the same inputs as the whole one.
 public struct BitPlaneSamples: SampleSet {
@@ -78,30 +78,29 @@ public struct BitPlaneSamples: SampleSet {
         }
     }
 
-    /// The order a coder renders and codes the samples in: each step's samples are rendered
-    /// together, after every earlier step's bits are known.
-    public func codingSteps() -> [[Int]] {
+    /// Calls `body` with each step of the order a coder renders and codes the samples in: a
+    /// step's samples are rendered together, after every earlier step's bits are known. Only
+    /// one step's list exists at a time.
+    public func forEachCodingStep<E: Error>(_ body: (_ step: [Int]) throws(E) -> Void) throws(E) {
         switch (layout, context) {
         case (.allOutputs, _):
-            return [Array(0..<pixelCount)]
+            try body(Array(0..<pixelCount))
         case (.bitInput, .interlaced):
             let interlace = interlace!
-            var phasePixels = [[Int]](repeating: [], count: interlace.phaseCount)
+            var phasePixels = [[Int32]](repeating: [], count: interlace.phaseCount)
             for pixel in 0..<pixelCount {
                 let row = pixel / grid.width
-                phasePixels[interlace.phase(row: row, column: pixel - row * grid.width)].append(pixel)
+                phasePixels[interlace.phase(row: row, column: pixel - row * grid.width)].append(Int32(pixel))
             }
-            var steps: [[Int]] = []
             for pixels in phasePixels where !pixels.isEmpty {
                 for channel in 0..<channels {
                     for planeIndex in 0..<bitDepth {
-                        steps.append(pixels.map { ($0 * channels + channel) * bitDepth + planeIndex })
+                        try body(pixels.map { (Int($0) * channels + channel) * bitDepth + planeIndex })
                     }
                 }
             }
-            return steps
         case (.bitInput, _):
-            return (0..<bitDepth).reversed().map { Array(samples(ofPlane: $0)) }
+            for plane in stride(from: bitDepth - 1, through: 0, by: -1) { try body(Array(samples(ofPlane: plane))) }
         }
     }
 
