@@ -93,7 +93,7 @@ struct CompressCommand: ParsableCommand {
         if let reconstruction { try PNG.write(decoded, to: reconstruction) }
         if let metrics { try writeJSON(report, to: metrics) }
         if let bits = report.losslessBitsBytes {
-            print((report.exact ? "lossless, every sample exact: " : "LOSSLESS DECODE DIFFERS: ")
+            print("lossless, every sample exact: "
                 + String(format: "%.4f bpp (%d bytes: network %d, bits %d); the fit estimated %.4f bpp (float), %.4f (quantised)",
                           report.bpp, report.bytes, report.bytes - bits, bits,
                           report.floatCodeBitsPerPixel ?? .nan, report.fineTunedCodeBitsPerPixel ?? .nan))
@@ -132,6 +132,12 @@ struct CompressionJob {
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
         let decoded = try decoder.decode(written)
         let decodeSeconds = Date().timeIntervalSince(decodeStart)
+        if result.compressed.lossless != nil && decoded != image {
+            // Cannot happen unless encoder and decoder disagree; a lossless file that is not is
+            // worse than none.
+            try? FileManager.default.removeItem(atPath: output)
+            throw MediaError(path: output, reason: "the lossless file did not decode to the input's samples; removed it")
+        }
         let report = CompressReport(
             config: configPath, input: input, output: output, width: image.width, height: image.height,
             channels: image.channels, bitDepth: image.bitDepth, bytes: written.count,

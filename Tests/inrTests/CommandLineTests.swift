@@ -158,6 +158,29 @@ final class CommandLineTests: XCTestCase {
     /// Quality guard of the codec on a real image: the default codec config, narrowed to 4 × 32
     /// for a 128 × 128 crop (2000 steps, about 2 s), measured from the written file. It gave
     /// 30.65 dB at 2.399 bpp (4913 bytes) when this test was written.
+    /// The lossless path as a user runs it: compress a 16-bit image, decode it back to exactly
+    /// the original's samples, inspect it; a rescaled decode is refused by name.
+    func testLosslessCompressDecodeInspect() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let input = TestSupport.path("Media/png/gray16.png")
+        let compress = try inr(["compress", TestSupport.path("Configs/lossless/interlaced-small.yaml"), "--input", input,
+                                "--output", folder + "/g.inr", "--steps", "200", "--metrics", folder + "/m.json"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        XCTAssertTrue(compress.stdout.contains("lossless, every sample exact"), compress.stdout)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]
+        XCTAssertEqual(report["exact"] as? Bool, true)
+        let decode = try inr(["decode", folder + "/g.inr", "--output", folder + "/g.png"])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        XCTAssertEqual(try PNG.read(folder + "/g.png"), try PNG.read(input))
+        let inspect = try inr(["inspect", folder + "/g.inr"])
+        XCTAssertTrue(inspect.stdout.contains("lossless image 64×64, 1 channel(s), 16-bit"), inspect.stdout)
+        let scaled = try inr(["decode", folder + "/g.inr", "--output", folder + "/s.png", "--scale", "2"])
+        XCTAssertNotEqual(scaled.status, 0)
+        XCTAssertTrue(scaled.stderr.contains("lossless"), scaled.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/s.png"))
+    }
+
     func testCodecReachesItsQualityOnAKodakCrop() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
