@@ -150,8 +150,7 @@ public final class Trainer {
         guard evaluatedAt != completedSteps else { return }
         let start = Date()
         evaluate()
-        elapsed += Date().timeIntervalSince(start)
-        if exactStep != nil && exactSeconds == nil { exactSeconds = elapsed }
+        addElapsed(since: start)
     }
 
     /// One training step: forward, loss, backward and update on one batch.
@@ -176,8 +175,7 @@ public final class Trainer {
         if settings.adaptEncoding && encoding.wantsSampleLosses { observeSampleLosses(batch) }
         completedSteps += 1
         if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { evaluation = evaluate() }
-        elapsed += Date().timeIntervalSince(start)
-        if exactStep != nil && exactSeconds == nil { exactSeconds = elapsed }
+        addElapsed(since: start)
         return StepReport(step: completedSteps, learningRate: learningRate, loss: batchLoss, evaluation: evaluation, best: best.evaluation, elapsed: elapsed)
     }
 
@@ -189,6 +187,13 @@ public final class Trainer {
         evaluatedAt = completedSteps
         keep(evaluation)
         return evaluation
+    }
+
+    /// Counts fitting time; the first exact evaluation's time is the time at the end of the
+    /// step (or final evaluation) that found it.
+    private func addElapsed(since start: Date) {
+        elapsed += Date().timeIntervalSince(start)
+        if exactStep != nil && exactSeconds == nil { exactSeconds = elapsed }
     }
 
     /// Keeps the weights if they are the best so far: exact ones before inexact ones, then the

@@ -76,10 +76,12 @@ public struct BitPlaneCoder {
         _ body: (_ samples: BitPlaneSamples, _ step: [Int], _ logits: [Float], _ image: inout Image) throws(E) -> Void
     ) throws(E) -> Image {
         var image = image
-        try BitPlaneSamples(image: image, head: head).forEachCodingStep { (step) throws(E) in
-            let samples = BitPlaneSamples(image: image, head: head)
-            let logits = renderer.render(parameters, encoding: encoding, samples: samples, indices: step)
-            try body(samples, step, logits, &image)
+        // Which bit an output is depends on the image's size only; the queries read its bits as
+        // they are now, through a set that is gone before `body` writes (no copy per step).
+        let layout = BitPlaneSamples(image: image, head: head)
+        try layout.forEachCodingStep { (step) throws(E) in
+            let logits = renderer.render(parameters, encoding: encoding, samples: BitPlaneSamples(image: image, head: head), indices: step)
+            try body(layout, step, logits, &image)
         }
         return image
     }

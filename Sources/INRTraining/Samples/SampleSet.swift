@@ -79,18 +79,18 @@ extension SampleSet {
         let truth = workspace.targets(rows: rows)
         let featureWidth = encoding.outputWidth, extraWidth = extraInputWidth
         // The extras wait in scratch rows until the encoding, which may write whole vectors
-        // past its own columns, is done.
-        var scratch = [Float](repeating: 0, count: max(1, rows * extraWidth))
+        // past its own columns, is done (no scratch, so no allocation, without extras).
+        var scratch = extraWidth > 0 ? [Float](repeating: 0, count: rows * extraWidth) : []
         scratch.withUnsafeMutableBufferPointer { scratch in
-            let extras = scratch.baseAddress!
             for row in 0..<rows {
                 fill(
-                    sample: sample(row), coordinates: points.row(row), extras: extraWidth > 0 ? extras + row * extraWidth : nil,
+                    sample: sample(row), coordinates: points.row(row),
+                    extras: extraWidth > 0 ? scratch.baseAddress! + row * extraWidth : nil,
                     targets: withTargets ? truth.row(row) : nil)
             }
             encoding.encode(points, into: inputs.with(columns: featureWidth), kernels: kernels)
             for row in 0..<rows where extraWidth > 0 {
-                (inputs.row(row) + featureWidth).update(from: extras + row * extraWidth, count: extraWidth)
+                (inputs.row(row) + featureWidth).update(from: scratch.baseAddress! + row * extraWidth, count: extraWidth)
             }
         }
     }
