@@ -7,6 +7,7 @@
 //   inr (CLI) ─► INRConfig ─► INRCodec ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
 //                    │             │              │
 //                    │             └─► INRMedia ─► CPNG ─► CLibPNG
+//                    │                    └─► CFFmpeg (libavformat, libavcodec, libswscale, libavutil)
 //                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
 //
 import PackageDescription
@@ -52,6 +53,12 @@ let package = Package(
         ),
         /// libpng reports errors by longjmp: two C functions own the setjmp (see cpng.h).
         .target(name: "CPNG", dependencies: ["CLibPNG"]),
+        /// FFmpeg's demuxers, codecs and scaler for video files (only VideoFile.swift imports it).
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
 
         // MARK: Implementation
         .target(name: "CCPUID"),
@@ -59,7 +66,7 @@ let package = Package(
         tier("INRKernelsAVX512", cpu: "skylake-avx512"),
         tier("INRKernelsAVX2", cpu: "haswell"),
         .target(name: "INRNetwork", dependencies: ["INRCore", "INRKernelsAVX512", "INRKernelsAVX2"]),
-        .target(name: "INRMedia", dependencies: ["CPNG", "INRCore"]),
+        .target(name: "INRMedia", dependencies: ["CPNG", "CFFmpeg", "INRCore"]),
         .target(name: "INRTraining", dependencies: ["INRNetwork", "INRMedia"]),
         .target(name: "INRCodec", dependencies: ["INRTraining"]),
         .target(name: "INRConfig", dependencies: ["INRCodec", .product(name: "Yams", package: "Yams")]),
