@@ -11,6 +11,7 @@ import INRNetwork
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
 ///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, rateWeight }
+///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate }
 public struct FitConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
@@ -22,6 +23,8 @@ public struct FitConfig: ConfigSection, Equatable {
     public var loss = LossConfig()
     /// Used by `inr compress`; `inr fit` ignores it.
     public var quantization = QuantizationConfig()
+    /// Present in video configs only: groups of frames and patches (NIRVANA).
+    public var video: VideoConfig? = nil
 
     public init() {}
 }

@@ -87,6 +87,23 @@ public struct Video: Hashable, Sendable {
         return Video(width: width, height: height, format: format, bitDepth: bitDepth, frameRate: frameRate, frames: Array(frames[clamped]))
     }
 
+    /// Every frame's planes in order, as bytes: one per sample up to 8 bits, two (little-endian)
+    /// above. The golden-file tests pin the SHA-256 of this.
+    public var sampleBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(frames.count * samplesPerFrame * (bitDepth > 8 ? 2 : 1))
+        for frame in frames {
+            for plane in frame.planes {
+                if bitDepth > 8 {
+                    for sample in plane { bytes += [UInt8(truncatingIfNeeded: sample), UInt8(sample >> 8)] }
+                } else {
+                    bytes += plane.map { UInt8(truncatingIfNeeded: $0) }
+                }
+            }
+        }
+        return bytes
+    }
+
     /// The clip with `frames`, in this clip's size and format.
     public func with(frames: [Frame]) -> Video {
         Video(width: width, height: height, format: format, bitDepth: bitDepth, frameRate: frameRate, frames: frames)

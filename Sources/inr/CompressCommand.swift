@@ -10,17 +10,22 @@ import INRTraining
 struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compress",
-        abstract: "Fit, quantise and entropy-code an image into an .inr file.",
+        abstract: "Fit, quantise and entropy-code an image or a video clip into an .inr file.",
         discussion: """
             Fits the config's network, quantises the best weights (with quantisation-aware \
             fine-tuning when quantization.qatSteps > 0), writes the bitstream, then decodes the \
             written file and prints its PSNR and its bits per pixel (file bytes × 8 / pixels).
+
+            A config with a video: section (Configs/video/) compresses a clip: any file FFmpeg \
+            decodes, or raw .yuv with --raw-size. It prints each group of frames as it is done, \
+            then the PSNR (Y, YUV and RGB, means over the frames), the bits per pixel (file \
+            bytes × 8 / (width × height × frames)) and the encode and decode frames per second.
             """)
 
     @Argument(help: "A YAML config, e.g. Configs/image/codec.yaml.")
     var config: String
 
-    @Option(help: "The image to compress (PNG).")
+    @Option(help: "The image to compress (PNG), or with a video config the clip (.y4m, .mp4, .mkv, raw .yuv…).")
     var input: String
 
     @Option(help: "Where to write the compressed file (.inr).")
@@ -44,11 +49,14 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Also write the decoded image here (PNG).")
+    @Option(help: "Also write the decoded image here (PNG), or the decoded clip (.y4m, .mp4, .mkv).")
     var reconstruction: String?
 
     @Option(help: "Write a JSON report here.")
     var metrics: String?
+
+    @OptionGroup(title: "Video")
+    var video: VideoInputOptions
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
@@ -63,6 +71,10 @@ struct CompressCommand: ParsableCommand {
         if let steps { config.training.steps = steps }
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }
+        if config.video != nil { return try runVideo(config) }
+        guard video.frames == nil, video.rawSize == nil else {
+            throw ValidationError("--frames and --raw-size are for clips; \(self.config) has no video: section (see Configs/video/)")
+        }
         let image = try PNG.read(input)
         let fitted = try model.map { path in
             let model = try ModelFile.read(path)
@@ -105,6 +117,31 @@ struct CompressCommand: ParsableCommand {
         }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
+        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+    }
+}
+
+extension CompressCommand {
+    /// A clip through the video codec (a config with a `video:` section).
+    func runVideo(_ config: FitConfig) throws {
+        guard model == nil else { throw ValidationError("--model is for images; a video config fits every group itself") }
+        if input.lowercased().hasSuffix(".png") {
+            throw ValidationError("\(self.config) is a video config (it has a video: section); \(input) is an image")
+        }
+        let clip = try VideoFile.read(input, options: try video.readOptions())
+        guard !clip.frames.isEmpty else { throw MediaError(path: input, reason: "no frames" + (video.frames.map { " in \($0.range)" } ?? "")) }
+        let planes = try VideoFile.converted(clip, to: .yuv420, bitDepth: clip.bitDepth)
+        try createFolders(for: [output, reconstruction, metrics])
+        print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
+        Interrupt.shared.install()
+        let (report, decoded) = try VideoCompressionJob(config: config, configPath: self.config, threads: threads).run(
+            video: planes, input: input, output: output) { print(groupLine($0)) }
+        if let reconstruction { try VideoFile.write(decoded, to: reconstruction) }
+        if let metrics { try writeJSON(report, to: metrics) }
+        print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
+                     report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
+        print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
+                     report.encodeSeconds, report.encodeFramesPerSecond, report.fitSeconds, report.decodeSeconds * 1000, report.decodeFramesPerSecond))
         print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
     }
 }

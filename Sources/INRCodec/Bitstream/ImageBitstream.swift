@@ -66,8 +66,16 @@ public enum ImageBitstream {
         case image = 1
         /// The network's bit probabilities code the image's bits (BITS).
         case losslessImage = 2
+        /// A clip: one network per group of frames (`VideoBitstream`).
+        case video = 3
 
-        var sections: [String] { self == .image ? ImageBitstream.sectionOrder : ImageBitstream.sectionOrder + ["BITS"] }
+        var sections: [String] {
+            switch self {
+            case .image: ImageBitstream.sectionOrder
+            case .losslessImage: ImageBitstream.sectionOrder + ["BITS"]
+            case .video: ["HEAD", "NETW", "ENCO", "QUAN", "GRPS"]
+            }
+        }
     }
 
     // MARK: Writing
@@ -97,12 +105,7 @@ public enum ImageBitstream {
         section("HEAD", head.bytes)
         section("NETW", networkBytes(image.parameters.spec))
         section("ENCO", encodingBytes(image.encoding))
-        var quan = ByteWriter()
-        quan.append(byte: image.parameters.quantization.granularity.rawValue)
-        quan.append(byte: UInt8(image.parameters.quantization.weightBits))
-        quan.append(byte: UInt8(image.parameters.quantization.biasBits))
-        for step in image.parameters.steps { quan.append(step) }
-        section("QUAN", quan.bytes)
+        section("QUAN", quantizationBytes(image.parameters.quantization, steps: image.parameters.steps))
         section("WGHT", symbolBytes(image.parameters))
         if let lossless = image.lossless { section("BITS", lossless.bits) }
         return file
@@ -173,28 +176,65 @@ public enum ImageBitstream {
     }
 
     /// The integers, range-coded with one adaptive model for all weights and one for all
-    /// biases (method 0), or packed at their fixed width (method 1) when that is smaller.
-    static func symbolBytes(_ parameters: QuantizedParameters) -> [UInt8] {
+    /// biases (method 0), or packed at their fixed width (method 1) when that is smaller. With
+    /// `previous` (a video group's predecessor), the differences from it are range-coded
+    /// (method 0 always).
+    static func symbolBytes(_ parameters: QuantizedParameters, previous: [Int32]? = nil) -> [UInt8] {
         let tensors = ParameterLayout(spec: parameters.spec).tensors
         var adaptive = RangeEncoder()
         var weights = IntegerModel(), biases = IntegerModel()
         for tensor in tensors {
             for i in tensor.range {
+                let value = parameters.symbols[i] - (previous?[i] ?? 0)
                 if tensor.kind == .weight {
-                    weights.encode(parameters.symbols[i], into: &adaptive)
+                    weights.encode(value, into: &adaptive)
                 } else {
-                    biases.encode(parameters.symbols[i], into: &adaptive)
+                    biases.encode(value, into: &adaptive)
                 }
             }
         }
+        let code = adaptive.finish()
+        guard previous == nil else { return [0] + code }
         var packed = RangeEncoder()
         for tensor in tensors {
             let level = parameters.quantization.maximumLevel(tensor.kind)
             let bits = parameters.quantization.bits(tensor.kind)
             for i in tensor.range { packed.encodeDirect(UInt32(parameters.symbols[i] + level), count: bits) }
         }
-        let (code, packing) = (adaptive.finish(), packed.finish())
+        let packing = packed.finish()
         return code.count <= packing.count ? [0] + code : [1] + packing
+    }
+
+    /// Reads `symbolBytes`: `layout.count` integers, each within its tensor's levels.
+    static func readSymbols(
+        _ payload: ArraySlice<UInt8>, layout: ParameterLayout, quantization: QuantizationSpec, context: String, previous: [Int32]? = nil
+    ) throws(BitstreamError) -> [Int32] {
+        var reader = ByteReader(payload, context: context)
+        let method = try reader.byte()
+        guard method == 0 || (method == 1 && previous == nil) else { throw .corrupt(context, "unknown coding method \(method)") }
+        var decoder = RangeDecoder(Array(try reader.bytes(reader.remaining)))
+        guard decoder.startsWell else { throw .corrupt(context, "bad range code") }
+        var symbols = [Int32](repeating: 0, count: layout.count)
+        var weights = IntegerModel(), biases = IntegerModel()
+        for tensor in layout.tensors {
+            let limit = quantization.maximumLevel(tensor.kind)
+            let bits = quantization.bits(tensor.kind)
+            for i in tensor.range {
+                let symbol: Int32
+                if method == 1 {
+                    symbol = Int32(decoder.decodeDirect(count: bits)) - limit
+                } else {
+                    let value = tensor.kind == .weight ? weights.decode(from: &decoder) : biases.decode(from: &decoder)
+                    let (sum, overflow) = value.addingReportingOverflow(previous?[i] ?? 0)
+                    guard !overflow else { throw .corrupt(context, "integer out of range") }
+                    symbol = sum
+                }
+                guard abs(symbol) <= limit else { throw .corrupt(context, "integer \(symbol) beyond ±\(limit)") }
+                symbols[i] = symbol
+            }
+        }
+        guard decoder.overrun <= 4 else { throw .truncated(context) }
+        return symbols
     }
 
     /// The SAPE cell count a cell is coded against: its left neighbour, the upper one in
@@ -234,7 +274,7 @@ public enum ImageBitstream {
             throw .corrupt("section list", "the file does not start with a HEAD section")
         }
         guard let kind = MediaKind(rawValue: kindByte) else {
-            throw .corrupt("HEAD", "media kind \(kindByte) is not an image or a lossless image (this build reads kinds 1 and 2)")
+            throw .corrupt("HEAD", "media kind \(kindByte) is not an image, a lossless image or a video (this build reads kinds 1 to 3)")
         }
         guard sections.map(\.0) == kind.sections else {
             throw .corrupt("section list", "expected sections \(kind.sections.joined(separator: ", ")), found \(sections.map(\.0).joined(separator: ", "))")
@@ -242,10 +282,16 @@ public enum ImageBitstream {
         return sections
     }
 
+    /// What a file holds (image, lossless image or video), its sections checked.
+    public static func mediaKind(_ bytes: [UInt8]) throws(BitstreamError) -> MediaKind {
+        MediaKind(rawValue: try sections(bytes)[0].payload.first!)!  // checked by `sections`
+    }
+
     public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedImage {
         let sections = try sections(bytes)
         var head = ByteReader(sections[0].payload, context: "HEAD")
         let kind = MediaKind(rawValue: try head.byte())!  // checked by `sections`
+        guard kind != .video else { throw .corrupt("HEAD", "this is a video file (media kind 3): decode it to .y4m, .mp4 or .mkv") }
         let width = try head.varint(in: 1...maximumSide, "width")
         let height = try head.varint(in: 1...maximumSide, "height")
         guard width * height <= 1 << 30 else { throw .corrupt("HEAD", "image of \(width)×\(height) is too large") }
@@ -268,30 +314,47 @@ public enum ImageBitstream {
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
 
         let encoding = try readEncoding(sections[2].payload)
-        var netw = ByteReader(sections[1].payload, context: "NETW")
+        let spec = try readNetwork(
+            sections[1].payload, inputWidth: encoding.encoding.outputWidth + (losslessHead?.extraInputWidth(channels: channels) ?? 0),
+            outputWidth: losslessHead?.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
+        let (quantization, steps) = try readQuantization(sections[3].payload, spec: spec)
+        let layout = ParameterLayout(spec: spec)
+
+        let symbols = try readSymbols(sections[4].payload, layout: layout, quantization: quantization, context: "WGHT")
+        let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, steps: steps)
+        let lossless = losslessHead.map { LosslessCode(head: $0, checksum: checksum, bits: Array(sections[5].payload)) }
+        return CompressedImage(
+            width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters,
+            lossless: lossless)
+    }
+
+    /// NETW: the hidden layers and activations, between the given input and output widths.
+    static func readNetwork(_ payload: ArraySlice<UInt8>, inputWidth: Int, outputWidth: Int) throws(BitstreamError) -> NetworkSpec {
+        var netw = ByteReader(payload, context: "NETW")
         let depth = try netw.varint(in: 0...NetworkSpec.maximumLayers - 1, "hidden layer count")
         var hidden: [Int] = []
         for _ in 0..<depth { hidden.append(try netw.varint(in: 1...NetworkSpec.maximumWidth, "layer width")) }
         let activation = try readActivation(&netw), outputActivation = try readActivation(&netw)
         let omega0 = try netw.float("ω0"), firstOmega0 = try netw.float("first ω0")
         let spec = NetworkSpec(
-            inputWidth: encoding.encoding.outputWidth + (losslessHead?.extraInputWidth(channels: channels) ?? 0),
-            hiddenWidths: hidden,
-            outputWidth: losslessHead?.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels,
+            inputWidth: inputWidth, hiddenWidths: hidden, outputWidth: outputWidth,
             activation: activation, omega0: omega0, firstOmega0: firstOmega0, outputActivation: outputActivation)
         do {
             try spec.validate()
         } catch {
             throw .corrupt("NETW", error.description)
         }
+        return spec
+    }
 
-        var quan = ByteReader(sections[3].payload, context: "QUAN")
+    /// QUAN: granularity, bit widths and one step per group of `spec`'s parameters.
+    static func readQuantization(_ payload: ArraySlice<UInt8>, spec: NetworkSpec) throws(BitstreamError) -> (QuantizationSpec, [Float16]) {
+        var quan = ByteReader(payload, context: "QUAN")
         guard let granularity = QuantizationSpec.Granularity(rawValue: try quan.byte()) else { throw .corrupt("QUAN", "unknown granularity") }
         let weightBits = Int(try quan.byte()), biasBits = Int(try quan.byte())
         guard (2...16).contains(weightBits), (2...16).contains(biasBits) else { throw .corrupt("QUAN", "bit widths out of range") }
         let quantization = QuantizationSpec(weightBits: weightBits, biasBits: biasBits, granularity: granularity)
-        let layout = ParameterLayout(spec: spec)
-        let groups = quantization.groups(of: layout)
+        let groups = quantization.groups(of: ParameterLayout(spec: spec))
         guard quan.remaining == 2 * groups.count else { throw .corrupt("QUAN", "expected \(groups.count) step sizes") }
         var steps: [Float16] = []
         steps.reserveCapacity(groups.count)
@@ -300,36 +363,17 @@ public enum ImageBitstream {
             guard step.isFinite, step >= 0 else { throw .corrupt("QUAN", "step size \(step)") }
             steps.append(step)
         }
+        return (quantization, steps)
+    }
 
-        var wght = ByteReader(sections[4].payload, context: "WGHT")
-        let method = try wght.byte()
-        guard method <= 1 else { throw .corrupt("WGHT", "unknown coding method \(method)") }
-        var decoder = RangeDecoder(Array(try wght.bytes(wght.remaining)))
-        guard decoder.startsWell else { throw .corrupt("WGHT", "bad range code") }
-        var symbols = [Int32](repeating: 0, count: layout.count)
-        var weights = IntegerModel(), biases = IntegerModel()
-        for tensor in layout.tensors {
-            let limit = quantization.maximumLevel(tensor.kind)
-            let bits = quantization.bits(tensor.kind)
-            for i in tensor.range {
-                let symbol: Int32
-                if method == 1 {
-                    symbol = Int32(decoder.decodeDirect(count: bits)) - limit
-                } else if tensor.kind == .weight {
-                    symbol = weights.decode(from: &decoder)
-                } else {
-                    symbol = biases.decode(from: &decoder)
-                }
-                guard abs(symbol) <= limit else { throw .corrupt("WGHT", "integer \(symbol) beyond ±\(limit)") }
-                symbols[i] = symbol
-            }
-        }
-        guard decoder.overrun <= 4 else { throw .truncated("WGHT") }
-        let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, steps: steps)
-        let lossless = losslessHead.map { LosslessCode(head: $0, checksum: checksum, bits: Array(sections[5].payload)) }
-        return CompressedImage(
-            width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters,
-            lossless: lossless)
+    /// QUAN's payload.
+    static func quantizationBytes(_ quantization: QuantizationSpec, steps: [Float16]) -> [UInt8] {
+        var quan = ByteWriter()
+        quan.append(byte: quantization.granularity.rawValue)
+        quan.append(byte: UInt8(quantization.weightBits))
+        quan.append(byte: UInt8(quantization.biasBits))
+        for step in steps { quan.append(step) }
+        return quan.bytes
     }
 
     static func readActivation(_ reader: inout ByteReader) throws(BitstreamError) -> NetworkSpec.ActivationKind {

@@ -7,19 +7,25 @@ import INRTraining
 /// straight through to the float weights. With `rateWeight` > 0 the loss also pays for an
 /// estimate of the bits the weights will take, as NIRVANA and SHACIRA add a rate term:
 ///
-///     R(w) = Σ log2(1 + |w|/Δ)          (≈ the Exp-Golomb magnitude bits of round(w/Δ))
+///     R(w) = Σ log2(1 + |w - r|/Δ)      (≈ the Exp-Golomb magnitude bits of round(w/Δ) - r/Δ)
 ///     loss = MSE + rateWeight · R / pixels
+///
+/// r is 0, or with `reference` the weights the integers are coded against (a video group's
+/// predecessor, whose residual is what the bitstream stores).
 public struct QuantizationAwareTraining: WeightTransform {
     public let quantizer: UniformQuantizer
     public let steps: [Float16]
     public let rateWeight: Float
     public let pixelCount: Int
+    /// The weights the rate is measured from (nil: zero).
+    public let reference: [Float]?
 
-    public init(quantizer: UniformQuantizer, steps: [Float16], rateWeight: Float = 0, pixelCount: Int) {
+    public init(quantizer: UniformQuantizer, steps: [Float16], rateWeight: Float = 0, pixelCount: Int, reference: [Float]? = nil) {
         self.quantizer = quantizer
         self.steps = steps
         self.rateWeight = rateWeight
         self.pixelCount = pixelCount
+        self.reference = reference
     }
 
     public func transform(_ parameters: Parameters) -> Parameters {
@@ -33,7 +39,7 @@ public struct QuantizationAwareTraining: WeightTransform {
             let delta = Float(step)
             guard delta > 0 else { continue }
             for i in range {
-                let w = parameters.values[i]
+                let w = parameters.values[i] - (reference?[i] ?? 0)
                 gradient[i] += scale * (w > 0 ? 1 : w < 0 ? -1 : 0) / (delta + abs(w))
             }
         }
@@ -43,7 +49,7 @@ public struct QuantizationAwareTraining: WeightTransform {
     public func estimatedBits(_ parameters: Parameters) -> Double {
         var bits = 0.0
         for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) where step > 0 {
-            for i in range { bits += log2(1 + Double(abs(parameters.values[i])) / Double(step)) }
+            for i in range { bits += log2(1 + Double(abs(parameters.values[i] - (reference?[i] ?? 0))) / Double(step)) }
         }
         return bits
     }

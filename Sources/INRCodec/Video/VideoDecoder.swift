@@ -1,0 +1,44 @@
+import INRCore
+import INRMedia
+import INRNetwork
+import INRTraining
+
+/// Decoding a clip: parse → per group: add the differences, dequantise, render every patch
+/// position → frames.
+///
+///     bytes ─► VideoBitstream.read ─► group k integers ─► dequantize ─► Renderer (patch grid)
+///                                                            ─► VideoPatches.frames ─► Video
+///
+/// As for images, rendering uses `Kernels.decoding()` and each patch depends only on its own
+/// coordinates, so a file gives the same samples on any thread count.
+public struct VideoDecoder {
+    public let threads: Int
+    public let kernels: any KernelSet
+
+    public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
+        self.threads = threads
+        self.kernels = try kernels ?? Kernels.decoding()
+    }
+
+    /// The clip, YUV 4:2:0; frame i's timestamp is i / rate. `group` is called after each
+    /// group with its index and frames.
+    public func decode(_ video: CompressedVideo, group: (Int, ArraySlice<Video.Frame>) -> Void = { _, _ in }) -> Video {
+        let renderer = Renderer(spec: video.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
+        let peak = (1 << video.bitDepth) - 1
+        let seconds = Double(video.frameRate.denominator) / Double(video.frameRate.numerator)
+        var frames: [Video.Frame] = []
+        frames.reserveCapacity(video.frameCount)
+        for (index, range) in video.patches.groups(frameCount: video.frameCount).enumerated() {
+            let outputs = renderer.render(video.parameters(group: index).dequantized(), encoding: video.encoding, grid: video.patches.grid)
+            for (offset, planes) in video.patches.frames(from: outputs, frameCount: range.count, peak: peak).enumerated() {
+                frames.append(Video.Frame(planes: planes, timestamp: Double(range.lowerBound + offset) * seconds))
+            }
+            group(index, frames[range])
+        }
+        return Video(width: video.width, height: video.height, format: .yuv420, bitDepth: video.bitDepth, frameRate: video.frameRate, frames: frames)
+    }
+
+    public func decode(_ bytes: [UInt8]) throws -> Video {
+        decode(try VideoBitstream.read(bytes))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import INRCodec
+import INRCore
+import INRMedia
+import INRNetwork
+import INRTraining
+
+/// What one frame group's fit did (reported as each group finishes).
+public struct VideoGroupReport: Sendable {
+    public var index: Int
+    public var groupCount: Int
+    public var frames: Range<Int>
+    /// Updates of this group's network (fit and quantisation-aware).
+    public var steps: Int
+    public var seconds: Double
+    /// PSNR over the group's Y, U and V samples with the quantised weights.
+    public var evaluation: Evaluation
+    /// This group's coded integers.
+    public var bytes: Int
+    /// All groups' coded integers so far.
+    public var totalBytes: Int
+    /// `totalBytes` · 8 over the pixels of the frames so far.
+    public var bitsPerPixel: Double
+}
+
+/// What `compress(video:)` did.
+public struct VideoCompressionResult: Sendable {
+    public var compressed: CompressedVideo
+    public var bytes: [UInt8]
+    public var groups: [VideoGroupReport]
+    /// Fitting time of every group together.
+    public var seconds: Double
+}
+
+extension FitConfig {
+    /// The video encoder (NIRVANA-style, `video:` section):
+    ///
+    ///     clip ─► groups of G frames ─► per group: patches (VideoPatches) ─► samples
+    ///     group 0:  fit (training:) ─► steps (MSE-optimal) ─► QAT (quantization.qatSteps) ─► integers
+    ///     group k:  start from group k-1's weights (or from scratch) ─► QAT with group 0's steps
+    ///               (laterGroupSteps; rate term on the difference from group k-1) ─► integers
+    ///     integers ─► group 0 whole, later groups as differences ─► VideoBitstream
+    ///
+    /// `video` must be YUV 4:2:0.
+    public func compress(
+        video: Video, kernels: any KernelSet, threads: Int, shouldStop: () -> Bool = { false },
+        group report: (VideoGroupReport) -> Void = { _ in }
+    ) -> VideoCompressionResult {
+        precondition(video.format == .yuv420 && !video.frames.isEmpty, "the video encoder takes YUV 4:2:0 frames")
+        let settings = self.video ?? VideoConfig()
+        let patches = VideoPatches(width: video.width, height: video.height, patchSize: settings.patchSize, groupSize: settings.groupSize)
+        let encoding = makeEncoding()
+        let spec = makeNetworkSpec(inputWidth: encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+        let quantizer = UniformQuantizer(spec: quantization.spec)
+        let ranges = patches.groups(frameCount: video.frames.count)
+
+        var steps: [Float16] = []
+        var latent: Parameters?
+        var symbols: [[Int32]] = []
+        var reports: [VideoGroupReport] = []
+        var totalBytes = 0
+        for (index, range) in ranges.enumerated() {
+            let samples = PatchGroupSamples(patches: patches, frames: video.frames[range], bitDepth: video.bitDepth)
+            let pixelCount = video.width * video.height * range.count
+            func trainer(_ start: Parameters, steps count: Int, learningRate: Float, transform: (any WeightTransform)?) -> Trainer {
+                var trainerSettings = self.trainerSettings
+                trainerSettings.steps = shouldStop() ? 0 : count
+                trainerSettings.learningRate = learningRate
+                trainerSettings.adaptEncoding = false
+                trainerSettings.weightTransform = transform
+                return Trainer(
+                    samples: samples, spec: spec, encoding: encoding, parameters: start, settings: trainerSettings,
+                    optimizer: makeOptimizer(), schedule: transform == nil ? makeSchedule() : CosineSchedule(minimum: 0),
+                    sampler: makeSampler(sampleCount: samples.count), kernels: kernels, threads: threads)
+            }
+            var (groupSteps, seconds) = (0, 0.0)
+            let final: Trainer
+            if index == 0 || settings.initialization == .scratch {
+                let fit = trainer(Parameters(spec: spec, seed: seed), steps: training.steps, learningRate: training.learningRate, transform: nil)
+                fit.fit(shouldStop: shouldStop)
+                if index == 0 { steps = quantizer.steps(for: fit.best.parameters) }
+                let reference = symbols.last.map { QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: $0, steps: steps).dequantized().values }
+                let qat = QuantizationAwareTraining(
+                    quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: pixelCount, reference: reference)
+                final = trainer(fit.best.parameters, steps: quantization.qatSteps, learningRate: quantization.qatLearningRate, transform: qat)
+                final.fit(shouldStop: shouldStop)
+                (groupSteps, seconds) = (fit.completedSteps + final.completedSteps, fit.elapsedSeconds + final.elapsedSeconds)
+            } else {
+                let reference = QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: symbols[index - 1], steps: steps).dequantized().values
+                let qat = QuantizationAwareTraining(
+                    quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: pixelCount, reference: reference)
+                final = trainer(latent!, steps: settings.laterGroupSteps, learningRate: settings.laterGroupLearningRate, transform: qat)
+                final.fit(shouldStop: shouldStop)
+                (groupSteps, seconds) = (final.completedSteps, final.elapsedSeconds)
+            }
+            // The best evaluation, or the starting weights if no step ran (interrupted).
+            let best = final.best.evaluation.score > -.infinity
+                ? (parameters: final.best.parameters, evaluation: final.best.evaluation) : (parameters: final.parameters, evaluation: final.evaluate())
+            latent = best.parameters
+            symbols.append(quantizer.quantize(best.parameters, steps: steps).symbols)
+
+            let partial = CompressedVideo(
+                width: video.width, height: video.height, bitDepth: video.bitDepth, frameCount: range.upperBound,
+                frameRate: video.frameRate, patches: patches, encoding: encoding, spec: spec,
+                quantization: quantizer.spec, steps: steps, groups: symbols)
+            let bytes = VideoBitstream.groupBytes(partial, index).count
+            totalBytes += bytes
+            let groupReport = VideoGroupReport(
+                index: index, groupCount: ranges.count, frames: range, steps: groupSteps, seconds: seconds,
+                evaluation: best.evaluation, bytes: bytes, totalBytes: totalBytes,
+                bitsPerPixel: Double(totalBytes * 8) / Double(video.width * video.height * range.upperBound))
+            reports.append(groupReport)
+            report(groupReport)
+        }
+        let compressed = CompressedVideo(
+            width: video.width, height: video.height, bitDepth: video.bitDepth, frameCount: video.frames.count,
+            frameRate: video.frameRate, patches: patches, encoding: encoding, spec: spec,
+            quantization: quantizer.spec, steps: steps, groups: symbols)
+        return VideoCompressionResult(
+            compressed: compressed, bytes: VideoBitstream.bytes(compressed), groups: reports,
+            seconds: reports.reduce(0) { $0 + $1.seconds })
+    }
+}
