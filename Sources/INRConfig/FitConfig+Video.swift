@@ -15,6 +15,9 @@ public struct VideoGroupReport: Sendable {
     public var seconds: Double
     /// PSNR over the group's Y, U and V samples with the quantised weights.
     public var evaluation: Evaluation
+    /// Started from the previous group, fell more than `video.refitBelow` dB below it, and was
+    /// fitted again from scratch, which did better (a scene change).
+    public var refitted: Bool
     /// This group's coded integers.
     public var bytes: Int
     /// All groups' coded integers so far.
@@ -32,14 +35,37 @@ public struct VideoCompressionResult: Sendable {
     public var seconds: Double
 }
 
+/// One fit of a frame group: its best weights (the optimised floats) and their quantised
+/// evaluation, with the steps and seconds it took.
+struct GroupFit {
+    var parameters: Parameters
+    var evaluation: Evaluation
+    var steps: Int
+    var seconds: Double
+
+    /// `trainer` run to its end (after `previous`, a fit whose best weights it started from).
+    init(_ trainer: Trainer, after previous: Trainer?, shouldStop: () -> Bool) {
+        trainer.fit(shouldStop: shouldStop)
+        // The best evaluation, or the starting weights if no step ran (interrupted).
+        if trainer.best.evaluation.score > -.infinity {
+            (parameters, evaluation) = (trainer.best.parameters, trainer.best.evaluation)
+        } else {
+            (parameters, evaluation) = (trainer.parameters, trainer.evaluate())
+        }
+        steps = trainer.completedSteps + (previous?.completedSteps ?? 0)
+        seconds = trainer.elapsedSeconds + (previous?.elapsedSeconds ?? 0)
+    }
+}
+
 extension FitConfig {
     /// The video encoder (NIRVANA-style, `video:` section):
     ///
     ///     clip ─► groups of G frames ─► per group: patches (VideoPatches) ─► samples
     ///     group 0:  fit (training:) ─► steps (MSE-optimal) ─► QAT (quantization.qatSteps) ─► integers
-    ///     group k:  start from group k-1's weights (or from scratch) ─► QAT with group 0's steps
-    ///               (laterGroupSteps; rate term on the difference from group k-1) ─► integers
-    ///     integers ─► group 0 whole, later groups as differences ─► VideoBitstream
+    ///     group k:  start from group k-1's weights ─► QAT with group 0's steps (laterGroupSteps;
+    ///               rate term on the difference from group k-1) ─► integers
+    ///               [PSNR fell more than refitBelow dB: fit from scratch as group 0, keep the better]
+    ///     integers ─► group 0 whole, later groups as differences or whole ─► VideoBitstream
     ///
     /// `video` must be YUV 4:2:0.
     public func compress(
@@ -73,31 +99,41 @@ extension FitConfig {
                     optimizer: makeOptimizer(), schedule: transform == nil ? makeSchedule() : CosineSchedule(minimum: 0),
                     sampler: makeSampler(sampleCount: samples.count), kernels: kernels, threads: threads)
             }
-            var (groupSteps, seconds) = (0, 0.0)
-            let final: Trainer
-            if index == 0 || settings.initialization == .scratch {
+            /// Fits the group from scratch as group 0 is: float fit, then quantisation-aware.
+            func intra() -> GroupFit {
                 let fit = trainer(Parameters(spec: spec, seed: seed), steps: training.steps, learningRate: training.learningRate, transform: nil)
                 fit.fit(shouldStop: shouldStop)
                 if index == 0 { steps = quantizer.steps(for: fit.best.parameters) }
-                let reference = symbols.last.map { QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: $0, steps: steps).dequantized().values }
-                let qat = QuantizationAwareTraining(
-                    quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: pixelCount, reference: reference)
-                final = trainer(fit.best.parameters, steps: quantization.qatSteps, learningRate: quantization.qatLearningRate, transform: qat)
-                final.fit(shouldStop: shouldStop)
-                (groupSteps, seconds) = (fit.completedSteps + final.completedSteps, fit.elapsedSeconds + final.elapsedSeconds)
-            } else {
+                let qat = QuantizationAwareTraining(quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: pixelCount)
+                return GroupFit(trainer(fit.best.parameters, steps: quantization.qatSteps, learningRate: quantization.qatLearningRate, transform: qat), after: fit, shouldStop: shouldStop)
+            }
+            /// Fits the group from the previous one's weights, quantisation-aware throughout,
+            /// the rate measured from the previous group's integers.
+            func predicted() -> GroupFit {
                 let reference = QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: symbols[index - 1], steps: steps).dequantized().values
                 let qat = QuantizationAwareTraining(
                     quantizer: quantizer, steps: steps, rateWeight: quantization.rateWeight, pixelCount: pixelCount, reference: reference)
-                final = trainer(latent!, steps: settings.laterGroupSteps, learningRate: settings.laterGroupLearningRate, transform: qat)
-                final.fit(shouldStop: shouldStop)
-                (groupSteps, seconds) = (final.completedSteps, final.elapsedSeconds)
+                return GroupFit(trainer(latent!, steps: settings.laterGroupSteps, learningRate: settings.laterGroupLearningRate, transform: qat), after: nil, shouldStop: shouldStop)
             }
-            // The best evaluation, or the starting weights if no step ran (interrupted).
-            let best = final.best.evaluation.score > -.infinity
-                ? (parameters: final.best.parameters, evaluation: final.best.evaluation) : (parameters: final.parameters, evaluation: final.evaluate())
-            latent = best.parameters
-            symbols.append(quantizer.quantize(best.parameters, steps: steps).symbols)
+            var fit: GroupFit
+            var refitted = false
+            if index == 0 || settings.initialization == .scratch {
+                fit = intra()
+            } else {
+                fit = predicted()
+                if let drop = settings.refitBelow, let last = reports.last?.evaluation.psnr, let psnr = fit.evaluation.psnr, psnr < last - drop {
+                    // A scene change: the previous group's weights are a poor start.
+                    let refit = intra()
+                    if refit.evaluation.score > fit.evaluation.score {
+                        (fit.parameters, fit.evaluation) = (refit.parameters, refit.evaluation)
+                        refitted = true
+                    }
+                    fit.steps += refit.steps
+                    fit.seconds += refit.seconds
+                }
+            }
+            latent = fit.parameters
+            symbols.append(quantizer.quantize(fit.parameters, steps: steps).symbols)
 
             let partial = CompressedVideo(
                 width: video.width, height: video.height, bitDepth: video.bitDepth, frameCount: range.upperBound,
@@ -106,8 +142,8 @@ extension FitConfig {
             let bytes = VideoBitstream.groupBytes(partial, index).count
             totalBytes += bytes
             let groupReport = VideoGroupReport(
-                index: index, groupCount: ranges.count, frames: range, steps: groupSteps, seconds: seconds,
-                evaluation: best.evaluation, bytes: bytes, totalBytes: totalBytes,
+                index: index, groupCount: ranges.count, frames: range, steps: fit.steps, seconds: fit.seconds,
+                evaluation: fit.evaluation, refitted: refitted, bytes: bytes, totalBytes: totalBytes,
                 bitsPerPixel: Double(totalBytes * 8) / Double(video.width * video.height * range.upperBound))
             reports.append(groupReport)
             report(groupReport)

@@ -22,6 +22,10 @@ public struct VideoConfig: ConfigSection, Equatable {
     public var laterGroupSteps = 300
     /// Their base learning rate (cosine decay to 0).
     public var laterGroupLearningRate: Float = 1e-3
+    /// A group started from the previous one whose PSNR ends more than this many dB below the
+    /// previous group's is fitted again from scratch (a scene change), and the better fit kept.
+    /// Absent: never.
+    public var refitBelow: Double? = nil
 
     public init() {}
 
@@ -36,5 +40,6 @@ public struct VideoConfig: ConfigSection, Equatable {
             throw ConfigValueError("laterGroupSteps", "must be between 1 and \(TrainingConfig.maximumSteps)")
         }
         guard laterGroupLearningRate > 0 else { throw ConfigValueError("laterGroupLearningRate", "must be positive") }
+        if let refitBelow, !(refitBelow >= 0) { throw ConfigValueError("refitBelow", "must not be negative") }
     }
 }

@@ -91,7 +91,7 @@ struct VideoCompressionJob {
             parametersPerGroup: result.compressed.groups.first?.count ?? 0,
             groups: result.groups.map {
                 .init(frames: "\($0.frames.lowerBound):\($0.frames.upperBound)", steps: $0.steps, seconds: $0.seconds,
-                      psnrYUV: $0.evaluation.psnr ?? .nan, bytes: $0.bytes)
+                      psnrYUV: $0.evaluation.psnr ?? .nan, bytes: $0.bytes, refitted: $0.refitted)
             },
             threads: threads, instructionSet: kernels.instructionSet.rawValue, interrupted: Interrupt.shared.isRequested)
         return (report, decoded)
@@ -106,6 +106,8 @@ struct VideoCompressReport: Codable {
         /// The fit's PSNR over the group's Y, U and V samples (edge padding included).
         var psnrYUV: Double
         var bytes: Int
+        /// Fitted again from scratch after a drop of more than `video.refitBelow` dB.
+        var refitted: Bool
     }
 
     var config: String
@@ -145,4 +147,5 @@ func groupLine(_ report: VideoGroupReport) -> String {
     "group \(report.index + 1)/\(report.groupCount) (frames \(report.frames.lowerBound)–\(report.frames.upperBound - 1)): "
         + String(format: "%d steps in %.1f s, PSNR %.2f dB, %d bytes; %.4f bpp so far",
                  report.steps, report.seconds, report.evaluation.psnr ?? .nan, report.bytes, report.bitsPerPixel)
+        + (report.refitted ? " (refitted from scratch: a scene change)" : "")
 }

@@ -69,6 +69,10 @@ final class ConfigTests: XCTestCase {
         assertError("training: {steps: 99999999999}\n", keyPath: "training.steps", line: 1, contains: "between 1 and")
         assertError("training:\n  steps: 3\n  steps: 4\n", keyPath: "", line: nil, contains: "duplicated key(s): 'steps'")
         assertError("training: [1, 2\n", keyPath: "", line: nil, contains: "not valid YAML")
+        assertError("video: {patchSize: 5}\n", keyPath: "video.patchSize", line: 1, contains: "must be even")
+        assertError("video: {groupSize: 0}\n", keyPath: "video.groupSize", line: 1, contains: "between 1 and 64")
+        assertError("video: {initialization: random}\n", keyPath: "video.initialization", line: 1, contains: "expected one of previousGroup, scratch")
+        assertError("video:\n  groupsize: 4\n", keyPath: "video.groupsize", line: 2, contains: "did you mean 'groupSize'")
     }
 
     func testErrorsNameTheFile() throws {

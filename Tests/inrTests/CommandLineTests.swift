@@ -205,15 +205,59 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
         let lines = manifest.split(separator: "\n").dropFirst()
-        for line in lines.prefix(2) + lines.filter({ $0.hasPrefix("lossless") }) {
+        for line in lines.prefix(2) + lines.filter({ $0.hasPrefix("lossless") || $0.hasPrefix("video") }) {
             let fields = line.split(separator: "\t").map(String.init)
             for cpu in ["Haswell", "Nehalem"] {
                 let environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": cpu == "Haswell" ? "Haswell" : "Nehalem"]) { $1 }
-                let result = try TestSupport.run(qemu, ["-cpu", cpu, Self.binary, "decode", TestSupport.path("Media/golden/" + fields[0]), "--output", folder + "/g.png"], environment: environment)
+                let output = folder + (fields[0].hasPrefix("video") ? "/g.y4m" : "/g.png")
+                let result = try TestSupport.run(qemu, ["-cpu", cpu, Self.binary, "decode", TestSupport.path("Media/golden/" + fields[0]), "--output", output], environment: environment)
                 XCTAssertEqual(result.status, 0, cpu)
                 XCTAssertTrue(String(decoding: result.stdout, as: UTF8.self).contains("sha256 \(fields[1])"), "\(fields[0]) on \(cpu)")
             }
         }
+    }
+
+    /// A clip through `inr compress` with a video config and `--frames`, then `inr decode` to
+    /// .y4m (the decoded samples exactly) and .mp4 (every frame, at the clip's rate).
+    func testVideoCompressAndDecode() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clip = TestSupport.path("Media/video/park_joy_64x48.mp4")
+        let compress = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", clip, "--frames", "1:7",
+                                "--output", folder + "/c.inr", "--reconstruction", folder + "/r.y4m", "--metrics", folder + "/m.json"])
+        XCTAssertEqual(compress.status, 0, compress.stderr)
+        for text in ["64×48, 6 frames at 50 fps", "group 1/2 (frames 0–3)", "group 2/2 (frames 4–5)", "PSNR Y ", "frames/s"] {
+            XCTAssertTrue(compress.stdout.contains(text), "\(text) in \(compress.stdout)")
+        }
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]
+        let bytes = try FileManager.default.attributesOfItem(atPath: folder + "/c.inr")[.size] as! Int
+        XCTAssertEqual(report["bytes"] as? Int, bytes)
+        XCTAssertEqual(report["bpp"] as! Double, Double(bytes * 8) / Double(64 * 48 * 6), accuracy: 1e-12)
+        XCTAssertEqual((report["framePSNRY"] as! [Double]).count, 6)
+        XCTAssertGreaterThan(report["psnrY"] as! Double, 18)
+
+        let y4m = try inr(["decode", folder + "/c.inr", "--output", folder + "/d.y4m"])
+        XCTAssertEqual(y4m.status, 0, y4m.stderr)
+        XCTAssertEqual(try VideoFile.read(folder + "/d.y4m"), try VideoFile.read(folder + "/r.y4m"))
+        let mp4 = try inr(["decode", folder + "/c.inr", "--output", folder + "/d.mp4"])
+        XCTAssertEqual(mp4.status, 0, mp4.stderr)
+        let decoded = try VideoFile.read(folder + "/d.mp4")
+        XCTAssertEqual(decoded.frames.count, 6)
+        XCTAssertEqual(decoded.frameRate, Video.FrameRate(50))
+
+        let png = try inr(["decode", folder + "/c.inr", "--output", folder + "/d.png"])
+        XCTAssertNotEqual(png.status, 0)
+        XCTAssertTrue(png.stderr.contains("is a video"), png.stderr)
+        let image = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", TestSupport.kodimCrop, "--output", folder + "/i.inr"])
+        XCTAssertNotEqual(image.status, 0)
+        XCTAssertTrue(image.stderr.contains("video config"), image.stderr)
+        let broken = folder + "/broken.mp4"
+        let data = try Data(contentsOf: URL(fileURLWithPath: clip))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: broken))
+        let truncated = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", broken, "--output", folder + "/t.inr"])
+        XCTAssertNotEqual(truncated.status, 0)
+        XCTAssertTrue(truncated.stderr.contains(broken), truncated.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/t.inr"))
     }
 
     /// Ctrl-C during a fit stops it after the current step and still writes the best weights.

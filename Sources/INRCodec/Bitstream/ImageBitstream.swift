@@ -176,33 +176,35 @@ public enum ImageBitstream {
     }
 
     /// The integers, range-coded with one adaptive model for all weights and one for all
-    /// biases (method 0), or packed at their fixed width (method 1) when that is smaller. With
-    /// `previous` (a video group's predecessor), the differences from it are range-coded
-    /// (method 0 always).
+    /// biases (method 0), or packed at their fixed width (method 1), whichever is smaller. With
+    /// `previous` (a video group's predecessor) the differences from it, range-coded the same
+    /// way (method 2), when that is smaller still.
     static func symbolBytes(_ parameters: QuantizedParameters, previous: [Int32]? = nil) -> [UInt8] {
         let tensors = ParameterLayout(spec: parameters.spec).tensors
-        var adaptive = RangeEncoder()
-        var weights = IntegerModel(), biases = IntegerModel()
-        for tensor in tensors {
-            for i in tensor.range {
-                let value = parameters.symbols[i] - (previous?[i] ?? 0)
-                if tensor.kind == .weight {
-                    weights.encode(value, into: &adaptive)
-                } else {
-                    biases.encode(value, into: &adaptive)
+        func adaptive(_ reference: [Int32]?) -> [UInt8] {
+            var coder = RangeEncoder()
+            var weights = IntegerModel(), biases = IntegerModel()
+            for tensor in tensors {
+                for i in tensor.range {
+                    let value = parameters.symbols[i] - (reference?[i] ?? 0)
+                    if tensor.kind == .weight {
+                        weights.encode(value, into: &coder)
+                    } else {
+                        biases.encode(value, into: &coder)
+                    }
                 }
             }
+            return coder.finish()
         }
-        let code = adaptive.finish()
-        guard previous == nil else { return [0] + code }
         var packed = RangeEncoder()
         for tensor in tensors {
             let level = parameters.quantization.maximumLevel(tensor.kind)
             let bits = parameters.quantization.bits(tensor.kind)
             for i in tensor.range { packed.encodeDirect(UInt32(parameters.symbols[i] + level), count: bits) }
         }
-        let packing = packed.finish()
-        return code.count <= packing.count ? [0] + code : [1] + packing
+        var candidates = [[0] + adaptive(nil), [1] + packed.finish()]
+        if let previous { candidates.append([2] + adaptive(previous)) }
+        return candidates.min { $0.count < $1.count }!
     }
 
     /// Reads `symbolBytes`: `layout.count` integers, each within its tensor's levels.
@@ -211,7 +213,8 @@ public enum ImageBitstream {
     ) throws(BitstreamError) -> [Int32] {
         var reader = ByteReader(payload, context: context)
         let method = try reader.byte()
-        guard method == 0 || (method == 1 && previous == nil) else { throw .corrupt(context, "unknown coding method \(method)") }
+        guard method <= 1 || (method == 2 && previous != nil) else { throw .corrupt(context, "unknown coding method \(method)") }
+        let reference = method == 2 ? previous : nil
         var decoder = RangeDecoder(Array(try reader.bytes(reader.remaining)))
         guard decoder.startsWell else { throw .corrupt(context, "bad range code") }
         var symbols = [Int32](repeating: 0, count: layout.count)
@@ -225,7 +228,7 @@ public enum ImageBitstream {
                     symbol = Int32(decoder.decodeDirect(count: bits)) - limit
                 } else {
                     let value = tensor.kind == .weight ? weights.decode(from: &decoder) : biases.decode(from: &decoder)
-                    let (sum, overflow) = value.addingReportingOverflow(previous?[i] ?? 0)
+                    let (sum, overflow) = value.addingReportingOverflow(reference?[i] ?? 0)
                     guard !overflow else { throw .corrupt(context, "integer out of range") }
                     symbol = sum
                 }

@@ -10,8 +10,9 @@ import INRTraining
 ///     NETW  as an image's (input width from ENCO, output width G·1.5·P²)
 ///     ENCO  as an image's
 ///     QUAN  as an image's: one step per quantisation group, shared by every frame group
-///     GRPS  frame-group count, then per group: length (varint) · integers
-///           group 0: as an image's WGHT;  group k > 0: differences from group k-1, range-coded
+///     GRPS  frame-group count, then per group: length (varint) · integers, as an image's WGHT
+///           (method 0 or 1), or for group k > 0 as differences from group k-1's integers,
+///           range-coded (method 2), whichever is smallest
 ///
 /// A still scene costs little: a later group whose weights did not move codes a run of zeros.
 public enum VideoBitstream {
@@ -55,7 +56,8 @@ public enum VideoBitstream {
         return file
     }
 
-    /// Group `index`'s integers as coded: whole for group 0, as differences after.
+    /// Group `index`'s integers as coded: whole, or after group 0 as differences from the group
+    /// before when that is smaller (a group refitted at a scene change is cheaper whole).
     public static func groupBytes(_ video: CompressedVideo, _ index: Int) -> [UInt8] {
         ImageBitstream.symbolBytes(video.parameters(group: index), previous: index == 0 ? nil : video.groups[index - 1])
     }
