@@ -18,6 +18,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw MediaError(path: file, reason: "cannot read the file") }
         let bytes = [UInt8](data)
+        if (try? ImageBitstream.mediaKind(bytes)) == .video { return try inspectVideo(bytes) }
         let image: CompressedImage
         let sections: [(tag: String, payload: ArraySlice<UInt8>)]
         do {
@@ -37,15 +38,43 @@ struct InspectCommand: ParsableCommand {
             print("lossless   bit planes, \(head.layout.rawValue), context \(head.context.rawValue)\(size); "
                 + "coded bits \(lossless.bits.count) B; samples CRC-32 " + String(format: "%08x", lossless.checksum))
         }
+        printNetwork(spec, encoding: image.encoding, quantization: quantization, stepCount: image.parameters.steps.count)
+        print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
+        if let symbols { try writeSymbols(image.parameters, to: symbols) }
+    }
+
+    private func printNetwork(_ spec: NetworkSpec, encoding: EncodingModel, quantization: QuantizationSpec, stepCount: Int) {
         print("network    \(spec.inputWidth) → " + spec.hiddenWidths.map(String.init).joined(separator: " → ")
             + " → \(spec.outputWidth), \(spec.activation.rawValue)"
             + (spec.activation == .sine ? " (ω0 \(spec.omega0), first \(spec.firstOmega0))" : "")
             + ", \(spec.parameterCount) parameters")
-        print("encoding   " + describe(image.encoding))
+        print("encoding   " + describe(encoding))
         print("quantised  weights \(quantization.weightBits) bits, biases \(quantization.biasBits) bits, "
-            + "one step per \(quantization.granularity == .layer ? "tensor" : "output channel") (\(image.parameters.steps.count) steps)")
+            + "one step per \(quantization.granularity == .layer ? "tensor" : "output channel") (\(stepCount) steps)")
+    }
+
+    /// A video file: the clip, the groups and each group's coded size and method.
+    private func inspectVideo(_ bytes: [UInt8]) throws {
+        guard symbols == nil else { throw ValidationError("--symbols is for image files") }
+        let video: CompressedVideo
+        let sections: [(tag: String, payload: ArraySlice<UInt8>)]
+        do {
+            sections = try ImageBitstream.sections(bytes)
+            video = try VideoBitstream.read(bytes)
+        } catch {
+            throw MediaError(path: file, reason: "\(error)")
+        }
+        print("\(file): inr format version \(ImageBitstream.version), \(bytes.count) bytes")
+        print("media      video \(video.width)×\(video.height), \(video.frameCount) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0, "
+            + String(format: "%.4f bpp", Double(bytes.count * 8) / Double(video.width * video.height * video.frameCount)))
+        print("groups     \(video.groups.count) of \(video.patches.groupSize) frames, \(video.patches.patchSize)×\(video.patches.patchSize) patches "
+            + "(\(video.patches.columns)×\(video.patches.rows) positions)")
+        printNetwork(video.spec, encoding: video.encoding, quantization: video.quantization, stepCount: video.steps.count)
+        let coded = (0..<video.groups.count).map { VideoBitstream.groupBytes(video, $0) }
+        print("group code " + coded.enumerated().map { index, code in
+            "\(index): \(code.count) B " + (code[0] == 2 ? "(differences)" : "(whole)")
+        }.joined(separator: ", "))
         print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
-        if let symbols { try writeSymbols(image.parameters, to: symbols) }
     }
 
     /// The integers per tensor, with their bit widths and the size of the WGHT section.

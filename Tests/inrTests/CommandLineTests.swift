@@ -245,6 +245,23 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(decoded.frames.count, 6)
         XCTAssertEqual(decoded.frameRate, Video.FrameRate(50))
 
+        let inspect = try inr(["inspect", folder + "/c.inr"])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        for text in ["video 64×48, 6 frames at 50 fps", "2 of 4 frames, 4×4 patches", "0: ", "GRPS"] {
+            XCTAssertTrue(inspect.stdout.contains(text), "\(text) in \(inspect.stdout)")
+        }
+
+        // Raw .yuv in: the same frames as the mp4's, given their size and rate.
+        let raw = folder + "/clip.yuv"
+        try Data(try VideoFile.read(clip, options: .init(frames: 1..<7)).sampleBytes).write(to: URL(fileURLWithPath: raw))
+        let rawRun = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", raw, "--raw-size", "64x48",
+                              "--raw-rate", "50", "--output", folder + "/raw.inr"])
+        XCTAssertEqual(rawRun.status, 0, rawRun.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/raw.inr")), try Data(contentsOf: URL(fileURLWithPath: folder + "/c.inr")))
+        let noSize = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", raw, "--output", folder + "/n.inr"])
+        XCTAssertNotEqual(noSize.status, 0)
+        XCTAssertTrue(noSize.stderr.contains(raw), noSize.stderr)
+
         let png = try inr(["decode", folder + "/c.inr", "--output", folder + "/d.png"])
         XCTAssertNotEqual(png.status, 0)
         XCTAssertTrue(png.stderr.contains("is a video"), png.stderr)
