@@ -67,12 +67,14 @@ extension FitConfig {
     ///               [PSNR fell more than refitBelow dB: fit from scratch as group 0, keep the better]
     ///     integers ─► group 0 whole, later groups as differences or whole ─► VideoBitstream
     ///
-    /// `video` must be YUV 4:2:0.
+    /// `video` must be YUV 4:2:0, of a shape the format holds (`VideoBitstream.shapeProblem`).
     public func compress(
         video: Video, kernels: any KernelSet, threads: Int, shouldStop: () -> Bool = { false },
         group report: (VideoGroupReport) -> Void = { _ in }
     ) -> VideoCompressionResult {
         precondition(video.format == .yuv420 && !video.frames.isEmpty, "the video encoder takes YUV 4:2:0 frames")
+        precondition(VideoBitstream.shapeProblem(width: video.width, height: video.height, frameCount: video.frames.count, frameRate: video.frameRate) == nil,
+                     "a clip the format cannot hold")
         let settings = self.video ?? VideoConfig()
         let patches = VideoPatches(width: video.width, height: video.height, patchSize: settings.patchSize, groupSize: settings.groupSize)
         let encoding = makeEncoding()
@@ -83,6 +85,7 @@ extension FitConfig {
         var steps: [Float16] = []
         var latent: Parameters?
         var symbols: [[Int32]] = []
+        var codes: [[UInt8]] = []
         var reports: [VideoGroupReport] = []
         var totalBytes = 0
         for (index, range) in ranges.enumerated() {
@@ -92,6 +95,8 @@ extension FitConfig {
                 var trainerSettings = self.trainerSettings
                 trainerSettings.steps = shouldStop() ? 0 : count
                 trainerSettings.learningRate = learningRate
+                // The time limit is the float fit's (group 0's and refits'), as for an image.
+                if transform != nil { trainerSettings.timeLimit = nil }
                 trainerSettings.adaptEncoding = false
                 trainerSettings.weightTransform = transform
                 return Trainer(
@@ -135,11 +140,9 @@ extension FitConfig {
             latent = fit.parameters
             symbols.append(quantizer.quantize(fit.parameters, steps: steps).symbols)
 
-            let partial = CompressedVideo(
-                width: video.width, height: video.height, bitDepth: video.bitDepth, frameCount: range.upperBound,
-                frameRate: video.frameRate, patches: patches, encoding: encoding, spec: spec,
-                quantization: quantizer.spec, steps: steps, groups: symbols)
-            let bytes = VideoBitstream.groupBytes(partial, index).count
+            let parameters = QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: symbols[index], steps: steps)
+            codes.append(VideoBitstream.groupBytes(parameters, previous: index == 0 ? nil : symbols[index - 1]))
+            let bytes = codes[index].count
             totalBytes += bytes
             let groupReport = VideoGroupReport(
                 index: index, groupCount: ranges.count, frames: range, steps: fit.steps, seconds: fit.seconds,
@@ -153,7 +156,7 @@ extension FitConfig {
             frameRate: video.frameRate, patches: patches, encoding: encoding, spec: spec,
             quantization: quantizer.spec, steps: steps, groups: symbols)
         return VideoCompressionResult(
-            compressed: compressed, bytes: VideoBitstream.bytes(compressed), groups: reports,
+            compressed: compressed, bytes: VideoBitstream.bytes(compressed, codes: codes), groups: reports,
             seconds: reports.reduce(0) { $0 + $1.seconds })
     }
 }

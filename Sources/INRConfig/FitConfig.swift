@@ -11,7 +11,7 @@ import INRNetwork
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
 ///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, rateWeight }
-///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate }
+///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate, refitBelow }
 public struct FitConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
@@ -27,6 +27,17 @@ public struct FitConfig: ConfigSection, Equatable {
     public var video: VideoConfig? = nil
 
     public init() {}
+
+    /// A video network has G·1.5·P² outputs: it must still be a network the format holds.
+    public func validate() throws {
+        guard let video else { return }
+        let outputs = video.groupSize * video.patchSize * video.patchSize * 3 / 2
+        do {
+            try makeNetworkSpec(inputWidth: makeEncoding().encoding.outputWidth, outputWidth: outputs).validate()
+        } catch {
+            throw ConfigValueError("video.patchSize", "a \(video.patchSize)×\(video.patchSize) patch in \(video.groupSize) frames gives \(outputs) outputs: \(error.description)")
+        }
+    }
 }
 
 /// The MLP: `hiddenLayers` layers of `width` units with `activation`, then a linear output.

@@ -68,13 +68,26 @@ public struct Video: Hashable, Sendable {
         }
     }
 
-    /// The width and height of `plane` (0, 1 or 2).
-    public func planeSize(_ plane: Int) -> (width: Int, height: Int) {
+    /// The width and height of `plane` (0, 1 or 2) of a `width × height` frame in `format`.
+    public static func planeSize(_ plane: Int, width: Int, height: Int, format: PixelFormat) -> (width: Int, height: Int) {
         plane == 0 || format == .rgb ? (width, height) : ((width + 1) / 2, (height + 1) / 2)
     }
 
+    /// Samples per `width × height` frame in `format`, over all planes.
+    public static func samplesPerFrame(width: Int, height: Int, format: PixelFormat) -> Int {
+        (0..<3).reduce(0) { sum, plane in
+            let size = planeSize(plane, width: width, height: height, format: format)
+            return sum + size.width * size.height
+        }
+    }
+
+    /// The width and height of `plane` (0, 1 or 2).
+    public func planeSize(_ plane: Int) -> (width: Int, height: Int) {
+        Self.planeSize(plane, width: width, height: height, format: format)
+    }
+
     /// Samples per frame, over all planes.
-    public var samplesPerFrame: Int { (0..<3).reduce(0) { $0 + planeSize($1).width * planeSize($1).height } }
+    public var samplesPerFrame: Int { Self.samplesPerFrame(width: width, height: height, format: format) }
 
     /// The largest sample value, 2^bitDepth - 1: the PSNR peak.
     public var maximumValue: Int { (1 << bitDepth) - 1 }

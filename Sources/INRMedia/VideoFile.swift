@@ -294,7 +294,7 @@ private final class Decoder {
             if index < range.lowerBound { return true }
             if index >= range.upperBound { return false }
         }
-        let samplesPerFrame = width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2) * (layout.format == .rgb ? 2 : 1)
+        let samplesPerFrame = Video.samplesPerFrame(width: width, height: height, format: layout.format)
         guard (frames.count + 1) * samplesPerFrame <= VideoFile.maximumSampleCount else {
             throw Failure("more than \(VideoFile.maximumSampleCount) samples at frame \(index): read fewer frames")
         }
@@ -494,7 +494,7 @@ private struct SampleLayout: Equatable {
     var ffmpegPlane: [Int32] { format == .rgb ? [2, 0, 1] : [0, 1, 2] }
 
     func planeSize(_ plane: Int, width: Int, height: Int) -> (width: Int, height: Int) {
-        plane == 0 || format == .rgb ? (width, height) : ((width + 1) / 2, (height + 1) / 2)
+        Video.planeSize(plane, width: width, height: height, format: format)
     }
 
     static func == (a: SampleLayout, b: SampleLayout) -> Bool {

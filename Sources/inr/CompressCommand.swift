@@ -72,8 +72,8 @@ struct CompressCommand: ParsableCommand {
         if let seed { config.seed = seed }
         if let timeLimit { config.training.timeLimit = timeLimit }
         if config.video != nil { return try runVideo(config) }
-        guard video.frames == nil, video.rawSize == nil else {
-            throw ValidationError("--frames and --raw-size are for clips; \(self.config) has no video: section (see Configs/video/)")
+        guard video.frames == nil, video.rawSize == nil, video.rawPixelFormat == nil, video.rawRate == nil else {
+            throw ValidationError("--frames and --raw-* are for clips; \(self.config) has no video: section (see Configs/video/)")
         }
         let image = try PNG.read(input)
         let fitted = try model.map { path in
@@ -128,14 +128,15 @@ extension CompressCommand {
         if input.lowercased().hasSuffix(".png") {
             throw ValidationError("\(self.config) is a video config (it has a video: section); \(input) is an image")
         }
-        let clip = try VideoFile.read(input, options: try video.readOptions())
-        guard !clip.frames.isEmpty else { throw MediaError(path: input, reason: "no frames" + (video.frames.map { " in \($0.range)" } ?? "")) }
-        let planes = try VideoFile.converted(clip, to: .yuv420, bitDepth: clip.bitDepth)
+        let clip = try VideoFile.read(input, options: try video.readOptions(input: input))
+        if let problem = VideoBitstream.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
+            throw MediaError(path: input, reason: "\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
+        }
         try createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
         Interrupt.shared.install()
         let (report, decoded) = try VideoCompressionJob(config: config, configPath: self.config, threads: threads).run(
-            video: planes, input: input, output: output) { print(groupLine($0)) }
+            video: clip, input: input, output: output) { print(groupLine($0)) }
         if let reconstruction { try VideoFile.write(decoded, to: reconstruction) }
         if let metrics { try writeJSON(report, to: metrics) }
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",

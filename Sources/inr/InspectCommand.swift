@@ -70,9 +70,9 @@ struct InspectCommand: ParsableCommand {
         print("groups     \(video.groups.count) of \(video.patches.groupSize) frames, \(video.patches.patchSize)×\(video.patches.patchSize) patches "
             + "(\(video.patches.columns)×\(video.patches.rows) positions)")
         printNetwork(video.spec, encoding: video.encoding, quantization: video.quantization, stepCount: video.steps.count)
-        let coded = (0..<video.groups.count).map { VideoBitstream.groupBytes(video, $0) }
-        print("group code " + coded.enumerated().map { index, code in
-            "\(index): \(code.count) B " + (code[0] == 2 ? "(differences)" : "(whole)")
+        let stored = try VideoBitstream.groupCodes(sections[4].payload)  // read above, so well-formed
+        print("group code " + stored.enumerated().map { index, code in
+            "\(index): \(code.count) B " + (code.first == 2 ? "(differences)" : "(whole)")
         }.joined(separator: ", "))
         print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
     }

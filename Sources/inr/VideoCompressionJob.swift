@@ -14,27 +14,38 @@ struct VideoInputOptions: ParsableArguments {
     @Option(help: "Raw .yuv input only: the frame size, WxH.")
     var rawSize: String?
 
-    @Option(help: "Raw .yuv input only: FFmpeg's name of the sample layout (yuv420p, yuv420p10le…).")
-    var rawPixelFormat: String = "yuv420p"
+    @Option(help: "Raw .yuv input only: FFmpeg's name of the sample layout (yuv420p, yuv420p10le…; default yuv420p).")
+    var rawPixelFormat: String?
 
-    @Option(help: "Raw .yuv input only: frames per second (30, 30000/1001…).")
-    var rawRate: String = "30"
+    @Option(help: "Raw .yuv input only: frames per second (30, 30000/1001…; default 30).")
+    var rawRate: String?
 
-    /// The reader's options: YUV 4:2:0 at the source's depth, and the raw shape when given.
-    func readOptions() throws -> VideoReadOptions {
+    /// The reader's options for `input`: YUV 4:2:0 at the source's depth, and the raw shape
+    /// (which only a .yuv file takes, and a .yuv file needs).
+    func readOptions(input: String) throws -> VideoReadOptions {
         var options = VideoReadOptions()
         options.frames = frames?.range
+        let isRaw = input.lowercased().hasSuffix(".yuv")
+        guard isRaw || (rawSize == nil && rawPixelFormat == nil && rawRate == nil) else {
+            throw ValidationError("--raw-size, --raw-pixel-format and --raw-rate describe a raw .yuv input; \(input) says its own")
+        }
+        guard rawSize != nil || (rawPixelFormat == nil && rawRate == nil) else {
+            throw ValidationError("--raw-pixel-format and --raw-rate need --raw-size")
+        }
         if let rawSize {
-            let parts = rawSize.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts.allSatisfy({ (1...Video.maximumSide).contains($0) }) else {
+            let parts = rawSize.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let width = parts[0], let height = parts[1],
+                  (1...Video.maximumSide).contains(width), (1...Video.maximumSide).contains(height) else {
                 throw ValidationError("--raw-size must be WxH, each 1 to \(Video.maximumSide), not \(rawSize)")
             }
-            let rate = rawRate.split(separator: "/").compactMap { Int($0) }
-            guard (1...2).contains(rate.count), rate.allSatisfy({ (1...1_000_000).contains($0) }) else {
-                throw ValidationError("--raw-rate must be a positive number or a fraction like 30000/1001, not \(rawRate)")
+            let rateText = rawRate ?? "30"
+            let terms = rateText.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(terms.count), terms.allSatisfy({ $0.map { (1...VideoBitstream.maximumRateTerm).contains($0) } ?? false }) else {
+                throw ValidationError("--raw-rate must be a positive whole number or a fraction like 30000/1001, not \(rateText)")
             }
+            let rate = terms.map { $0! }
             options.raw = RawVideo(
-                width: parts[0], height: parts[1], pixelFormat: rawPixelFormat,
+                width: width, height: height, pixelFormat: rawPixelFormat ?? "yuv420p",
                 frameRate: Video.FrameRate(rate[0], rate.count == 2 ? rate[1] : 1))
         }
         return options

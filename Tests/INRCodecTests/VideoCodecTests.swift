@@ -49,6 +49,16 @@ final class VideoCodecTests: XCTestCase {
         XCTAssertEqual(groupPSNR, Metrics.mean(result.groups.map { $0.evaluation.psnr! }), accuracy: 1.0)
     }
 
+    /// A 10-bit clip is fitted and decoded at 10 bits (peak 1023).
+    func testTenBitClipKeepsItsDepth() throws {
+        let video = try VideoFile.read(TestSupport.path("Media/video/park_joy_64x48_10bit.mkv"))
+        XCTAssertEqual(video.bitDepth, 10)
+        let decoded = try VideoDecoder(threads: 2).decode(try Self.compress(video).bytes)
+        XCTAssertEqual(decoded.bitDepth, 10)
+        XCTAssertGreaterThan(decoded.frames[0].planes[0].max()!, 255)
+        XCTAssertGreaterThan(Metrics.mean(Metrics.framePSNRs(video, decoded, planes: 0..<1)), 20)
+    }
+
     /// The golden file decodes to its pinned digest on 1 and 2 threads and re-encodes
     /// byte-identically.
     func testGoldenVideoDecodesToItsDigest() throws {
@@ -120,6 +130,12 @@ final class VideoCodecTests: XCTestCase {
         video.width = 4096
         video.height = 4096
         XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
+        // A small file that would render a 16384² frame in 2×2 patches of 64 frames at once.
+        video = try VideoBitstream.read(bytes)
+        (video.width, video.height, video.frameCount) = (16384, 16384, 1)
+        video.patches = VideoPatches(width: 16384, height: 16384, patchSize: 2, groupSize: 64)
+        video.groups = [video.groups[0]]
+        XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("too many to render"), "\($0)") }
         video = try VideoBitstream.read(bytes)
         video.frameCount = 12
         XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("groups"), "\($0)") }

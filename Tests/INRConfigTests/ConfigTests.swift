@@ -72,6 +72,7 @@ final class ConfigTests: XCTestCase {
         assertError("video: {patchSize: 5}\n", keyPath: "video.patchSize", line: 1, contains: "must be even")
         assertError("video: {groupSize: 0}\n", keyPath: "video.groupSize", line: 1, contains: "between 1 and 64")
         assertError("video: {initialization: random}\n", keyPath: "video.initialization", line: 1, contains: "expected one of previousGroup, scratch")
+        assertError("video: {patchSize: 64, groupSize: 64}\n", keyPath: "video.patchSize", line: nil, contains: "393216 outputs")
         assertError("video:\n  groupsize: 4\n", keyPath: "video.groupsize", line: 2, contains: "did you mean 'groupSize'")
     }
 

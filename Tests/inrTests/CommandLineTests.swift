@@ -261,6 +261,10 @@ final class CommandLineTests: XCTestCase {
         let noSize = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", raw, "--output", folder + "/n.inr"])
         XCTAssertNotEqual(noSize.status, 0)
         XCTAssertTrue(noSize.stderr.contains(raw), noSize.stderr)
+        let rawOnMP4 = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", clip, "--raw-size", "64x48",
+                                "--output", folder + "/m.inr"])
+        XCTAssertNotEqual(rawOnMP4.status, 0)
+        XCTAssertTrue(rawOnMP4.stderr.contains("raw .yuv"), rawOnMP4.stderr)
 
         let png = try inr(["decode", folder + "/c.inr", "--output", folder + "/d.png"])
         XCTAssertNotEqual(png.status, 0)

@@ -80,16 +80,19 @@ public enum ImageBitstream {
 
     // MARK: Writing
 
+    /// One section: tag, length, payload, CRC-32 of tag and payload.
+    static func section(_ tag: String, _ payload: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.append(Array(tag.utf8))
+        writer.append(varint: payload.count)
+        writer.append(payload)
+        writer.append(CRC32.checksum(Array(tag.utf8) + payload))
+        return writer.bytes
+    }
+
     public static func bytes(_ image: CompressedImage) -> [UInt8] {
         var file = magic + [version]
-        func section(_ tag: String, _ payload: [UInt8]) {
-            var writer = ByteWriter()
-            writer.append(Array(tag.utf8))
-            writer.append(varint: payload.count)
-            writer.append(payload)
-            writer.append(CRC32.checksum(Array(tag.utf8) + payload))
-            file += writer.bytes
-        }
+        func section(_ tag: String, _ payload: [UInt8]) { file += Self.section(tag, payload) }
         var head = ByteWriter()
         head.append(byte: (image.lossless == nil ? MediaKind.image : .losslessImage).rawValue)
         head.append(varint: image.width)

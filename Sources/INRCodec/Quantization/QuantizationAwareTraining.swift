@@ -38,11 +38,18 @@ public struct QuantizationAwareTraining: WeightTransform {
         for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) {
             let delta = Float(step)
             guard delta > 0 else { continue }
-            for i in range {
-                let w = parameters.values[i] - (reference?[i] ?? 0)
-                gradient[i] += scale * (w > 0 ? 1 : w < 0 ? -1 : 0) / (delta + abs(w))
+            if let reference {
+                for i in range { gradient[i] += Self.rateGradient(parameters.values[i] - reference[i], delta: delta, scale: scale) }
+            } else {
+                for i in range { gradient[i] += Self.rateGradient(parameters.values[i], delta: delta, scale: scale) }
             }
         }
+    }
+
+    /// d/dw of scale · log2(1 + |w|/Δ) · ln 2.
+    @inline(__always)
+    static func rateGradient(_ w: Float, delta: Float, scale: Float) -> Float {
+        scale * (w > 0 ? 1 : w < 0 ? -1 : 0) / (delta + abs(w))
     }
 
     /// R(w) in bits, the rate term's estimate.

@@ -20,9 +20,8 @@ public struct VideoDecoder {
         self.kernels = try kernels ?? Kernels.decoding()
     }
 
-    /// The clip, YUV 4:2:0; frame i's timestamp is i / rate. `group` is called after each
-    /// group with its index and frames.
-    public func decode(_ video: CompressedVideo, group: (Int, ArraySlice<Video.Frame>) -> Void = { _, _ in }) -> Video {
+    /// The clip, YUV 4:2:0; frame i's timestamp is i / rate.
+    public func decode(_ video: CompressedVideo) -> Video {
         let renderer = Renderer(spec: video.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
         let peak = (1 << video.bitDepth) - 1
         let seconds = Double(video.frameRate.denominator) / Double(video.frameRate.numerator)
@@ -33,7 +32,6 @@ public struct VideoDecoder {
             for (offset, planes) in video.patches.frames(from: outputs, frameCount: range.count, peak: peak).enumerated() {
                 frames.append(Video.Frame(planes: planes, timestamp: Double(range.lowerBound + offset) * seconds))
             }
-            group(index, frames[range])
         }
         return Video(width: video.width, height: video.height, format: .yuv420, bitDepth: video.bitDepth, frameRate: video.frameRate, frames: frames)
     }

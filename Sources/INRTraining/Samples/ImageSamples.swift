@@ -47,10 +47,6 @@ public struct ImageSamples: SampleSet {
         }
     }
 
-    /// PSNR of the rounded samples against the image (finite even when exact: the error is
-    /// floored at the least positive double); exact when every sample matches.
-    public func evaluation(_ sums: LossSums) -> Evaluation {
-        let psnr = 10 * log10(Double(sums.count) / max(sums.quantizedSquaredError, .leastNonzeroMagnitude))
-        return Evaluation(psnr: psnr, score: psnr, isExact: sums.quantizedSquaredError == 0)
-    }
+    /// PSNR of the rounded samples against the image; exact when every sample matches.
+    public func evaluation(_ sums: LossSums) -> Evaluation { .intensity(sums) }
 }

@@ -7,6 +7,8 @@ import INRNetwork
 /// fitted with MSE.
 public struct PatchGroupSamples: SampleSet {
     public let patches: VideoPatches
+    /// The patch positions' coordinates.
+    public let grid: PixelGrid
     public let bitDepth: Int
     /// `count × patches.outputWidth`, in [0, 1].
     public let targets: [Float]
@@ -14,6 +16,7 @@ public struct PatchGroupSamples: SampleSet {
     /// The samples of `frames` (1 to G frames of a YUV 4:2:0 clip of `patches`' size).
     public init(patches: VideoPatches, frames: ArraySlice<Video.Frame>, bitDepth: Int) {
         self.patches = patches
+        grid = patches.grid
         self.bitDepth = bitDepth
         targets = patches.targets(of: frames, peak: (1 << bitDepth) - 1)
     }
@@ -28,7 +31,7 @@ public struct PatchGroupSamples: SampleSet {
         sample: Int, coordinates point: UnsafeMutablePointer<Float>,
         extras: UnsafeMutablePointer<Float>?, targets target: UnsafeMutablePointer<Float>?
     ) {
-        patches.grid.coordinates(ofPixel: sample, into: point)
+        grid.coordinates(ofPixel: sample, into: point)
         if let target {
             let width = targetWidth
             targets.withUnsafeBufferPointer { target.update(from: $0.baseAddress! + sample * width, count: width) }
@@ -36,8 +39,5 @@ public struct PatchGroupSamples: SampleSet {
     }
 
     /// PSNR of the rounded samples over every Y, U and V target (padding included).
-    public func evaluation(_ sums: LossSums) -> Evaluation {
-        let psnr = 10 * log10(Double(sums.count) / max(sums.quantizedSquaredError, .leastNonzeroMagnitude))
-        return Evaluation(psnr: psnr, score: psnr, isExact: sums.quantizedSquaredError == 0)
-    }
+    public func evaluation(_ sums: LossSums) -> Evaluation { .intensity(sums) }
 }

@@ -56,6 +56,13 @@ public struct Evaluation: Sendable, Hashable {
     /// Worse than any evaluation.
     public static let none = Evaluation(score: -.infinity, isExact: false)
 
+    /// An intensity fit's evaluation: PSNR of the rounded samples (finite even when exact: the
+    /// error is floored at the least positive double); exact when every sample matches.
+    public static func intensity(_ sums: LossSums) -> Evaluation {
+        let psnr = 10 * log10(Double(sums.count) / max(sums.quantizedSquaredError, .leastNonzeroMagnitude))
+        return Evaluation(psnr: psnr, score: psnr, isExact: sums.quantizedSquaredError == 0)
+    }
+
     /// One line for logs: "PSNR 31.40 dB" or "BER 0.0123, 9.87 bpp".
     public var summary: String {
         var parts: [String] = []

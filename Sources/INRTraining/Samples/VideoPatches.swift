@@ -52,12 +52,14 @@ public struct VideoPatches: Hashable, Sendable {
         stride(from: 0, to: frameCount, by: groupSize).map { $0..<min($0 + groupSize, frameCount) }
     }
 
-    /// The plane rectangle of (plane, patch) as (side, left, top) in that plane's samples.
+    /// The side of a patch in `plane`: P for luma, P/2 for chroma.
+    private func side(_ plane: Int) -> Int { plane == 0 ? patchSize : patchSize / 2 }
+
+    /// The top-left sample of `patch` in `plane`.
     @inline(__always)
-    private func patchOrigin(plane: Int, patch: Int) -> (side: Int, left: Int, top: Int) {
-        let side = plane == 0 ? patchSize : patchSize / 2
+    private func origin(plane: Int, patch: Int) -> (left: Int, top: Int) {
         let row = patch / columns, column = patch - row * columns
-        return (side, column * side, row * side)
+        return (column * side(plane), row * side(plane))
     }
 
     /// The targets of `frames` (a group, at most G, of `video`), `count × outputWidth`,
@@ -65,23 +67,20 @@ public struct VideoPatches: Hashable, Sendable {
     public func targets(of frames: ArraySlice<Video.Frame>, peak: Int) -> [Float] {
         precondition(!frames.isEmpty && frames.count <= groupSize, "a group has 1 to G frames")
         let scale = 1 / Float(peak)
-        let planeSizes = [(width, height), ((width + 1) / 2, (height + 1) / 2), ((width + 1) / 2, (height + 1) / 2)]
         var targets = [Float](repeating: 0, count: count * outputWidth)
         for t in 0..<groupSize {
             let frame = frames[frames.startIndex + min(t, frames.count - 1)]
             var offset = t * valuesPerFrame
             for plane in 0..<3 {
-                let (planeWidth, planeHeight) = planeSizes[plane]
-                let samples = frame.planes[plane]
-                var side = 0
+                let (planeWidth, planeHeight) = Video.planeSize(plane, width: width, height: height, format: .yuv420)
+                let samples = frame.planes[plane], side = side(plane)
                 for patch in 0..<count {
-                    let origin = patchOrigin(plane: plane, patch: patch)
-                    side = origin.side
+                    let (left, top) = origin(plane: plane, patch: patch)
                     var index = patch * outputWidth + offset
                     for y in 0..<side {
-                        let row = min(origin.top + y, planeHeight - 1) * planeWidth
+                        let row = min(top + y, planeHeight - 1) * planeWidth
                         for x in 0..<side {
-                            targets[index] = Float(samples[row + min(origin.left + x, planeWidth - 1)]) * scale
+                            targets[index] = Float(samples[row + min(left + x, planeWidth - 1)]) * scale
                             index += 1
                         }
                     }
@@ -97,20 +96,18 @@ public struct VideoPatches: Hashable, Sendable {
     public func frames(from outputs: [Float], frameCount: Int, peak: Int) -> [[[UInt16]]] {
         precondition(outputs.count == count * outputWidth && (1...groupSize).contains(frameCount), "outputs do not match the patches")
         let scale = Float(peak)
-        let planeSizes = [(width, height), ((width + 1) / 2, (height + 1) / 2), ((width + 1) / 2, (height + 1) / 2)]
         return (0..<frameCount).map { t in
             var offset = t * valuesPerFrame
             return (0..<3).map { plane in
-                let (planeWidth, planeHeight) = planeSizes[plane]
+                let (planeWidth, planeHeight) = Video.planeSize(plane, width: width, height: height, format: .yuv420)
                 var samples = [UInt16](repeating: 0, count: planeWidth * planeHeight)
-                var side = 0
+                let side = side(plane)
                 for patch in 0..<count {
-                    let origin = patchOrigin(plane: plane, patch: patch)
-                    side = origin.side
-                    for y in 0..<min(side, planeHeight - origin.top) {
+                    let (left, top) = origin(plane: plane, patch: patch)
+                    for y in 0..<min(side, planeHeight - top) {
                         let source = patch * outputWidth + offset + y * side
-                        let row = (origin.top + y) * planeWidth + origin.left
-                        for x in 0..<min(side, planeWidth - origin.left) {
+                        let row = (top + y) * planeWidth + left
+                        for x in 0..<min(side, planeWidth - left) {
                             let value = outputs[source + x]
                             samples[row + x] = value.isNaN ? 0 : UInt16((min(max(value, 0), 1) * scale).rounded(.toNearestOrAwayFromZero))
                         }
