@@ -13,15 +13,15 @@ public struct VideoConfig: ConfigSection, Equatable {
     }
 
     /// G: frames per group (one network each).
-    public var groupSize = 4
+    public var groupSize = 8
     /// P: side of a patch, even (chroma patches are P/2).
-    public var patchSize = 16
+    public var patchSize = 2
     /// How groups after the first start.
     public var initialization: Initialization = .previousGroup
     /// Quantisation-aware steps of each group after the first (with `previousGroup`).
     public var laterGroupSteps = 300
     /// Their base learning rate (cosine decay to 0).
-    public var laterGroupLearningRate: Float = 1e-3
+    public var laterGroupLearningRate: Float = 1e-4
     /// A group started from the previous one whose PSNR ends more than this many dB below the
     /// previous group's is fitted again from scratch (a scene change), and the better fit kept.
     /// Absent: never.

@@ -75,6 +75,10 @@ struct CompressCommand: ParsableCommand {
         guard video.frames == nil, video.rawSize == nil, video.rawPixelFormat == nil, video.rawRate == nil else {
             throw ValidationError("--frames and --raw-* are for clips; \(self.config) has no video: section (see Configs/video/)")
         }
+        let videoExtensions: Set = ["y4m", "yuv", "mp4", "mkv", "webm", "mov", "avi", "m4v", "ts"]
+        if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
+            throw ValidationError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
+        }
         let image = try PNG.read(input)
         let fitted = try model.map { path in
             let model = try ModelFile.read(path)

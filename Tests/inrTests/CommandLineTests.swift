@@ -272,6 +272,9 @@ final class CommandLineTests: XCTestCase {
         let image = try inr(["compress", TestSupport.path("Configs/golden/video-nirvana.yaml"), "--input", TestSupport.kodimCrop, "--output", folder + "/i.inr"])
         XCTAssertNotEqual(image.status, 0)
         XCTAssertTrue(image.stderr.contains("video config"), image.stderr)
+        let imageConfig = try inr(["compress", TestSupport.path("Configs/golden/siren-channel.yaml"), "--input", clip, "--output", folder + "/v.inr"])
+        XCTAssertNotEqual(imageConfig.status, 0)
+        XCTAssertTrue(imageConfig.stderr.contains("video config"), imageConfig.stderr)
         let broken = folder + "/broken.mp4"
         let data = try Data(contentsOf: URL(fileURLWithPath: clip))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: broken))
