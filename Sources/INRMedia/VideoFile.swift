@@ -33,6 +33,13 @@ public enum VideoFile {
 
     // MARK: - Writing
 
+    /// Where a clip asked for at `path` is written: `path` itself, except that an `.mp4`
+    /// becomes a lossless FFV1 `.mkv` beside it when this FFmpeg has no H.264 encoder.
+    public static func outputPath(for path: String, hasH264Encoder: Bool = VideoFile.hasH264Encoder) -> String {
+        guard !hasH264Encoder, URL(fileURLWithPath: path).pathExtension.lowercased() == "mp4" else { return path }
+        return String(path.dropLast(4)) + ".mkv"
+    }
+
     /// Writes `video` to `path`, the container chosen by the extension: `.y4m` (exact raw
     /// 4:2:0), `.mp4` (H.264 by libx264, CRF 18, 8-bit 4:2:0) or `.mkv` (lossless FFV1).
     /// RGB clips are converted to 4:2:0 first. The file appears only once complete.

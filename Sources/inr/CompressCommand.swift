@@ -141,13 +141,15 @@ extension CompressCommand {
         Interrupt.shared.install()
         let (report, decoded) = try VideoCompressionJob(config: config, configPath: self.config, threads: threads).run(
             video: clip, input: input, output: output) { print(groupLine($0)) }
-        if let reconstruction { try VideoFile.write(decoded, to: reconstruction) }
+        let reconstructionPath = reconstruction.map { VideoFile.outputPath(for: $0) }
+        if let reconstructionPath { try VideoFile.write(decoded, to: reconstructionPath) }
         if let metrics { try writeJSON(report, to: metrics) }
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
                      report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
         print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
                      report.encodeSeconds, report.encodeFramesPerSecond, report.fitSeconds, report.decodeSeconds * 1000, report.decodeFramesPerSecond))
-        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+        print("wrote \(output)" + (reconstructionPath.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? "")
+            + (reconstructionPath != reconstruction ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""))
     }
 }
 

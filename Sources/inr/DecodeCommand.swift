@@ -58,10 +58,12 @@ extension DecodeCommand {
         }
         let decoded = Date()
         try createFolders(for: [output])
-        try VideoFile.write(video, to: output)
+        let path = VideoFile.outputPath(for: output)
+        try VideoFile.write(video, to: path)
         let seconds = decoded.timeIntervalSince(start)
         print("decoded \(file): \(video.width)×\(video.height), \(video.frames.count) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0 in "
-            + String(format: "%.0f ms (%.1f frames/s); wrote %@ in %.0f ms", seconds * 1000, Double(video.frames.count) / seconds, output, Date().timeIntervalSince(decoded) * 1000))
+            + String(format: "%.0f ms (%.1f frames/s); wrote %@ in %.0f ms", seconds * 1000, Double(video.frames.count) / seconds, path, Date().timeIntervalSince(decoded) * 1000)
+            + (path != output ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""))
         print("samples sha256 \(SHA256.hex(video.sampleBytes))")
     }
 }

@@ -20,6 +20,15 @@ final class VideoFileTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// Without libx264 an .mp4 output becomes a lossless .mkv beside it; other paths stay.
+    func testMP4FallsBackToMKVWithoutLibx264() {
+        XCTAssertEqual(VideoFile.outputPath(for: "/a/clip.mp4", hasH264Encoder: false), "/a/clip.mkv")
+        XCTAssertEqual(VideoFile.outputPath(for: "/a/clip.MP4", hasH264Encoder: false), "/a/clip.mkv")
+        XCTAssertEqual(VideoFile.outputPath(for: "/a/clip.mp4", hasH264Encoder: true), "/a/clip.mp4")
+        XCTAssertEqual(VideoFile.outputPath(for: "/a/clip.y4m", hasH264Encoder: false), "/a/clip.y4m")
+        XCTAssertTrue(VideoFile.hasH264Encoder, "this machine's FFmpeg has libx264 (Tools/setup.sh installs Debian's)")
+    }
+
     // MARK: Reading
 
     func testY4MReadsAsFFmpegDecodesIt() throws {
