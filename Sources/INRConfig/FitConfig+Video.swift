@@ -138,10 +138,9 @@ extension FitConfig {
                 }
             }
             latent = fit.parameters
-            symbols.append(quantizer.quantize(fit.parameters, steps: steps).symbols)
-
-            let parameters = QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: symbols[index], steps: steps)
-            codes.append(VideoBitstream.groupBytes(parameters, previous: index == 0 ? nil : symbols[index - 1]))
+            let quantized = quantizer.quantize(fit.parameters, steps: steps)
+            codes.append(VideoBitstream.groupBytes(quantized, previous: symbols.last))
+            symbols.append(quantized.symbols)
             let bytes = codes[index].count
             totalBytes += bytes
             let groupReport = VideoGroupReport(
