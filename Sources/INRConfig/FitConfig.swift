@@ -1,4 +1,5 @@
 import INRNetwork
+import INRTraining
 
 /// A fitting config: the YAML files in `Configs/` decode into this, section by section, and
 /// every key and default is listed in `Configs/README.md`.
@@ -31,7 +32,7 @@ public struct FitConfig: ConfigSection, Equatable {
     /// A video network has G·1.5·P² outputs: it must still be a network the format holds.
     public func validate() throws {
         guard let video else { return }
-        let outputs = video.groupSize * video.patchSize * video.patchSize * 3 / 2
+        let outputs = VideoPatches.outputWidth(patchSize: video.patchSize, groupSize: video.groupSize)
         do {
             try makeNetworkSpec(inputWidth: makeEncoding().encoding.outputWidth, outputWidth: outputs).validate()
         } catch {

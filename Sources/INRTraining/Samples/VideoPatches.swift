@@ -43,9 +43,12 @@ public struct VideoPatches: Hashable, Sendable {
     /// The patch coordinates, as pixel centres of a `columns × rows` image.
     public var grid: PixelGrid { PixelGrid(width: columns, height: rows) }
     /// Values per frame of one patch: P² luma and 2·(P/2)² chroma.
-    public var valuesPerFrame: Int { patchSize * patchSize * 3 / 2 }
+    public var valuesPerFrame: Int { Self.outputWidth(patchSize: patchSize, groupSize: 1) }
     /// The network's outputs: every frame of the group.
-    public var outputWidth: Int { valuesPerFrame * groupSize }
+    public var outputWidth: Int { Self.outputWidth(patchSize: patchSize, groupSize: groupSize) }
+
+    /// G · 1.5 · P²: a patch's Y, U and V samples in every frame of a group.
+    public static func outputWidth(patchSize: Int, groupSize: Int) -> Int { patchSize * patchSize * 3 / 2 * groupSize }
 
     /// The groups of a clip of `frameCount` frames: frame ranges of G (the last may be shorter).
     public func groups(frameCount: Int) -> [Range<Int>] {
