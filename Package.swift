@@ -1,14 +1,28 @@
 // swift-tools-version:6.0
 //
-// inr — a codec that stores an image as a small neural network.
+// inr — a codec that stores an image or a video clip as small neural networks.
 //
-// Module graph (arrows point at dependencies):
+// Module graph (arrows point at dependencies; docs/architecture.md walks through it):
 //
-//   inr (CLI) ─► INRConfig ─► INRCodec ─► INRTraining ─► INRNetwork ─► INRCore ─► CBLAS, CCPUID
-//                    │             │              │
-//                    │             └─► INRMedia ─► CPNG ─► CLibPNG
-//                    │                    └─► CFFmpeg (libavformat, libavcodec, libswscale, libavutil)
-//                    └─► Yams        INRNetwork ─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
+//   inr (CLI) ─► INRConfig ─► INRCodec ─┬─► INRTraining ─┐
+//                    │  Yams            └─► INRFormat ───┴─► INRModel ─┬─► INRNetwork ─┬─► INRCore ─► CBLAS, CCPUID
+//                                                                      │               ├─► INRCoding
+//                                                                      │               └─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
+//                                                                      └─► INRMedia ─► CPNG ─► CLibPNG
+//                                                                             └─► CFFmpeg (libavformat, libavcodec, libswscale, libavutil)
+//
+//   INRCoding    bytes, varints, the range coder and its adaptive models (bitstream primitives)
+//   INRCore      kernels (SIMD GEMM with fused epilogues, sin/cos, activations), worker pool, files
+//   INRNetwork   encodings, network specs, flat parameters, the MLP's forward and backward passes
+//   INRMedia     images and clips: PNG (libpng), video files (FFmpeg), metrics
+//   INRModel     forward-only models: the renderer, bit-plane queries, video patches
+//   INRTraining  sample sets, losses, optimisers, schedules, samplers, the Trainer
+//   INRFormat    the .inr container, its sections, entropy coding, quantised weights and every
+//                decoder: what a player links (it does not depend on INRTraining)
+//   INRCodec     every encoder, beside its decoder's format: image, lossless, video; the
+//                publish-and-verify job shared by all of them
+//   INRConfig    YAML → Codable config sections → the codecs' settings
+//   inr          the command line: parses arguments, calls one codec entry point, prints
 //
 import PackageDescription
 
@@ -33,7 +47,7 @@ let package = Package(
     name: "inr",
     products: [
         .executable(name: "inr", targets: ["inr"]),
-        .library(name: "INR", targets: ["INRConfig", "INRCodec", "INRTraining", "INRNetwork", "INRMedia", "INRCore"]),
+        .library(name: "INR", targets: ["INRConfig", "INRCodec", "INRFormat", "INRTraining", "INRModel", "INRNetwork", "INRMedia", "INRCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,12 +77,16 @@ let package = Package(
         // MARK: Implementation
         .target(name: "CCPUID"),
         .target(name: "INRCore", dependencies: ["CBLAS", "CCPUID"], swiftSettings: kernelSettings),
+        /// Bytes, varints and range coding: the bitstream's primitives (checked arithmetic, unlike INRCore).
+        .target(name: "INRCoding"),
         tier("INRKernelsAVX512", cpu: "skylake-avx512"),
         tier("INRKernelsAVX2", cpu: "haswell"),
-        .target(name: "INRNetwork", dependencies: ["INRCore", "INRKernelsAVX512", "INRKernelsAVX2"]),
+        .target(name: "INRNetwork", dependencies: ["INRCore", "INRCoding", "INRKernelsAVX512", "INRKernelsAVX2"]),
         .target(name: "INRMedia", dependencies: ["CPNG", "CFFmpeg", "INRCore"]),
-        .target(name: "INRTraining", dependencies: ["INRNetwork", "INRMedia"]),
-        .target(name: "INRCodec", dependencies: ["INRTraining"]),
+        .target(name: "INRModel", dependencies: ["INRNetwork", "INRMedia"]),
+        .target(name: "INRTraining", dependencies: ["INRModel"]),
+        .target(name: "INRFormat", dependencies: ["INRModel"]),
+        .target(name: "INRCodec", dependencies: ["INRFormat", "INRTraining"]),
         .target(name: "INRConfig", dependencies: ["INRCodec", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "inr",
@@ -82,7 +100,7 @@ let package = Package(
         .testTarget(name: "INRMediaTests", dependencies: ["INRMedia", "INRTestSupport"]),
         .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRTestSupport"]),
-        .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRConfig", "INRTestSupport"]),
+        .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRFormat", "INRCoding", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "inrTests", dependencies: ["INRMedia", "INRTraining", "INRTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import INRModel
 import INRNetwork
 
 /// `encoding:` — which coordinate encoding, chosen by `type`, with that type's keys.

@@ -1,4 +1,4 @@
-import INRTraining
+import INRModel
 
 /// `head:` — what the network predicts: intensities (MSE) or bit planes (binary cross-entropy).
 public struct HeadConfig: ConfigSection, Equatable {

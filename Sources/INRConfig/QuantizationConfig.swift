@@ -1,4 +1,5 @@
-import INRCodec
+import INRCoding
+import INRFormat
 
 /// `quantization:` — how `inr compress` turns the fitted weights into integers.
 public struct QuantizationConfig: ConfigSection, Equatable {
@@ -12,8 +13,11 @@ public struct QuantizationConfig: ConfigSection, Equatable {
     public var granularity: Granularity = .channel
     /// Quantisation-aware fine-tuning steps after the fit (0: post-training quantisation only).
     public var qatSteps = 0
-    /// Base learning rate of the fine-tuning (cosine decay to 0).
+    /// Base learning rate of the fine-tuning (and of a video's later groups).
     public var qatLearningRate: Float = 1e-4
+    /// The fine-tuning's learning-rate schedule, over its own steps (and a video's later
+    /// groups'); the keys of `training.schedule`. Default: cosine decay to 0.
+    public var qatSchedule: ScheduleConfig = .cosine(CosineScheduleConfig())
     /// Weight of the rate term: loss = MSE + rateWeight × (estimated weight bits per pixel).
     public var rateWeight: Float = 0
 

@@ -1,4 +1,4 @@
-import INRTraining
+import INRModel
 
 /// `video:` — present in a video config (`Configs/video/`): how a clip is cut into groups of
 /// frames and patches, and how the groups after the first are fitted (NIRVANA, Maiya et al.

@@ -1,5 +1,6 @@
 import Foundation
 import INRCore
+import INRModel
 import INRNetwork
 
 /// A fitted image: everything needed to render it again at any size.

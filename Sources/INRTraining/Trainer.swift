@@ -1,5 +1,6 @@
 import Foundation
 import INRCore
+import INRModel
 import INRNetwork
 
 /// Fits a network to a sample set (an image's intensities or its bit planes): the engine of inr.
@@ -16,42 +17,6 @@ import INRNetwork
 /// each with its own gradient buffer; threads take chunks in any order and the buffers are
 /// summed in chunk order, so a seed gives the same weights on any thread count.
 public final class Trainer {
-    public struct Settings: Sendable {
-        public var steps: Int
-        public var learningRate: Float
-        /// Steps between full-image evaluations when training on mini-batches (full-batch
-        /// steps evaluate the whole image every step).
-        public var evaluationInterval: Int
-        /// λ of the L1 penalty λ·Σ|w| on the weights (Strümpler et al. 2022).
-        public var l1WeightPenalty: Float
-        /// Stop after this many seconds of fitting.
-        public var timeLimit: Double?
-        /// Whether an adaptive encoding (SAPE) keeps adapting; fine-tuning freezes it.
-        public var adaptEncoding: Bool
-        /// The weights the network computes with (quantisation-aware training), if not the
-        /// optimised ones themselves. PSNRs, the best snapshot's PSNR and renders all use the
-        /// transformed weights; the snapshot keeps the originals.
-        public var weightTransform: (any WeightTransform)?
-        /// Stop at the first evaluation that reproduces every sample exactly (for bit planes:
-        /// a bit error rate of 0).
-        public var stopWhenExact: Bool
-
-        public init(
-            steps: Int, learningRate: Float, evaluationInterval: Int = 100, l1WeightPenalty: Float = 0,
-            timeLimit: Double? = nil, adaptEncoding: Bool = true, weightTransform: (any WeightTransform)? = nil,
-            stopWhenExact: Bool = false
-        ) {
-            self.steps = steps
-            self.learningRate = learningRate
-            self.evaluationInterval = evaluationInterval
-            self.l1WeightPenalty = l1WeightPenalty
-            self.timeLimit = timeLimit
-            self.adaptEncoding = adaptEncoding
-            self.weightTransform = weightTransform
-            self.stopWhenExact = stopWhenExact
-        }
-    }
-
     /// Weights and encoding state together: what the best evaluation was measured with.
     public struct Snapshot: Sendable {
         public var parameters: Parameters
@@ -64,7 +29,7 @@ public final class Trainer {
     }
 
     public let samples: any SampleSet
-    public let settings: Settings
+    public let settings: TrainingSettings
     public private(set) var parameters: Parameters
     public private(set) var encoding: EncodingModel
     public private(set) var completedSteps = 0
@@ -94,10 +59,11 @@ public final class Trainer {
     /// The step whose weights `evaluate()` last rendered.
     private var evaluatedAt: Int?
 
+    /// A trainer of `parameters` (with `encoding`) on `samples`, its optimiser, schedule and
+    /// sampler made from `settings`: the one way a fit is set up.
     public init(
         samples: any SampleSet, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
-        settings: Settings, optimizer: any Optimizer, schedule: any LearningRateSchedule,
-        sampler: any Sampler, kernels: any KernelSet, threads: Int
+        settings: TrainingSettings, kernels: any KernelSet, threads: Int
     ) {
         precondition(spec.inputWidth == encoding.encoding.outputWidth + samples.extraInputWidth, "network input does not match the encoding")
         precondition(spec.outputWidth == samples.targetWidth, "network output does not match the targets")
@@ -105,9 +71,9 @@ public final class Trainer {
         self.settings = settings
         self.parameters = parameters
         self.encoding = encoding
-        self.optimizer = optimizer
-        self.schedule = schedule
-        self.sampler = sampler
+        optimizer = settings.optimizer
+        schedule = settings.schedule
+        sampler = settings.batch.sampler(sampleCount: samples.count, seed: settings.seed)
         loss = samples.loss
         mlp = MLP(spec: spec, kernels: kernels)
         pool = WorkerPool(threadCount: threads)

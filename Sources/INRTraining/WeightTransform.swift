@@ -1,3 +1,4 @@
+import INRModel
 import INRNetwork
 
 /// Changes the weights the network computes with while the optimiser keeps updating the

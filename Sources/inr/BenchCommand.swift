@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTraining
 
@@ -29,8 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps per case.")
     var steps = 5
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
@@ -44,15 +46,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The codec config for --codec.")
     var codecConfig = "Configs/image/codec.yaml"
 
+    var threads: Int { threadOptions.threads }
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard !cases.isEmpty, cases.allSatisfy({ "abc".contains($0) }) else { throw ValidationError("--cases takes letters from 'abc'") }
     }
 
     /// The benchmark networks as configs.
-    static func config(_ name: Character) -> (description: String, config: FitConfig) {
-        var config = FitConfig()
+    static func config(_ name: Character) -> (description: String, config: CodecConfig) {
+        var config = CodecConfig()
         config.training.steps = 1000
         switch name {
         case "a":
@@ -85,7 +88,7 @@ struct BenchCommand: ParsableCommand {
         if kernels { return benchmarkKernels() }
         if codec { return try benchmarkCodec() }
         let picture = try PNG.read(image)
-        let kernels = try Kernels.preferred()
+        let kernels = try KernelSelection.preferred()
         var results: [String: Double] = [:]
         if !json {
             print("inr bench: \(image) \(picture.width)×\(picture.height), \(threads) thread(s), "
@@ -118,11 +121,11 @@ struct BenchCommand: ParsableCommand {
     /// left out), the figures issue 3 bounds at 120 s and 100 ms for a Kodak image.
     func benchmarkCodec() throws {
         let picture = try PNG.read(image)
-        let config = try FitConfig.load(codecConfig)
-        let kernels = try Kernels.preferred()
+        let config = try CodecConfig.load(codecConfig)
+        let kernels = try KernelSelection.preferred()
         print("inr bench --codec: \(image) \(picture.width)×\(picture.height), \(codecConfig), \(threads) thread(s), \(kernels.instructionSet.rawValue) kernels")
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = try config.compress(image: picture, kernels: kernels, threads: threads)
+        let result = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads, kernels: kernels).encode(picture)
         let encodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let decoder = try ImageDecoder(threads: threads)
         var times: [Double] = []
@@ -134,7 +137,7 @@ struct BenchCommand: ParsableCommand {
         }
         let bpp = Double(result.bytes.count * 8) / Double(picture.pixelCount)
         print(String(format: "encode  %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s)",
-                     encodeSeconds, result.fitSteps, result.fitSeconds, result.qatSteps, result.qatSeconds))
+                     encodeSeconds, result.fitSteps, result.fitSeconds, result.fineTuningSteps, result.fineTuningSeconds))
         print(String(format: "decode  %.1f ms (median of 7; min %.1f, max %.1f)", times.sorted()[3], times.min()!, times.max()!))
         print(String(format: "result  %.4f bpp (%d bytes), PSNR %.2f dB", bpp, result.bytes.count, Metrics.psnr(picture, decoded!)))
     }
@@ -150,8 +153,8 @@ struct BenchCommand: ParsableCommand {
         for (rows, inputs, outputs) in Self.kernelShapes { header += "  " + "\(rows)×\(inputs)→\(outputs)".padding(toLength: 15, withPad: " ", startingAt: 0) }
         print(header)
         for tier in CPUFeatures.current.supportedInstructionSets {
-            for products in Kernels.Products.allCases {
-                let set = Kernels.make(tier, products: products)
+            for products in KernelSelection.Products.allCases {
+                let set = KernelSelection.make(tier, products: products)
                 var line = tier.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + products.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                 for (rows, inputs, outputs) in Self.kernelShapes {
                     let (forward, gradient) = Self.measure(set, rows: rows, inputs: inputs, outputs: outputs)

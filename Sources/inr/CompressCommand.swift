@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTraining
 
@@ -22,8 +25,7 @@ struct CompressCommand: ParsableCommand {
             bytes × 8 / (width × height × frames)) and the encode and decode frames per second.
             """)
 
-    @Argument(help: "A YAML config, e.g. Configs/image/codec.yaml.")
-    var config: String
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(help: "The image to compress (PNG), or with a video config the clip (.y4m, .mp4, .mkv, raw .yuv…).")
     var input: String
@@ -31,49 +33,27 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Where to write the compressed file (.inr).")
     var output: String
 
-    @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. quantization.weightBits=6.")
-    var overrides: [String] = []
-
-    @Option(help: "Override training.steps.")
-    var steps: Int?
-
-    @Option(help: "Override the config's seed.")
-    var seed: UInt64?
-
-    @Option(help: "Override training.timeLimit (seconds of fitting, before fine-tuning).")
-    var timeLimit: Double?
-
     @Option(help: "Skip the fit: quantise this checkpoint of `inr fit` on the same image (.inrmodel).")
     var model: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(help: "Also write the decoded image here (PNG), or the decoded clip (.y4m, .mp4, .mkv).")
     var reconstruction: String?
 
-    @Option(help: "Write a JSON report here.")
-    var metrics: String?
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup(title: "Video")
     var video: VideoInputOptions
 
-    func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
-        if let steps, !(1...TrainingConfig.maximumSteps).contains(steps) {
-            throw ValidationError("--steps must be between 1 and \(TrainingConfig.maximumSteps)")
-        }
-        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
-    }
+    var threads: Int { threadOptions.threads }
+    var metrics: String? { report.metrics }
 
     func run() throws {
-        var config = try FitConfig.load(self.config, overrides: overrides.map(ConfigOverride.init(parsing:)))
-        if let steps { config.training.steps = steps }
-        if let seed { config.seed = seed }
-        if let timeLimit { config.training.timeLimit = timeLimit }
+        let config = try configOptions.load()
         if config.video != nil { return try runVideo(config) }
         guard video.frames == nil, video.rawSize == nil, video.rawPixelFormat == nil, video.rawRate == nil else {
-            throw ValidationError("--frames and --raw-* are for clips; \(self.config) has no video: section (see Configs/video/)")
+            throw ValidationError("--frames and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
         }
         let videoExtensions: Set = ["y4m", "yuv", "mp4", "mkv", "webm", "mov", "avi", "m4v", "ts"]
         if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
@@ -86,7 +66,7 @@ struct CompressCommand: ParsableCommand {
                 throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
             }
             guard model.bitPlanes == config.head.bitPlanes else {
-                throw ValidationError("\(path) was fitted with another head than \(self.config)'s (head.type, layout, context)")
+                throw ValidationError("\(path) was fitted with another head than \(configOptions.config)'s (head.type, layout, context)")
             }
             return model
         }
@@ -94,20 +74,22 @@ struct CompressCommand: ParsableCommand {
 
         Interrupt.shared.install()
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
-        var phase = "fit"
-        let (report, decoded) = try CompressionJob(config: config, configPath: self.config, threads: threads).run(
-            image: image, input: input, output: output, fitted: fitted
+        var phase = ImageEncoder.Phase.fit
+        let encoder = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads)
+        var (report, decoded) = try encoder.compress(
+            image, input: input, output: output, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }
         ) { name, step in
             if name != phase {
                 reporter.finish()
-                reporter = ProgressReporter(totalSteps: config.quantization.qatSteps, timeLimit: nil, label: "fine-tune")
+                reporter = ProgressReporter(totalSteps: config.quantization.qatSteps, timeLimit: nil, label: name.rawValue)
                 phase = name
             }
             reporter.report(step)
         }
         reporter.finish()
+        report.config = configOptions.config
         if let reconstruction { try PNG.write(decoded, to: reconstruction) }
-        if let metrics { try writeJSON(report, to: metrics) }
+        try self.report.write(report)
         if let bits = report.losslessBitsBytes {
             print("lossless, every sample exact: "
                 + String(format: "%.4f bpp (%d bytes: network %d, bits %d); the fit estimated %.4f bpp (float), %.4f (quantised)",
@@ -127,10 +109,10 @@ struct CompressCommand: ParsableCommand {
 
 extension CompressCommand {
     /// A clip through the video codec (a config with a `video:` section).
-    func runVideo(_ config: FitConfig) throws {
+    func runVideo(_ config: CodecConfig) throws {
         guard model == nil else { throw ValidationError("--model is for images; a video config fits every group itself") }
         if input.lowercased().hasSuffix(".png") {
-            throw ValidationError("\(self.config) is a video config (it has a video: section); \(input) is an image")
+            throw ValidationError("\(configOptions.config) is a video config (it has a video: section); \(input) is an image")
         }
         let clip = try VideoFile.read(input, options: try video.readOptions(input: input))
         if let problem = VideoBitstream.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
@@ -139,11 +121,13 @@ extension CompressCommand {
         try createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
         Interrupt.shared.install()
-        let (report, decoded) = try VideoCompressionJob(config: config, configPath: self.config, threads: threads).run(
-            video: clip, input: input, output: output) { print(groupLine($0)) }
+        let encoder = try VideoEncoder(settings: config.videoEncoderSettings, threads: threads)
+        var (report, decoded) = try encoder.compress(
+            clip, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
+        report.config = configOptions.config
         let reconstructionPath = reconstruction.map { VideoFile.outputPath(for: $0) }
         if let reconstructionPath { try VideoFile.write(decoded, to: reconstructionPath) }
-        if let metrics { try writeJSON(report, to: metrics) }
+        try self.report.write(report)
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
                      report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
         print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
@@ -151,91 +135,6 @@ extension CompressCommand {
         print("wrote \(output)" + (reconstructionPath.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? "")
             + (reconstructionPath != reconstruction ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""))
     }
-}
-
-/// One image through the codec as `inr compress` and `inr eval sweep` run it: fit, quantise and
-/// code; write the file atomically; read the file back, decode it and measure the decoded image
-/// against the original. Every figure comes from the bytes on disk.
-struct CompressionJob {
-    var config: FitConfig
-    var configPath: String
-    var threads: Int
-
-    func run(
-        image: Image, input: String, output: String, fitted: ImageModel? = nil,
-        progress: (_ phase: String, _ report: Trainer.StepReport) -> Void = { _, _ in }
-    ) throws -> (CompressReport, Image) {
-        let kernels = try Kernels.preferred()
-        let decoder = try ImageDecoder(threads: threads)
-        let start = Date()
-        let result = try config.compress(image: image, kernels: kernels, threads: threads, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }, progress: progress)
-        let encodeSeconds = Date().timeIntervalSince(start)
-        try AtomicFile.write(Data(result.bytes), to: output)
-
-        let decodeStart = Date()
-        let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
-        let decoded = try decoder.decode(written)
-        let decodeSeconds = Date().timeIntervalSince(decodeStart)
-        if result.compressed.lossless != nil && decoded != image {
-            // Cannot happen unless encoder and decoder disagree; a lossless file that is not is
-            // worse than none.
-            try? FileManager.default.removeItem(atPath: output)
-            throw MediaError(path: output, reason: "the lossless file did not decode to the input's samples; removed it")
-        }
-        let report = CompressReport(
-            config: configPath, input: input, output: output, width: image.width, height: image.height,
-            channels: image.channels, bitDepth: image.bitDepth, bytes: written.count,
-            bpp: Double(written.count * 8) / Double(image.pixelCount), psnr: Metrics.psnr(image, decoded),
-            msssim: try? Metrics.msSSIM(image, decoded),
-            exact: decoded == image,
-            floatPSNR: result.floatEvaluation.psnr, quantizedPSNR: result.quantizedEvaluation.psnr, fineTunedPSNR: result.finalEvaluation.psnr,
-            losslessBitsBytes: result.compressed.lossless?.bits.count,
-            floatCodeBitsPerPixel: result.floatEvaluation.codeBitsPerPixel,
-            quantizedCodeBitsPerPixel: result.quantizedEvaluation.codeBitsPerPixel,
-            fineTunedCodeBitsPerPixel: result.finalEvaluation.codeBitsPerPixel,
-            fitSteps: result.fitSteps, qatSteps: result.qatSteps, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
-            qatSeconds: result.qatSeconds, decodeSeconds: decodeSeconds,
-            parameterCount: result.compressed.parameters.symbols.count, threads: threads,
-            instructionSet: kernels.instructionSet.rawValue, interrupted: Interrupt.shared.isRequested)
-        return (report, decoded)
-    }
-}
-
-struct CompressReport: Codable {
-    var config: String
-    var input: String
-    var output: String
-    var width: Int
-    var height: Int
-    var channels: Int
-    var bitDepth: Int
-    var bytes: Int
-    var bpp: Double
-    var psnr: Double
-    /// Absent for images under 161 pixels a side.
-    var msssim: Double?
-    /// The decoded file equals the image, sample for sample.
-    var exact: Bool
-    /// Intensity fits: PSNR of the float, quantised and fine-tuned weights' renders.
-    var floatPSNR: Double?
-    var quantizedPSNR: Double?
-    var fineTunedPSNR: Double?
-    /// Lossless files: the size of the coded bits (the rest of the file is the network)…
-    var losslessBitsBytes: Int?
-    /// …and the code length the fit's cross-entropy predicted with each set of weights.
-    var floatCodeBitsPerPixel: Double?
-    var quantizedCodeBitsPerPixel: Double?
-    var fineTunedCodeBitsPerPixel: Double?
-    var fitSteps: Int
-    var qatSteps: Int
-    var encodeSeconds: Double
-    var fitSeconds: Double
-    var qatSeconds: Double
-    var decodeSeconds: Double
-    var parameterCount: Int
-    var threads: Int
-    var instructionSet: String
-    var interrupted: Bool
 }
 
 /// Creates the folders that will hold these files.

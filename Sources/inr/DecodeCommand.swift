@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import INRCodec
+import INRCoding
+import INRFormat
 import INRCore
 import INRMedia
 
@@ -23,11 +24,11 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "Render at this multiple of the stored size (an INR is continuous).")
     var scale: Double = 1
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadOptions: ThreadOptions
+
+    var threads: Int { threadOptions.threads }
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard scale.isFinite, scale > 0, scale <= 16 else { throw ValidationError("--scale must be in (0, 16]") }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTraining
 
@@ -16,8 +17,7 @@ struct FitCommand: ParsableCommand {
             report. Ctrl-C stops after the current step and still writes the best weights.
             """)
 
-    @Argument(help: "A YAML config, e.g. Configs/image/siren.yaml.")
-    var config: String
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(help: "The image to fit (PNG).")
     var input: String
@@ -25,44 +25,25 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Where to write the reconstruction (PNG).")
     var output: String
 
-    @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. network.width=48.")
-    var overrides: [String] = []
+    @OptionGroup var threadOptions: ThreadOptions
 
-    @Option(help: "Override training.steps.")
-    var steps: Int?
-
-    @Option(help: "Override the config's seed.")
-    var seed: UInt64?
-
-    @Option(help: "Override training.timeLimit (seconds).")
-    var timeLimit: Double?
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Write a JSON report here.")
-    var metrics: String?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Where to write the model checkpoint (default: the output with extension .inrmodel).")
     var checkpoint: String?
 
+    var threads: Int { threadOptions.threads }
+    var metrics: String? { report.metrics }
+
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
-        if let steps, !(1...TrainingConfig.maximumSteps).contains(steps) {
-            throw ValidationError("--steps must be between 1 and \(TrainingConfig.maximumSteps)")
-        }
-        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
         guard output.lowercased().hasSuffix(".png") else { throw ValidationError("--output must be a .png file") }
     }
 
     func run() throws {
-        var config = try FitConfig.load(self.config, overrides: overrides.map(ConfigOverride.init(parsing:)))
-        if let steps { config.training.steps = steps }
-        if let seed { config.seed = seed }
-        if let timeLimit { config.training.timeLimit = timeLimit }
+        let config = try configOptions.load()
         let image = try PNG.read(input)
         try createFolders(for: [output, checkpoint, metrics])
-        let kernels = try Kernels.preferred()
+        let kernels = try KernelSelection.preferred()
         let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
         let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")
 
@@ -98,7 +79,7 @@ struct FitCommand: ParsableCommand {
 
         let seconds = trainer.elapsedSeconds
         let report = FitReport(
-            config: self.config, input: input, output: output, checkpoint: checkpointPath,
+            config: configOptions.config, input: input, output: output, checkpoint: checkpointPath,
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
             parameterCount: trainer.parameters.values.count, steps: config.training.steps,
             completedSteps: trainer.completedSteps, interrupted: Interrupt.shared.isRequested,
@@ -107,7 +88,7 @@ struct FitCommand: ParsableCommand {
             bitErrorRate: best.evaluation.bitErrorRate,
             codeBitsPerPixel: best.evaluation.codeBitsPerPixel, bestStep: best.step, seed: config.seed, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, history: history)
-        if let metrics { try writeJSON(report, to: metrics) }
+        try self.report.write(report)
         let quality = report.exact ? "exact (every sample)" : String(format: "PSNR %.2f dB", psnr)
         print(quality + (config.head.bitPlanes != nil ? "; best " + best.evaluation.summary : "")
             + String(format: " (best at step %d), %d steps in %.1f s (%.1f steps/s)",

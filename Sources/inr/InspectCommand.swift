@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRMedia
+import INRModel
 import INRNetwork
 
 struct InspectCommand: ParsableCommand {
@@ -38,7 +41,7 @@ struct InspectCommand: ParsableCommand {
             print("lossless   bit planes, \(head.layout.rawValue), context \(head.context.rawValue)\(size); "
                 + "coded bits \(lossless.bits.count) B; samples CRC-32 " + String(format: "%08x", lossless.checksum))
         }
-        printNetwork(spec, encoding: image.encoding, quantization: quantization, stepCount: image.parameters.steps.count)
+        printNetwork(spec, encoding: image.encoding, quantization: quantization, stepCount: image.parameters.stepSizes.count)
         print("sections   " + sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
         if let symbols { try writeSymbols(image.parameters, to: symbols) }
     }
@@ -69,7 +72,7 @@ struct InspectCommand: ParsableCommand {
             + String(format: "%.4f bpp", Double(bytes.count * 8) / Double(video.width * video.height * video.frameCount)))
         print("groups     \(video.groups.count) of \(video.patches.groupSize) frames, \(video.patches.patchSize)×\(video.patches.patchSize) patches "
             + "(\(video.patches.columns)×\(video.patches.rows) positions)")
-        printNetwork(video.spec, encoding: video.encoding, quantization: video.quantization, stepCount: video.steps.count)
+        printNetwork(video.spec, encoding: video.encoding, quantization: video.quantization, stepCount: video.stepSizes.count)
         let stored = try VideoBitstream.groupCodes(sections[4].payload)  // read above, so well-formed
         print("group code " + stored.enumerated().map { index, code in
             "\(index): \(code.count) B " + (code.first == 2 ? "(differences)" : "(whole)")

@@ -1,7 +1,10 @@
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTestSupport
 import XCTest
@@ -51,7 +54,7 @@ final class BitstreamTests: XCTestCase {
                 let decoded = try ImageBitstream.read(ImageBitstream.bytes(image))
                 XCTAssertEqual(decoded.encoding, encoding)
                 XCTAssertEqual(decoded.parameters.symbols, image.parameters.symbols)
-                XCTAssertEqual(decoded.parameters.steps, image.parameters.steps)
+                XCTAssertEqual(decoded.parameters.stepSizes, image.parameters.stepSizes)
                 XCTAssertEqual(decoded.parameters.spec.layers, spec.layers)
                 XCTAssertEqual([decoded.width, decoded.height, decoded.channels, decoded.bitDepth], [33, 17, 4, 16])
             }

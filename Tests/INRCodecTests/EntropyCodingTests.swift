@@ -1,5 +1,7 @@
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRCore
 import XCTest
 

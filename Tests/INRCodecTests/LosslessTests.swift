@@ -1,8 +1,11 @@
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTestSupport
 import INRTraining
@@ -11,8 +14,8 @@ import XCTest
 /// The lossless mode: bit-plane networks whose probabilities code every bit of the image.
 final class LosslessTests: XCTestCase {
     /// A small, quick version of Configs/lossless/interlaced.yaml.
-    static func config(context: BitPlaneHead.Context = .interlaced, layout: BitPlaneHead.Layout = .bitInput, steps: Int = 150) throws -> FitConfig {
-        var config = try FitConfig.load(TestSupport.path("Configs/lossless/interlaced.yaml"))
+    static func config(context: BitPlaneHead.Context = .interlaced, layout: BitPlaneHead.Layout = .bitInput, steps: Int = 150) throws -> CodecConfig {
+        var config = try CodecConfig.load(TestSupport.path("Configs/lossless/interlaced.yaml"))
         config.head.layout = layout
         config.head.context = context
         config.head.contextSize = context == .interlaced ? 3 : 1
@@ -24,8 +27,8 @@ final class LosslessTests: XCTestCase {
         return config
     }
 
-    static func compress(_ image: Image, _ config: FitConfig, threads: Int) throws -> [UInt8] {
-        try config.compress(image: image, kernels: try Kernels.preferred(), threads: threads).bytes
+    static func compress(_ image: Image, _ config: CodecConfig, threads: Int) throws -> [UInt8] {
+        try ImageEncoder(settings: config.imageEncoderSettings, threads: threads).encode(image).bytes
     }
 
     /// Kodak crops (8-bit RGB) and the 16-bit files (RGB with 12-bit data, gray) decode to
@@ -71,7 +74,7 @@ final class LosslessTests: XCTestCase {
         let image = try PNG.read(path)
         var config = try Self.config(steps: 600)
         config.training.batch = .random({ var c = RandomBatchConfig(); c.size = 20_000; return c }())
-        let result = try config.compress(image: image, kernels: try Kernels.preferred(), threads: 2)
+        let result = try ImageEncoder(settings: config.imageEncoderSettings, threads: 2).encode(image)
         let bitsPerPixel = Double((result.compressed.lossless?.bits.count ?? 0) * 8) / Double(image.pixelCount)
         let filePerPixel = Double(result.bytes.count * 8) / Double(image.pixelCount)
         let pngPerPixel = Double(try Data(contentsOf: URL(fileURLWithPath: path)).count * 8) / Double(image.pixelCount)

@@ -1,6 +1,9 @@
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRCore
+import INRModel
 import INRNetwork
 import XCTest
 
@@ -16,17 +19,17 @@ final class QuantizationTests: XCTestCase {
                 let quantizer = UniformQuantizer(spec: spec)
                 let quantized = quantizer.quantize(parameters)
                 let groups = spec.groups(of: parameters.layout)
-                XCTAssertEqual(quantized.steps.count, groups.count)
+                XCTAssertEqual(quantized.stepSizes.count, groups.count)
                 XCTAssertEqual(groups.count, granularity == .layer ? 6 : 12 + 9 + 3 + 3)
                 XCTAssertEqual(groups.map(\.range.count).reduce(0, +), parameters.values.count)
-                for ((range, kind), step) in zip(groups, quantized.steps) {
+                for ((range, kind), step) in zip(groups, quantized.stepSizes) {
                     XCTAssertTrue(step.isFinite && step > 0)
                     for i in range { XCTAssertLessThanOrEqual(abs(quantized.symbols[i]), spec.maximumLevel(kind)) }
                 }
                 let restored = quantized.dequantized()
                 XCTAssertEqual(restored.spec, parameters.spec)
                 // Re-quantising the dequantised values with the same steps is the identity.
-                XCTAssertEqual(quantizer.quantize(restored, steps: quantized.steps).symbols, quantized.symbols)
+                XCTAssertEqual(quantizer.quantize(restored, stepSizes: quantized.stepSizes).symbols, quantized.symbols)
             }
         }
     }
@@ -41,21 +44,21 @@ final class QuantizationTests: XCTestCase {
         let quantization = QuantizationSpec(weightBits: 4, biasBits: 8, granularity: .layer)
         let quantizer = UniformQuantizer(spec: quantization)
         let searched = quantizer.quantize(parameters)
-        let maxAbs = quantizer.quantize(parameters, steps: [Float16(30 / 7), Float16(0.1 / 127)])
+        let maxAbs = quantizer.quantize(parameters, stepSizes: [Float16(30 / 7), Float16(0.1 / 127)])
         func error(_ q: QuantizedParameters) -> Double {
             zip(q.dequantized().values, parameters.values).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +)
         }
         // Gaussian values and one outlier: clipping the outlier pays many times over.
         XCTAssertLessThan(error(searched), error(maxAbs) / 4)
-        XCTAssertLessThan(Float(searched.steps[0]), 30 / 7 / 2)
+        XCTAssertLessThan(Float(searched.stepSizes[0]), 30 / 7 / 2)
     }
 
     func testFineTuningTransformAndRateProxy() {
         let parameters = Parameters(spec: Self.spec, seed: 2)
         let quantizer = UniformQuantizer(spec: QuantizationSpec(weightBits: 5, biasBits: 8, granularity: .channel))
-        let steps = quantizer.steps(for: parameters)
-        let qat = QuantizationAwareTraining(quantizer: quantizer, steps: steps, rateWeight: 0.5, pixelCount: 100)
-        XCTAssertEqual(qat.transform(parameters), quantizer.quantize(parameters, steps: steps).dequantized())
+        let stepSizes = quantizer.stepSizes(for: parameters)
+        let qat = QuantizationAwareTraining(quantizer: quantizer, stepSizes: stepSizes, rateWeight: 0.5, pixelCount: 100)
+        XCTAssertEqual(qat.transform(parameters), quantizer.quantize(parameters, stepSizes: stepSizes).dequantized())
         // The rate gradient is the derivative of the proxy (finite differences on a few weights).
         var gradient = [Float](repeating: 0, count: parameters.values.count)
         qat.addRegularizerGradient(parameters, to: &gradient)

@@ -1,8 +1,11 @@
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTestSupport
 import INRTraining
@@ -20,9 +23,9 @@ final class VideoCodecTests: XCTestCase {
         return manifest.split(separator: "\n").first { $0.hasPrefix("video-nirvana.inr\t") }.map { String($0.split(separator: "\t")[1]) } ?? "missing"
     }()
 
-    static func compress(_ video: Video, _ overrides: [String] = []) throws -> VideoCompressionResult {
-        let config = try FitConfig.load(goldenConfig, overrides: overrides.map(ConfigOverride.init(parsing:)))
-        return config.compress(video: video, kernels: try Kernels.preferred(), threads: 2)
+    static func compress(_ video: Video, _ overrides: [String] = []) throws -> VideoEncoder.Encoding {
+        let config = try CodecConfig.load(goldenConfig, overrides: overrides.map(ConfigOverride.init(parsing:)))
+        return try VideoEncoder(settings: config.videoEncoderSettings, threads: 2).encode(video)
     }
 
     /// A clip encodes, and its file decodes to the same samples on 1 and 2 threads, at a

@@ -10,11 +10,11 @@ final class ConfigTests: XCTestCase {
         var loaded = 0
         while let file = enumerator.nextObject() as? String {
             guard file.hasSuffix(".yaml") else { continue }
-            XCTAssertNoThrow(try FitConfig.load(folder + "/" + file), file)
+            XCTAssertNoThrow(try CodecConfig.load(folder + "/" + file), file)
             loaded += 1
         }
         XCTAssertGreaterThanOrEqual(loaded, 3)
-        let siren = try FitConfig.load(folder + "/image/siren.yaml")
+        let siren = try CodecConfig.load(folder + "/image/siren.yaml")
         XCTAssertEqual(siren.network.hiddenLayers, 10)
         XCTAssertEqual(siren.network.width, 28)
         XCTAssertEqual(siren.network.activation, .sine)
@@ -22,7 +22,7 @@ final class ConfigTests: XCTestCase {
     }
 
     func testMissingKeysTakeTheirDefaults() throws {
-        let config = try FitConfig.parse("encoding: {type: fourier, sigma: 3}\ntraining: {steps: 7}")
+        let config = try CodecConfig.parse("encoding: {type: fourier, sigma: 3}\ntraining: {steps: 7}")
         XCTAssertEqual(config.training.steps, 7)
         XCTAssertEqual(config.training.learningRate, TrainingConfig().learningRate)
         XCTAssertEqual(config.training.batch, .full)
@@ -31,8 +31,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(fourier.sigma, 3)
         XCTAssertEqual(fourier.features, FourierEncodingConfig().features)
         XCTAssertNil(fourier.seed)
-        XCTAssertEqual(try FitConfig.parse(""), FitConfig())
-        let schedule = try FitConfig.parse("training:\n  schedule:\n    type: plateau\n    patience: 20\n")
+        XCTAssertEqual(try CodecConfig.parse(""), CodecConfig())
+        let schedule = try CodecConfig.parse("training:\n  schedule:\n    type: plateau\n    patience: 20\n")
         guard case .plateau(let plateau) = schedule.training.schedule else { return XCTFail("expected plateau") }
         XCTAssertEqual(plateau.patience, 20)
         XCTAssertEqual(plateau.factor, 0.5)
@@ -81,16 +81,16 @@ final class ConfigTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/bad.yaml"
         try "network:\n  depth: 3\n".write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try FitConfig.load(path)) { error in
+        XCTAssertThrowsError(try CodecConfig.load(path)) { error in
             XCTAssertEqual("\(error)", "\(path):2:3: network.depth: unknown key 'depth' (known keys: activation, firstOmega0, hiddenLayers, initialization, omega0, width)")
         }
-        XCTAssertThrowsError(try FitConfig.load(folder + "/missing.yaml")) { error in
+        XCTAssertThrowsError(try CodecConfig.load(folder + "/missing.yaml")) { error in
             XCTAssertEqual("\(error)", "\(folder)/missing.yaml: cannot read the file")
         }
     }
 
     private func assertError(_ yaml: String, keyPath: String, line: Int?, contains text: String, file: StaticString = #filePath, testLine: UInt = #line) {
-        XCTAssertThrowsError(try FitConfig.parse(yaml, name: "test.yaml"), file: file, line: testLine) { error in
+        XCTAssertThrowsError(try CodecConfig.parse(yaml, name: "test.yaml"), file: file, line: testLine) { error in
             guard let error = error as? ConfigError else { return XCTFail("not a ConfigError: \(error)", file: file, line: testLine) }
             XCTAssertEqual(error.file, "test.yaml", file: file, line: testLine)
             XCTAssertEqual(error.keyPath, keyPath, "\(error)", file: file, line: testLine)
@@ -103,23 +103,23 @@ final class ConfigTests: XCTestCase {
         let codec = TestSupport.path("Configs/image/codec.yaml")
         let overrides = try ["network.width=48", "training.schedule={type: step, stepSize: 10}", "quantization.weightBits=6", "loss.l1WeightPenalty=1e-5"]
             .map(ConfigOverride.init(parsing:))
-        let config = try FitConfig.load(codec, overrides: overrides)
+        let config = try CodecConfig.load(codec, overrides: overrides)
         XCTAssertEqual(config.network.width, 48)
-        XCTAssertEqual(config.network.hiddenLayers, try FitConfig.load(codec).network.hiddenLayers)
+        XCTAssertEqual(config.network.hiddenLayers, try CodecConfig.load(codec).network.hiddenLayers)
         XCTAssertEqual(config.quantization.weightBits, 6)
         XCTAssertEqual(config.loss.l1WeightPenalty, 1e-5)
         guard case .step(let step) = config.training.schedule else { return XCTFail("expected a step schedule") }
         XCTAssertEqual(step.stepSize, 10)
 
         // A misspelt or bad overridden key fails like one in the file: path and hint.
-        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "network.widht=8")])) { error in
+        XCTAssertThrowsError(try CodecConfig.load(codec, overrides: [ConfigOverride(parsing: "network.widht=8")])) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("network.widht") && text.contains("did you mean 'width'"), text)
         }
-        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "quantization.weightBits=40")])) { error in
+        XCTAssertThrowsError(try CodecConfig.load(codec, overrides: [ConfigOverride(parsing: "quantization.weightBits=40")])) { error in
             XCTAssertTrue("\(error)".contains("quantization.weightBits"), "\(error)")
         }
-        XCTAssertThrowsError(try FitConfig.load(codec, overrides: [ConfigOverride(parsing: "seed.x=1")])) { error in
+        XCTAssertThrowsError(try CodecConfig.load(codec, overrides: [ConfigOverride(parsing: "seed.x=1")])) { error in
             XCTAssertTrue("\(error)".contains("not a mapping"), "\(error)")
         }
         XCTAssertThrowsError(try ConfigOverride(parsing: "network.width"))

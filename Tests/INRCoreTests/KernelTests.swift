@@ -7,7 +7,7 @@ import XCTest
 final class KernelTests: XCTestCase {
     static var kernelSets: [any KernelSet] {
         CPUFeatures.current.supportedInstructionSets.flatMap { tier in
-            Kernels.Products.allCases.map { Kernels.make(tier, products: $0) }
+            KernelSelection.Products.allCases.map { KernelSelection.make(tier, products: $0) }
         }
     }
 
@@ -206,13 +206,13 @@ final class KernelTests: XCTestCase {
 
     func testBestTierIsWhatTheCPUReports() throws {
         let best = CPUFeatures.current.bestInstructionSet
-        XCTAssertEqual(try Kernels.preferredInstructionSet(environment: [:]), best)
-        XCTAssertEqual(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "portable"]), .portable)
-        XCTAssertThrowsError(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "sse9"]))
+        XCTAssertEqual(try KernelSelection.preferredInstructionSet(environment: [:]), best)
+        XCTAssertEqual(try KernelSelection.preferredInstructionSet(environment: ["INR_ISA": "portable"]), .portable)
+        XCTAssertThrowsError(try KernelSelection.preferredInstructionSet(environment: ["INR_ISA": "sse9"]))
         let none = CPUFeatures(cpuinfo: "flags : fpu sse sse2")
         XCTAssertEqual(none.bestInstructionSet, .portable)
         XCTAssertNil(none.openBLASCoreType)
-        XCTAssertThrowsError(try Kernels.preferredInstructionSet(environment: ["INR_ISA": "avx512"], cpu: none))
+        XCTAssertThrowsError(try KernelSelection.preferredInstructionSet(environment: ["INR_ISA": "avx512"], cpu: none))
         let avx2 = CPUFeatures(cpuinfo: "processor : 0\nflags : fpu sse2 avx avx2 fma\n")
         XCTAssertEqual(avx2.bestInstructionSet, .avx2)
         XCTAssertEqual(avx2.openBLASCoreType, "Haswell")

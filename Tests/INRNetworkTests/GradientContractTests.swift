@@ -20,7 +20,7 @@ final class GradientContractTests: XCTestCase {
 
     func testEveryCaseMatchesFiniteDifferences() {
         for tier in CPUFeatures.current.supportedInstructionSets {
-            let kernels = Kernels.make(tier, products: .own)
+            let kernels = KernelSelection.make(tier, products: .own)
             for testCase in Self.activationCases(kernels) + Self.layerCases(kernels) + Self.networkCases(kernels) + Self.encodingCases(kernels) {
                 check(testCase, label: "\(tier.rawValue): \(testCase.name)")
             }

@@ -2,6 +2,7 @@ import Foundation
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTestSupport
 import INRTraining
@@ -88,10 +89,10 @@ final class BitPlaneTests: XCTestCase {
     /// A bit-plane fit that reaches every bit stops there, and `inr fit`'s reconstruction is the image.
     func testFitStopsWhenExact() throws {
         let image = try PNG.read(TestSupport.kodimCrop).cropped(left: 60, top: 60, width: 12, height: 12)
-        var config = try FitConfig.load(TestSupport.path("Configs/bitplanes/bits-outputs.yaml"))
+        var config = try CodecConfig.load(TestSupport.path("Configs/bitplanes/bits-outputs.yaml"))
         config.training.steps = 3000
         config.training.timeLimit = nil
-        let trainer = config.makeTrainer(image: image, kernels: try Kernels.preferred(), threads: 2)
+        let trainer = config.makeTrainer(image: image, kernels: try KernelSelection.preferred(), threads: 2)
         trainer.fit()
         XCTAssertTrue(trainer.isExact)
         XCTAssertLessThan(trainer.completedSteps, 3000)
@@ -106,11 +107,11 @@ final class BitPlaneTests: XCTestCase {
     /// A context the layout cannot take is a config error naming the key.
     func testHeadConfigErrors() throws {
         let yaml = "head: {type: bitPlanes, layout: allOutputs, context: pixel}\n"
-        XCTAssertThrowsError(try ConfigDecoder(file: "x.yaml").decode(FitConfig.self, from: yaml)) { error in
+        XCTAssertThrowsError(try ConfigDecoder(file: "x.yaml").decode(CodecConfig.self, from: yaml)) { error in
             XCTAssertTrue("\(error)".contains("head.context"), "\(error)")
         }
         let radius = "head: {type: bitPlanes, context: neighbourhood, contextSize: 9}\n"
-        XCTAssertThrowsError(try ConfigDecoder(file: "x.yaml").decode(FitConfig.self, from: radius)) { error in
+        XCTAssertThrowsError(try ConfigDecoder(file: "x.yaml").decode(CodecConfig.self, from: radius)) { error in
             XCTAssertTrue("\(error)".contains("head.contextSize"), "\(error)")
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import INRConfig
 import INRCore
 import INRMedia
+import INRModel
 import INRNetwork
 import INRTestSupport
 import INRTraining
@@ -11,13 +12,13 @@ import XCTest
 final class FittingTests: XCTestCase {
     static let image: Image = try! PNG.read(TestSupport.kodimCrop)
 
-    static func config(_ name: String, steps: Int) throws -> FitConfig {
-        var config = try FitConfig.load(TestSupport.path("Configs/image/\(name).yaml"))
+    static func config(_ name: String, steps: Int) throws -> CodecConfig {
+        var config = try CodecConfig.load(TestSupport.path("Configs/image/\(name).yaml"))
         config.training.steps = steps
         return config
     }
 
-    static func fit(_ config: FitConfig, kernels: any KernelSet, threads: Int) -> Trainer {
+    static func fit(_ config: CodecConfig, kernels: any KernelSet, threads: Int) -> Trainer {
         let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
         trainer.fit()
         return trainer
@@ -26,7 +27,7 @@ final class FittingTests: XCTestCase {
     /// PSNR floors for the shipped configs, 500 steps, seed 0: the measured values (docs/
     /// reference.md) less about half a dB. A drop below them is a quality regression.
     func testQualityOfTheShippedConfigs() throws {
-        let kernels = try Kernels.preferred()
+        let kernels = try KernelSelection.preferred()
         for (name, floor) in [("siren", 29.0), ("fourier", 34.5), ("sape", 39.0)] {
             let trainer = Self.fit(try Self.config(name, steps: 500), kernels: kernels, threads: 2)
             let reconstruction = Image(width: 128, height: 128, channels: 3, bitDepth: 8, normalized: trainer.renderBest())
@@ -40,7 +41,7 @@ final class FittingTests: XCTestCase {
     /// Same config, seed and thread count give the same bits; so do 1 and 2 threads, since
     /// chunk gradients are summed in chunk order whatever thread ran them.
     func testFitsAreBitIdenticalAcrossRunsAndThreadCounts() throws {
-        let kernels = try Kernels.preferred()
+        let kernels = try KernelSelection.preferred()
         for name in ["siren", "sape"] {
             let config = try Self.config(name, steps: 30)
             let a = Self.fit(config, kernels: kernels, threads: 2)
@@ -61,10 +62,10 @@ final class FittingTests: XCTestCase {
     func testFallbackTiersFitLikeTheBestTier() throws {
         var config = try Self.config("siren", steps: 100)
         config.training.learningRate = 2e-4
-        let best = Self.fit(config, kernels: Kernels.make(CPUFeatures.current.bestInstructionSet), threads: 2)
+        let best = Self.fit(config, kernels: KernelSelection.make(CPUFeatures.current.bestInstructionSet), threads: 2)
         for tier in CPUFeatures.current.supportedInstructionSets {
-            for products in Kernels.Products.allCases {
-                let kernels = try Kernels.preferred(environment: ["INR_ISA": tier.rawValue, "INR_GEMM": products.rawValue])
+            for products in KernelSelection.Products.allCases {
+                let kernels = try KernelSelection.preferred(environment: ["INR_ISA": tier.rawValue, "INR_GEMM": products.rawValue])
                 XCTAssertEqual(kernels.instructionSet, tier)
                 let fit = Self.fit(config, kernels: kernels, threads: 2)
                 XCTAssertEqual(fit.best.psnr, best.best.psnr, accuracy: 0.05, "\(tier) \(products)")
@@ -77,7 +78,7 @@ final class FittingTests: XCTestCase {
     func testBestSnapshotKeepsTheEncodingStateItWasMeasuredWith() throws {
         var config = try Self.config("sape", steps: 40)
         config.training.evaluationInterval = 10
-        let trainer = config.makeTrainer(image: Self.image, kernels: try Kernels.preferred(), threads: 2)
+        let trainer = config.makeTrainer(image: Self.image, kernels: try KernelSelection.preferred(), threads: 2)
         trainer.fit()
         let rendered = Image(width: 128, height: 128, channels: 3, bitDepth: 8, normalized: trainer.renderBest())
         XCTAssertEqual(Metrics.psnr(Self.image, rendered), trainer.best.psnr, accuracy: 1e-9)
@@ -91,18 +92,18 @@ final class FittingTests: XCTestCase {
         var config = try Self.config("siren", steps: 1_000_000)
         config.training.timeLimit = 0.5
         let start = Date()
-        let trainer = Self.fit(config, kernels: try Kernels.preferred(), threads: 2)
+        let trainer = Self.fit(config, kernels: try KernelSelection.preferred(), threads: 2)
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         XCTAssertGreaterThan(trainer.completedSteps, 0)
         var stopped = try Self.config("siren", steps: 100)
         stopped.training.timeLimit = nil
-        let early = stopped.makeTrainer(image: Self.image, kernels: try Kernels.preferred(), threads: 1)
+        let early = stopped.makeTrainer(image: Self.image, kernels: try KernelSelection.preferred(), threads: 1)
         early.fit(shouldStop: { early.completedSteps >= 7 })
         XCTAssertEqual(early.completedSteps, 7)
     }
 
     func testModelFileRoundTripAndCorruption() throws {
-        let trainer = Self.fit(try Self.config("sape", steps: 20), kernels: try Kernels.preferred(), threads: 2)
+        let trainer = Self.fit(try Self.config("sape", steps: 20), kernels: try KernelSelection.preferred(), threads: 2)
         let model = ImageModel(width: 128, height: 128, channels: 3, bitDepth: 8, encoding: trainer.best.encoding, parameters: trainer.best.parameters)
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,7 +1,7 @@
 import Foundation
 import INRMedia
-import INRTestSupport
 import INRTraining
+import INRTestSupport
 import XCTest
 
 /// The built `inr` binary, run as a user would.

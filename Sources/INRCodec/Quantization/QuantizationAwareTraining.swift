@@ -1,5 +1,7 @@
 import Foundation
 import INRNetwork
+import INRCoding
+import INRFormat
 import INRTraining
 
 /// Quantisation-aware fine-tuning: the network computes with quantised weights (fixed step
@@ -14,28 +16,28 @@ import INRTraining
 /// predecessor, whose residual is what the bitstream stores).
 public struct QuantizationAwareTraining: WeightTransform {
     public let quantizer: UniformQuantizer
-    public let steps: [Float16]
+    public let stepSizes: [Float16]
     public let rateWeight: Float
     public let pixelCount: Int
     /// The weights the rate is measured from (nil: zero).
     public let reference: [Float]?
 
-    public init(quantizer: UniformQuantizer, steps: [Float16], rateWeight: Float = 0, pixelCount: Int, reference: [Float]? = nil) {
+    public init(quantizer: UniformQuantizer, stepSizes: [Float16], rateWeight: Float = 0, pixelCount: Int, reference: [Float]? = nil) {
         self.quantizer = quantizer
-        self.steps = steps
+        self.stepSizes = stepSizes
         self.rateWeight = rateWeight
         self.pixelCount = pixelCount
         self.reference = reference
     }
 
     public func transform(_ parameters: Parameters) -> Parameters {
-        quantizer.quantize(parameters, steps: steps).dequantized()
+        quantizer.quantize(parameters, stepSizes: stepSizes).dequantized()
     }
 
     public func addRegularizerGradient(_ parameters: Parameters, to gradient: inout [Float]) {
         guard rateWeight > 0 else { return }
         let scale = rateWeight / Float(pixelCount) / Float(M_LN2)
-        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) {
+        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), stepSizes) {
             let delta = Float(step)
             guard delta > 0 else { continue }
             if let reference {
@@ -55,7 +57,7 @@ public struct QuantizationAwareTraining: WeightTransform {
     /// R(w) in bits, the rate term's estimate.
     public func estimatedBits(_ parameters: Parameters) -> Double {
         var bits = 0.0
-        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), steps) where step > 0 {
+        for ((range, _), step) in zip(quantizer.spec.groups(of: parameters.layout), stepSizes) where step > 0 {
             for i in range { bits += log2(1 + Double(abs(parameters.values[i] - (reference?[i] ?? 0))) / Double(step)) }
         }
         return bits

@@ -1,5 +1,6 @@
 import Foundation
 import INRMedia
+import INRModel
 import INRNetwork
 
 /// An image as training data for intensities: one (x, y) coordinate and one target vector per

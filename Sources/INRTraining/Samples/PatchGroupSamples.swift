@@ -1,5 +1,6 @@
 import Foundation
 import INRMedia
+import INRModel
 import INRNetwork
 
 /// One group of a clip's frames as training data (`VideoPatches`): a sample per patch

@@ -1,31 +1,16 @@
 import Foundation
 import INRCore
+import INRModel
 import INRNetwork
 
-/// What a network is fitted to: numbered samples, each an input row and a target row.
-///
-///     input row = (x, y) ──► encoding ──► features ┐
-///               + extras (as they are) ────────────┴─► network ─► outputs ◄─ loss ─► targets
-///
-/// The two spatial coordinates go through the model's encoding; the `extraInputWidth` values
-/// after them (a bit plane's index, already decoded bits) reach the first layer unchanged.
-/// `ImageSamples` (intensities, MSE) and `BitPlaneSamples` (bits, binary cross-entropy) are the
-/// sets; `fill` is called from worker threads concurrently and must not mutate.
-public protocol SampleSet: Sendable {
-    var count: Int { get }
-    /// Network inputs after the encoded (x, y) features.
-    var extraInputWidth: Int { get }
-    /// Network outputs per sample.
-    var targetWidth: Int { get }
+/// What a network is fitted to: `SampleInputs` with targets, the loss that fits them, and what
+/// the loss sums over every sample say about the fit. `ImageSamples` (intensities, MSE),
+/// `BitPlaneSamples` (bits, binary cross-entropy) and `PatchGroupSamples` (video) are the sets.
+public protocol SampleSet: SampleInputs {
     /// The loss that fits this set's targets.
     var loss: any Loss { get }
     /// Handed to the loss: intensity targets are multiples of 1/peak.
     var peak: Float { get }
-
-    /// Writes sample `sample`'s (x, y), extra inputs and targets (each where a buffer is given).
-    func fill(
-        sample: Int, coordinates: UnsafeMutablePointer<Float>,
-        extras: UnsafeMutablePointer<Float>?, targets: UnsafeMutablePointer<Float>?)
 
     /// What the loss sums over every sample say about the fit.
     func evaluation(_ sums: LossSums) -> Evaluation
@@ -71,34 +56,5 @@ public struct Evaluation: Sendable, Hashable {
         if let codeBitsPerPixel { parts.append(String(format: "%.3f bpp coded", codeBitsPerPixel)) }
         if isExact { parts.append("exact") }
         return parts.joined(separator: ", ")
-    }
-}
-
-extension SampleSet {
-    /// Loads a tile: the samples `sample(0..<rows)` become the network's inputs in `workspace`
-    /// (encoded (x, y) features, then the extras) and, with `withTargets`, its targets.
-    func load(
-        rows: Int, sample: (Int) -> Int, into workspace: TileWorkspace, encoding: any Encoding,
-        kernels: any KernelSet, withTargets: Bool
-    ) {
-        let points = workspace.coordinates(rows: rows)
-        let inputs = workspace.activation(0, rows: rows)
-        let truth = workspace.targets(rows: rows)
-        let featureWidth = encoding.outputWidth, extraWidth = extraInputWidth
-        // The extras wait in scratch rows until the encoding, which may write whole vectors
-        // past its own columns, is done (no scratch, so no allocation, without extras).
-        var scratch = extraWidth > 0 ? [Float](repeating: 0, count: rows * extraWidth) : []
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            for row in 0..<rows {
-                fill(
-                    sample: sample(row), coordinates: points.row(row),
-                    extras: extraWidth > 0 ? scratch.baseAddress! + row * extraWidth : nil,
-                    targets: withTargets ? truth.row(row) : nil)
-            }
-            encoding.encode(points, into: inputs.with(columns: featureWidth), kernels: kernels)
-            for row in 0..<rows where extraWidth > 0 {
-                (inputs.row(row) + featureWidth).update(from: scratch.baseAddress! + row * extraWidth, count: extraWidth)
-            }
-        }
     }
 }

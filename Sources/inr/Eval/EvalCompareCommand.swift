@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import INRCodec
+import INRCoding
+import INRFormat
 import INRCore
 import INRMedia
 

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import INRCodec
+import INRCoding
+import INRFormat
 import INRConfig
 import INRCore
 import INRMedia
@@ -39,18 +42,18 @@ struct EvalSweepCommand: ParsableCommand {
     @Option(help: "Codec name in the results (one curve per codec).")
     var codec = "inr"
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadOptions: ThreadOptions
+
+    var threads: Int { threadOptions.threads }
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let combinations = try Self.combinations(settings.map(Self.parseSetting))
         // Every setting must decode before the first (long) fit starts.
-        let configs = try combinations.map { try FitConfig.load(config, overrides: $0) }
+        let configs = try combinations.map { try CodecConfig.load(config, overrides: $0) }
         var files = try FileManager.default.contentsOfDirectory(atPath: images).filter { $0.lowercased().hasSuffix(".png") }.sorted()
         if let filter { files = files.filter { $0.contains(filter) } }
         if let limit { files = Array(files.prefix(limit)) }
@@ -60,7 +63,7 @@ struct EvalSweepCommand: ParsableCommand {
         var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
         Interrupt.shared.install()
         let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
-        for (overrides, fitConfig) in zip(combinations, configs) {
+        for (overrides, codecConfig) in zip(combinations, configs) {
             let setting = overrides.map(\.description).joined(separator: " ")
             for file in files {
                 if Interrupt.shared.isRequested { break }
@@ -69,7 +72,8 @@ struct EvalSweepCommand: ParsableCommand {
                 let image = try PNG.read(input)
                 let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
                 try createFolders(for: [compressed])
-                let (report, _) = try CompressionJob(config: fitConfig, configPath: config, threads: threads).run(image: image, input: input, output: compressed)
+                let encoder = try ImageEncoder(settings: codecConfig.imageEncoderSettings, threads: threads)
+                let (report, _) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
                 if report.interrupted { break }
                 table.rows.append(RateDistortionRow(
                     codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,

@@ -39,7 +39,7 @@ public final class Renderer: @unchecked Sendable {
     /// outputWidth`. Each row depends only on its own sample, so a sample's row is the same in
     /// any selection.
     public func render<Indices: RandomAccessCollection<Int>>(
-        _ parameters: Parameters, encoding: EncodingModel, samples: any SampleSet, indices: Indices
+        _ parameters: Parameters, encoding: EncodingModel, samples: any SampleInputs, indices: Indices
     ) -> [Float] where Indices.Index == Int {
         render(parameters, count: indices.count) { start, rows, workspace in
             samples.load(

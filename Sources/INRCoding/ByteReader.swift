@@ -73,7 +73,7 @@ public struct ByteReader {
 /// Why a file could not be decoded.
 public enum BitstreamError: Error, CustomStringConvertible, Equatable {
     case notINR
-    case unsupportedVersion(Int)
+    case unsupportedVersion(Int, supported: Int)
     case truncated(String)
     case corrupt(String, String)
     case checksum(String)
@@ -81,7 +81,7 @@ public enum BitstreamError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .notINR: "not an inr file (bad magic)"
-        case .unsupportedVersion(let v): "format version \(v) is not supported by this build (it reads version \(ImageBitstream.version))"
+        case .unsupportedVersion(let v, let supported): "format version \(v) is not supported by this build (it reads version \(supported))"
         case .truncated(let where_): "truncated (\(where_))"
         case .corrupt(let where_, let what): "corrupt \(where_): \(what)"
         case .checksum(let where_): "checksum mismatch in section \(where_): the file is damaged"

@@ -1,6 +1,7 @@
+import INRCoding
 import INRCore
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// What an image file holds: everything a decoder needs, nothing it does not.
 public struct CompressedImage: Hashable, Sendable {
@@ -108,7 +109,7 @@ public enum ImageBitstream {
         section("HEAD", head.bytes)
         section("NETW", networkBytes(image.parameters.spec))
         section("ENCO", encodingBytes(image.encoding))
-        section("QUAN", quantizationBytes(image.parameters.quantization, steps: image.parameters.steps))
+        section("QUAN", quantizationBytes(image.parameters.quantization, stepSizes: image.parameters.stepSizes))
         section("WGHT", symbolBytes(image.parameters))
         if let lossless = image.lossless { section("BITS", lossless.bits) }
         return file
@@ -263,7 +264,7 @@ public enum ImageBitstream {
     /// The sections of a file, checked (magic, version, lengths, CRCs), by tag.
     public static func sections(_ bytes: [UInt8]) throws(BitstreamError) -> [(tag: String, payload: ArraySlice<UInt8>)] {
         guard bytes.count >= 5, Array(bytes[0..<4]) == magic else { throw .notINR }
-        guard bytes[4] == version else { throw .unsupportedVersion(Int(bytes[4])) }
+        guard bytes[4] == version else { throw .unsupportedVersion(Int(bytes[4]), supported: Int(version)) }
         var reader = ByteReader(bytes[5...], context: "section list")
         var sections: [(String, ArraySlice<UInt8>)] = []
         while !reader.isAtEnd {
@@ -323,11 +324,11 @@ public enum ImageBitstream {
         let spec = try readNetwork(
             sections[1].payload, inputWidth: encoding.encoding.outputWidth + (losslessHead?.extraInputWidth(channels: channels) ?? 0),
             outputWidth: losslessHead?.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
-        let (quantization, steps) = try readQuantization(sections[3].payload, spec: spec)
+        let (quantization, stepSizes) = try readQuantization(sections[3].payload, spec: spec)
         let layout = ParameterLayout(spec: spec)
 
         let symbols = try readSymbols(sections[4].payload, layout: layout, quantization: quantization, context: "WGHT")
-        let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, steps: steps)
+        let parameters = QuantizedParameters(spec: spec, quantization: quantization, symbols: symbols, stepSizes: stepSizes)
         let lossless = losslessHead.map { LosslessCode(head: $0, checksum: checksum, bits: Array(sections[5].payload)) }
         return CompressedImage(
             width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: encoding, parameters: parameters,
@@ -362,23 +363,23 @@ public enum ImageBitstream {
         let quantization = QuantizationSpec(weightBits: weightBits, biasBits: biasBits, granularity: granularity)
         let groups = quantization.groups(of: ParameterLayout(spec: spec))
         guard quan.remaining == 2 * groups.count else { throw .corrupt("QUAN", "expected \(groups.count) step sizes") }
-        var steps: [Float16] = []
-        steps.reserveCapacity(groups.count)
+        var stepSizes: [Float16] = []
+        stepSizes.reserveCapacity(groups.count)
         for _ in groups {
             let step = try quan.float16()
             guard step.isFinite, step >= 0 else { throw .corrupt("QUAN", "step size \(step)") }
-            steps.append(step)
+            stepSizes.append(step)
         }
-        return (quantization, steps)
+        return (quantization, stepSizes)
     }
 
     /// QUAN's payload.
-    static func quantizationBytes(_ quantization: QuantizationSpec, steps: [Float16]) -> [UInt8] {
+    static func quantizationBytes(_ quantization: QuantizationSpec, stepSizes: [Float16]) -> [UInt8] {
         var quan = ByteWriter()
         quan.append(byte: quantization.granularity.rawValue)
         quan.append(byte: UInt8(quantization.weightBits))
         quan.append(byte: UInt8(quantization.biasBits))
-        for step in steps { quan.append(step) }
+        for step in stepSizes { quan.append(step) }
         return quan.bytes
     }
 

@@ -19,7 +19,7 @@ import INRNetwork
 /// interval it allows, scaled to [−1, 1]. `forEachCodingStep` is the order a coder goes through the
 /// samples so that every context is known when it is needed; `fill` reads only what is known
 /// at that point, so a partly decoded image gives the same inputs as the whole one.
-public struct BitPlaneSamples: SampleSet {
+public struct BitPlaneSamples: SampleInputs {
     public typealias Layout = BitPlaneHead.Layout
     public typealias Context = BitPlaneHead.Context
 
@@ -49,8 +49,6 @@ public struct BitPlaneSamples: SampleSet {
     }
     public var targetWidth: Int { head.outputWidth(channels: channels, bitDepth: bitDepth) }
     public var extraInputWidth: Int { head.extraInputWidth(channels: channels) }
-    public var loss: any Loss { BinaryCrossEntropy() }
-    public var peak: Float { 1 }
 
     /// The samples of plane `i` (counted from the LSB) in the plane-major order: one per pixel.
     func samples(ofPlane plane: Int) -> Range<Int> {
@@ -216,15 +214,6 @@ public struct BitPlaneSamples: SampleSet {
             }
             index += channels + 1
         }
-    }
-
-    /// Bit error rate and code length; exact when no hard decision is wrong.
-    public func evaluation(_ sums: LossSums) -> Evaluation {
-        // Mean code length per bit (loss in nats ÷ ln 2) times the bits of a pixel.
-        let bitsPerPixel = sums.loss / log(2.0) / Double(max(sums.count, 1)) * Double(channels * bitDepth)
-        return Evaluation(
-            bitErrorRate: Double(sums.wrongBits) / Double(max(sums.count, 1)), codeBitsPerPixel: bitsPerPixel,
-            score: -bitsPerPixel, isExact: sums.wrongBits == 0)
     }
 
     /// The image the hard decisions of `outputs` (`count × targetWidth` logits, in sample

@@ -1,3 +1,4 @@
+import INRCoding
 import INRNetwork
 
 /// Uniform symmetric quantisation with the step size of each group chosen to minimise the
@@ -18,7 +19,7 @@ public struct UniformQuantizer: Sendable {
     }
 
     /// The MSE-optimal step of each group.
-    public func steps(for parameters: Parameters) -> [Float16] {
+    public func stepSizes(for parameters: Parameters) -> [Float16] {
         parameters.values.withUnsafeBufferPointer { values in
             spec.groups(of: parameters.layout).map { range, kind in
                 Self.bestStep(UnsafeBufferPointer(rebasing: values[range]), levels: spec.maximumLevel(kind), candidates: candidates)
@@ -26,19 +27,19 @@ public struct UniformQuantizer: Sendable {
         }
     }
 
-    /// Quantises with freshly searched steps.
+    /// Quantises with freshly searched step sizes.
     public func quantize(_ parameters: Parameters) -> QuantizedParameters {
-        quantize(parameters, steps: steps(for: parameters))
+        quantize(parameters, stepSizes: stepSizes(for: parameters))
     }
 
-    /// Quantises with the given steps (QAT fixes them while fine-tuning).
-    public func quantize(_ parameters: Parameters, steps: [Float16]) -> QuantizedParameters {
+    /// Quantises with the given step sizes (QAT fixes them while fine-tuning).
+    public func quantize(_ parameters: Parameters, stepSizes: [Float16]) -> QuantizedParameters {
         var symbols = [Int32](repeating: 0, count: parameters.values.count)
-        for ((range, kind), step) in zip(spec.groups(of: parameters.layout), steps) {
+        for ((range, kind), step) in zip(spec.groups(of: parameters.layout), stepSizes) {
             let levels = spec.maximumLevel(kind), delta = Float(step)
             for i in range { symbols[i] = Self.level(parameters.values[i], delta, levels) }
         }
-        return QuantizedParameters(spec: parameters.spec, quantization: spec, symbols: symbols, steps: steps)
+        return QuantizedParameters(spec: parameters.spec, quantization: spec, symbols: symbols, stepSizes: stepSizes)
     }
 
     @inline(__always)

@@ -1,7 +1,8 @@
+import INRCoding
 import INRCore
 import INRMedia
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// Lossless coding of an image's bits with the probabilities of a bit-plane network.
 ///
@@ -15,7 +16,7 @@ import INRTraining
 /// With a context a step's logits depend on the bits of earlier steps: the decoder renders a
 /// step once those are decoded, the encoder renders it from the image itself, which holds the
 /// same bits there (and `fill` reads nothing else), so both compute the same logits bit for bit
-/// (`Kernels.decoding()`, and each rendered row depends only on its own inputs, whatever the
+/// (`KernelSelection.decoding()`, and each rendered row depends only on its own inputs, whatever the
 /// thread count).
 public struct BitPlaneCoder {
     public let head: BitPlaneHead
@@ -27,7 +28,7 @@ public struct BitPlaneCoder {
         self.head = head
         self.encoding = encoding
         self.parameters = parameters.dequantized()
-        renderer = Renderer(spec: parameters.spec, kernels: try kernels ?? Kernels.decoding(), pool: WorkerPool(threadCount: threads))
+        renderer = Renderer(spec: parameters.spec, kernels: try kernels ?? KernelSelection.decoding(), pool: WorkerPool(threadCount: threads))
     }
 
     /// The range code of every bit of `image`.

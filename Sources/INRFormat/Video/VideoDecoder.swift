@@ -1,7 +1,8 @@
+import INRCoding
 import INRCore
 import INRMedia
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// Decoding a clip: parse → per group: add the differences, dequantise, render every patch
 /// position → frames.
@@ -9,7 +10,7 @@ import INRTraining
 ///     bytes ─► VideoBitstream.read ─► group k integers ─► dequantize ─► Renderer (patch grid)
 ///                                                            ─► VideoPatches.frames ─► Video
 ///
-/// As for images, rendering uses `Kernels.decoding()` and each patch depends only on its own
+/// As for images, rendering uses `KernelSelection.decoding()` and each patch depends only on its own
 /// coordinates, so a file gives the same samples on any thread count.
 public struct VideoDecoder {
     public let threads: Int
@@ -17,7 +18,7 @@ public struct VideoDecoder {
 
     public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
         self.threads = threads
-        self.kernels = try kernels ?? Kernels.decoding()
+        self.kernels = try kernels ?? KernelSelection.decoding()
     }
 
     /// The clip, YUV 4:2:0; frame i's timestamp is i / rate.

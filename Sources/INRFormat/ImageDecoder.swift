@@ -1,14 +1,15 @@
+import INRCoding
 import INRCore
 import INRMedia
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// Decoding: parse → dequantise → render the pixel grid (optionally at another size).
 ///
 ///     bytes ─► ImageBitstream.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
 ///                       └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
 ///
-/// Rendering uses `Kernels.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
+/// Rendering uses `KernelSelection.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
 /// each pixel depends only on its own coordinates, so a file gives the same samples on any
 /// thread count and any x86-64 CPU.
 public struct ImageDecoder {
@@ -19,7 +20,7 @@ public struct ImageDecoder {
 
     public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
         self.threads = threads
-        self.kernels = try kernels ?? Kernels.decoding()
+        self.kernels = try kernels ?? KernelSelection.decoding()
     }
 
     /// The image at `scale` times the stored size (bit-exact to the encoder's at scale 1). A

@@ -9,7 +9,7 @@ import INRKernelsAVX512
 /// one (`portable`, `avx2`, `avx512`): that is how tests and users force the fallback path.
 /// Dense products go through inr's own kernels on AVX2 and AVX-512 and through OpenBLAS on the
 /// portable tier, where OpenBLAS is faster (see `BLASKernels`); `INR_GEMM=own|blas` overrides.
-public enum Kernels {
+public enum KernelSelection {
     public enum Products: String, CaseIterable, Sendable {
         /// inr's register-blocked kernels.
         case own

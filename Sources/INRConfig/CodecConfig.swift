@@ -1,8 +1,11 @@
+import INRModel
 import INRNetwork
 import INRTraining
 
-/// A fitting config: the YAML files in `Configs/` decode into this, section by section, and
-/// every key and default is listed in `Configs/README.md`.
+/// A config file: what `inr fit` and `inr compress` read (the YAML files in `Configs/`): the
+/// model, how it is fitted and, for `compress`, how it is quantised and coded; with a `video:`
+/// section, the video codec's groups. It decodes section by section, every key and default is
+/// listed in `Configs/README.md`, and INRConfig turns it into the codecs' settings.
 ///
 ///     seed: 0
 ///     encoding:  { type: raw | positional | fourier | sape, ... }
@@ -11,9 +14,9 @@ import INRTraining
 ///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit, stopWhenExact }
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
-///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, rateWeight }
+///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, qatSchedule, rateWeight }
 ///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate, refitBelow }
-public struct FitConfig: ConfigSection, Equatable {
+public struct CodecConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
     public var encoding = EncodingConfig()
@@ -34,7 +37,7 @@ public struct FitConfig: ConfigSection, Equatable {
         guard let video else { return }
         let outputs = VideoPatches.outputWidth(patchSize: video.patchSize, groupSize: video.groupSize)
         do {
-            try makeNetworkSpec(inputWidth: makeEncoding().encoding.outputWidth, outputWidth: outputs).validate()
+            try networkShape.spec(inputWidth: makeEncoding().encoding.outputWidth, outputWidth: outputs).validate()
         } catch {
             throw ConfigValueError("video.patchSize", "a \(video.patchSize)×\(video.patchSize) patch in \(video.groupSize) frames gives \(outputs) outputs: \(error.description)")
         }

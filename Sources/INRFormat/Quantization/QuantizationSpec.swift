@@ -1,3 +1,4 @@
+import INRCoding
 import INRNetwork
 
 /// How a network's flat parameter buffer is quantised: uniform, symmetric, with one step size

@@ -1,7 +1,8 @@
+import INRCoding
 import INRCore
 import INRMedia
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// The `.inr` video file: format version 1, media kind 3 (docs/bitstream.md).
 ///
@@ -62,7 +63,7 @@ public enum VideoBitstream {
         section("HEAD", head.bytes)
         section("NETW", ImageBitstream.networkBytes(video.spec))
         section("ENCO", ImageBitstream.encodingBytes(video.encoding))
-        section("QUAN", ImageBitstream.quantizationBytes(video.quantization, steps: video.steps))
+        section("QUAN", ImageBitstream.quantizationBytes(video.quantization, stepSizes: video.stepSizes))
         var groups = ByteWriter()
         groups.append(varint: video.groups.count)
         for index in video.groups.indices {
@@ -127,7 +128,7 @@ public enum VideoBitstream {
 
         let encoding = try ImageBitstream.readEncoding(sections[2].payload)
         let spec = try ImageBitstream.readNetwork(sections[1].payload, inputWidth: encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
-        let (quantization, steps) = try ImageBitstream.readQuantization(sections[3].payload, spec: spec)
+        let (quantization, stepSizes) = try ImageBitstream.readQuantization(sections[3].payload, spec: spec)
         let layout = ParameterLayout(spec: spec)
 
         let codes = try groupCodes(sections[4].payload)
@@ -145,6 +146,6 @@ public enum VideoBitstream {
         return CompressedVideo(
             width: width, height: height, bitDepth: bitDepth, frameCount: frameCount,
             frameRate: frameRate, patches: patches, encoding: encoding, spec: spec,
-            quantization: quantization, steps: steps, groups: groups)
+            quantization: quantization, stepSizes: stepSizes, groups: groups)
     }
 }

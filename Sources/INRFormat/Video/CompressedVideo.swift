@@ -1,6 +1,7 @@
+import INRCoding
 import INRMedia
 import INRNetwork
-import INRTraining
+import INRModel
 
 /// What a video file holds: the clip's shape, one network shape for every group of frames,
 /// and each group's quantised weights (all groups share group 0's step sizes, so consecutive
@@ -17,13 +18,13 @@ public struct CompressedVideo: Hashable, Sendable {
     public var spec: NetworkSpec
     public var quantization: QuantizationSpec
     /// One step per quantisation group of `spec`, shared by all frame groups.
-    public var steps: [Float16]
+    public var stepSizes: [Float16]
     /// Each frame group's integers, in `ParameterLayout` order.
     public var groups: [[Int32]]
 
     public init(
         width: Int, height: Int, bitDepth: Int, frameCount: Int, frameRate: Video.FrameRate, patches: VideoPatches,
-        encoding: EncodingModel, spec: NetworkSpec, quantization: QuantizationSpec, steps: [Float16], groups: [[Int32]]
+        encoding: EncodingModel, spec: NetworkSpec, quantization: QuantizationSpec, stepSizes: [Float16], groups: [[Int32]]
     ) {
         self.width = width
         self.height = height
@@ -34,12 +35,12 @@ public struct CompressedVideo: Hashable, Sendable {
         self.encoding = encoding
         self.spec = spec
         self.quantization = quantization
-        self.steps = steps
+        self.stepSizes = stepSizes
         self.groups = groups
     }
 
     /// Group `index`'s weights as integers with their steps.
     public func parameters(group index: Int) -> QuantizedParameters {
-        QuantizedParameters(spec: spec, quantization: quantization, symbols: groups[index], steps: steps)
+        QuantizedParameters(spec: spec, quantization: quantization, symbols: groups[index], stepSizes: stepSizes)
     }
 }

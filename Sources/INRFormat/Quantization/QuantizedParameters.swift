@@ -1,6 +1,7 @@
+import INRCoding
 import INRNetwork
 
-/// A network's parameters as integers: `symbols[i]·steps[group of i]` is parameter i.
+/// A network's parameters as integers: `symbols[i]·stepSizes[group of i]` is parameter i.
 ///
 /// Step sizes are IEEE half floats (they travel in the bitstream as 16 bits); quantising and
 /// dequantising use the rounded value, so encoder and decoder agree exactly.
@@ -10,20 +11,20 @@ public struct QuantizedParameters: Hashable, Sendable {
     /// One integer per parameter, in `ParameterLayout` order.
     public var symbols: [Int32]
     /// One step per group of `quantization.groups(of:)`.
-    public var steps: [Float16]
+    public var stepSizes: [Float16]
 
-    public init(spec: NetworkSpec, quantization: QuantizationSpec, symbols: [Int32], steps: [Float16]) {
+    public init(spec: NetworkSpec, quantization: QuantizationSpec, symbols: [Int32], stepSizes: [Float16]) {
         self.spec = spec
         self.quantization = quantization
         self.symbols = symbols
-        self.steps = steps
+        self.stepSizes = stepSizes
     }
 
     /// The parameters the integers stand for.
     public func dequantized() -> Parameters {
         let layout = ParameterLayout(spec: spec)
         var values = [Float](repeating: 0, count: symbols.count)
-        for ((range, _), step) in zip(quantization.groups(of: layout), steps) {
+        for ((range, _), step) in zip(quantization.groups(of: layout), stepSizes) {
             let delta = Float(step)
             for i in range { values[i] = Float(symbols[i]) * delta }
         }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import INRConfig
+
+/// The options several commands share, each declared and checked once.
+
+/// `--threads`: every command that fits or decodes.
+struct ThreadOptions: ParsableArguments {
+    static let maximum = 256
+
+    @Option(help: "Worker threads, 1 to \(Self.maximum) (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...Self.maximum).contains(threads) else { throw ValidationError("--threads must be between 1 and \(Self.maximum)") }
+    }
+}
+
+/// A config file and what the command line lays over it: `fit` and `compress`.
+struct ConfigOptions: ParsableArguments {
+    @Argument(help: "A YAML config, e.g. Configs/image/codec.yaml (Configs/README.md lists every key).")
+    var config: String
+
+    @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. network.width=48.")
+    var overrides: [String] = []
+
+    @Option(help: "Override training.steps.")
+    var steps: Int?
+
+    @Option(help: "Override the config's seed.")
+    var seed: UInt64?
+
+    @Option(help: "Override training.timeLimit (seconds of the float fit; fine-tuning is not limited).")
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let steps, !(1...TrainingConfig.maximumSteps).contains(steps) {
+            throw ValidationError("--steps must be between 1 and \(TrainingConfig.maximumSteps)")
+        }
+        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    }
+
+    /// The config file with `--set`, `--steps`, `--seed` and `--time-limit` applied.
+    func load() throws -> CodecConfig {
+        var loaded = try CodecConfig.load(config, overrides: overrides.map(ConfigOverride.init(parsing:)))
+        if let steps { loaded.training.steps = steps }
+        if let seed { loaded.seed = seed }
+        if let timeLimit { loaded.training.timeLimit = timeLimit }
+        return loaded
+    }
+}
+
+/// `--metrics`: the JSON report of `fit` and `compress`.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Write a JSON report here.")
+    var metrics: String?
+
+    /// Writes `report` to `--metrics`, if given.
+    func write<Report: Encodable>(_ report: Report) throws {
+        if let metrics { try writeJSON(report, to: metrics) }
+    }
+}

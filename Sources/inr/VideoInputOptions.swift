@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import INRCodec
+import INRCoding
+import INRFormat
+import INRCore
+import INRMedia
+import INRModel
+import INRNetwork
+
+/// How a clip is read: which frames, and the shape of a raw `.yuv` file.
+struct VideoInputOptions: ParsableArguments {
+    @Option(help: "Video only: frames a:b of the clip (from frame a up to, not including, b; 0-based; a: or :b leave an end open).")
+    var frames: FrameRange?
+
+    @Option(help: "Raw .yuv input only: the frame size, WxH.")
+    var rawSize: String?
+
+    @Option(help: "Raw .yuv input only: FFmpeg's name of the sample layout (yuv420p, yuv420p10le…; default yuv420p).")
+    var rawPixelFormat: String?
+
+    @Option(help: "Raw .yuv input only: frames per second (30, 30000/1001…; default 30).")
+    var rawRate: String?
+
+    /// The reader's options for `input`: YUV 4:2:0 at the source's depth, and the raw shape
+    /// (which only a .yuv file takes, and a .yuv file needs).
+    func readOptions(input: String) throws -> VideoReadOptions {
+        var options = VideoReadOptions()
+        options.frames = frames?.range
+        let isRaw = input.lowercased().hasSuffix(".yuv")
+        guard isRaw || (rawSize == nil && rawPixelFormat == nil && rawRate == nil) else {
+            throw ValidationError("--raw-size, --raw-pixel-format and --raw-rate describe a raw .yuv input; \(input) says its own")
+        }
+        guard rawSize != nil || (rawPixelFormat == nil && rawRate == nil) else {
+            throw ValidationError("--raw-pixel-format and --raw-rate need --raw-size")
+        }
+        if let rawSize {
+            let parts = rawSize.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let width = parts[0], let height = parts[1],
+                  (1...Video.maximumSide).contains(width), (1...Video.maximumSide).contains(height) else {
+                throw ValidationError("--raw-size must be WxH, each 1 to \(Video.maximumSide), not \(rawSize)")
+            }
+            let rateText = rawRate ?? "30"
+            let terms = rateText.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(terms.count), terms.allSatisfy({ $0.map { (1...VideoBitstream.maximumRateTerm).contains($0) } ?? false }) else {
+                throw ValidationError("--raw-rate must be a positive whole number or a fraction like 30000/1001, not \(rateText)")
+            }
+            let rate = terms.map { $0! }
+            options.raw = RawVideo(
+                width: width, height: height, pixelFormat: rawPixelFormat ?? "yuv420p",
+                frameRate: Video.FrameRate(rate[0], rate.count == 2 ? rate[1] : 1))
+        }
+        return options
+    }
+}
+
+/// `a:b`, `a:` or `:b`: a half-open range of frame indices.
+struct FrameRange: ExpressibleByArgument {
+    var range: Range<Int>
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let lower = parts[0].isEmpty ? 0 : Int(parts[0]), upper = parts[1].isEmpty ? Int.max : Int(parts[1])
+        guard let lower, let upper, lower >= 0, upper > lower else { return nil }
+        range = lower..<upper
+    }
+}
+
+/// The line `inr compress` prints as each group of a clip is done.
+func groupLine(_ report: VideoEncoder.GroupReport) -> String {
+    "group \(report.index + 1)/\(report.groupCount) (frames \(report.frames.lowerBound)–\(report.frames.upperBound - 1)): "
+        + String(format: "%d steps in %.1f s, PSNR %.2f dB, %d bytes; %.4f bpp so far",
+                 report.steps, report.seconds, report.evaluation.psnr ?? .nan, report.bytes, report.bitsPerPixel)
+        + (report.refitted ? " (refitted from scratch: a scene change)" : "")
+}
