@@ -17,14 +17,14 @@ inputs=(
     "video-nirvana Media/video/park_joy_64x48.y4m"
 )
 manifest="$golden/MANIFEST.tsv"
-printf "file\tsha256 of decoded samples\n" > "$manifest.tmp"
+printf "file\tsha256 of decoded samples\tinput (compressed with Configs/golden/NAME.yaml, --threads 2)\n" > "$manifest.tmp"
 for entry in "${inputs[@]}"; do
     read -r name image <<< "$entry"
     .build/release/inr compress "$configs/$name.yaml" --input "$image" --output "$golden/$name.inr" --threads 2 > /dev/null 2>&1
     decoded=/tmp/inr-golden.png
     [[ $image == *.y4m ]] && decoded=/tmp/inr-golden.y4m
     digest=$(.build/release/inr decode "$golden/$name.inr" --output "$decoded" | awk '/sha256/ {print $3}')
-    printf "%s.inr\t%s\n" "$name" "$digest" >> "$manifest.tmp"
+    printf "%s.inr\t%s\t%s\n" "$name" "$digest" "$image" >> "$manifest.tmp"
     echo "$name.inr $(stat -c %s "$golden/$name.inr") bytes $digest"
 done
 mv "$manifest.tmp" "$manifest"

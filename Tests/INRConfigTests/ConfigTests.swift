@@ -1,4 +1,5 @@
 import Foundation
+import INRCodec
 import INRConfig
 import INRTestSupport
 import XCTest
@@ -36,6 +37,20 @@ final class ConfigTests: XCTestCase {
         guard case .plateau(let plateau) = schedule.training.schedule else { return XCTFail("expected plateau") }
         XCTAssertEqual(plateau.patience, 20)
         XCTAssertEqual(plateau.factor, 0.5)
+    }
+
+    /// Fine-tuning takes its schedule from the config: a cosine to 0 unless `qatSchedule` says
+    /// otherwise, and `training.schedule` stays the float fit's.
+    func testFineTuningScheduleComesFromTheConfig() throws {
+        let defaults = try CodecConfig.parse("training: {schedule: {type: step, stepSize: 10}}")
+        XCTAssertEqual(defaults.quantization.qatSchedule, .cosine(CosineScheduleConfig()))
+        var schedule = defaults.quantizationSettings.fineTuningSchedule
+        XCTAssertEqual(schedule.learningRate(step: 99, totalSteps: 100, base: 1), 0, accuracy: 1e-6)
+        let constant = try CodecConfig.parse("quantization: {qatSchedule: {type: constant}}")
+        schedule = constant.quantizationSettings.fineTuningSchedule
+        XCTAssertEqual(schedule.learningRate(step: 99, totalSteps: 100, base: 0.5), 0.5)
+        var training = defaults.trainingSettings.schedule
+        XCTAssertEqual(training.learningRate(step: 99, totalSteps: 100, base: 1), 0.5 * 0.5 * 0.5 * 0.5 * 0.5 * 0.5 * 0.5 * 0.5 * 0.5, accuracy: 1e-6)
     }
 
     func testUnknownKeysAreErrorsWithPathLineAndHint() {

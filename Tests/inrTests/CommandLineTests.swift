@@ -217,6 +217,25 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// The encoder is deterministic: each golden file, compressed again from its config and input
+    /// (Media/golden/MANIFEST.tsv, as Tools/make-golden.sh made it), comes out byte for byte the
+    /// same, so a change that moves any float of the fit, the quantiser or the coder shows here.
+    func testGoldenFilesReencodeByteIdentically() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
+        let entries = manifest.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(entries.count, 7)
+        for fields in entries {
+            let name = (fields[0] as NSString).deletingPathExtension
+            let result = try inr(["compress", TestSupport.path("Configs/golden/\(name).yaml"), "--input", TestSupport.path(fields[2]),
+                                  "--output", folder + "/" + fields[0], "--threads", "2"])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let again = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + fields[0]))
+            XCTAssertEqual(again, try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/" + fields[0]))), name)
+        }
+    }
+
     /// A clip through `inr compress` with a video config and `--frames`, then `inr decode` to
     /// .y4m (the decoded samples exactly) and .mp4 (every frame, at the clip's rate).
     func testVideoCompressAndDecode() throws {
