@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "INRCoreTests", dependencies: ["INRCore", "INRNetwork", "INRTestSupport"]),
         .testTarget(name: "INRNetworkTests", dependencies: ["INRNetwork", "INRTestSupport"]),
         .testTarget(name: "INRMediaTests", dependencies: ["INRMedia", "INRTestSupport"]),
-        .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRConfig", "INRTestSupport"]),
+        .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRCodec", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRCodec", "INRTestSupport"]),
         .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRFormat", "INRCoding", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "inrTests", dependencies: ["INRMedia", "INRTraining", "INRTestSupport"]),

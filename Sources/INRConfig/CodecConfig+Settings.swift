@@ -82,11 +82,6 @@ extension CodecConfig {
             Adam(beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon, weightDecay: optimizer.weightDecay)
         }
     }
-
-    /// A trainer for `image`, initialised from `seed`: the float fit of `inr fit`.
-    public func makeTrainer(image: Image, kernels: any KernelSet, threads: Int) -> Trainer {
-        imageEncoderSettings.trainer(for: image, kernels: kernels, threads: threads)
-    }
 }
 
 extension ScheduleConfig {

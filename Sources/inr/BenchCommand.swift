@@ -96,7 +96,7 @@ struct BenchCommand: ParsableCommand {
         }
         for name in cases {
             let (description, config) = Self.config(name)
-            let trainer = config.makeTrainer(image: picture, kernels: kernels, threads: threads)
+            let trainer = config.imageEncoderSettings.trainer(for: picture, kernels: kernels, threads: threads)
             trainer.step()  // warm-up: first-touch of buffers, OpenBLAS start-up
             var times: [Double] = []
             for _ in 0..<steps {

@@ -1,3 +1,4 @@
+import INRCodec
 import ArgumentParser
 import Foundation
 import INRConfig
@@ -44,7 +45,7 @@ struct FitCommand: ParsableCommand {
         let image = try PNG.read(input)
         try createFolders(for: [output, checkpoint, metrics])
         let kernels = try KernelSelection.preferred()
-        let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
+        let trainer = config.imageEncoderSettings.trainer(for: image, kernels: kernels, threads: threads)
         let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")
 
         log("\(input): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit; "

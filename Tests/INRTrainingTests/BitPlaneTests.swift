@@ -1,3 +1,4 @@
+import INRCodec
 import Foundation
 import INRConfig
 import INRCore
@@ -92,7 +93,7 @@ final class BitPlaneTests: XCTestCase {
         var config = try CodecConfig.load(TestSupport.path("Configs/bitplanes/bits-outputs.yaml"))
         config.training.steps = 3000
         config.training.timeLimit = nil
-        let trainer = config.makeTrainer(image: image, kernels: try KernelSelection.preferred(), threads: 2)
+        let trainer = config.imageEncoderSettings.trainer(for: image, kernels: try KernelSelection.preferred(), threads: 2)
         trainer.fit()
         XCTAssertTrue(trainer.isExact)
         XCTAssertLessThan(trainer.completedSteps, 3000)

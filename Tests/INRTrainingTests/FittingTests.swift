@@ -1,3 +1,4 @@
+import INRCodec
 import Foundation
 import INRConfig
 import INRCore
@@ -19,7 +20,7 @@ final class FittingTests: XCTestCase {
     }
 
     static func fit(_ config: CodecConfig, kernels: any KernelSet, threads: Int) -> Trainer {
-        let trainer = config.makeTrainer(image: image, kernels: kernels, threads: threads)
+        let trainer = config.imageEncoderSettings.trainer(for: image, kernels: kernels, threads: threads)
         trainer.fit()
         return trainer
     }
@@ -78,7 +79,7 @@ final class FittingTests: XCTestCase {
     func testBestSnapshotKeepsTheEncodingStateItWasMeasuredWith() throws {
         var config = try Self.config("sape", steps: 40)
         config.training.evaluationInterval = 10
-        let trainer = config.makeTrainer(image: Self.image, kernels: try KernelSelection.preferred(), threads: 2)
+        let trainer = config.imageEncoderSettings.trainer(for: Self.image, kernels: try KernelSelection.preferred(), threads: 2)
         trainer.fit()
         let rendered = Image(width: 128, height: 128, channels: 3, bitDepth: 8, normalized: trainer.renderBest())
         XCTAssertEqual(Metrics.psnr(Self.image, rendered), trainer.best.psnr, accuracy: 1e-9)
@@ -97,7 +98,7 @@ final class FittingTests: XCTestCase {
         XCTAssertGreaterThan(trainer.completedSteps, 0)
         var stopped = try Self.config("siren", steps: 100)
         stopped.training.timeLimit = nil
-        let early = stopped.makeTrainer(image: Self.image, kernels: try KernelSelection.preferred(), threads: 1)
+        let early = stopped.imageEncoderSettings.trainer(for: Self.image, kernels: try KernelSelection.preferred(), threads: 1)
         early.fit(shouldStop: { early.completedSteps >= 7 })
         XCTAssertEqual(early.completedSteps, 7)
     }
