@@ -60,16 +60,7 @@ struct CompressCommand: ParsableCommand {
             throw ValidationError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
         }
         let image = try PNG.read(input)
-        let fitted = try model.map { path in
-            let model = try ModelFile.read(path)
-            guard model.width == image.width, model.height == image.height, model.channels == image.channels, model.bitDepth == image.bitDepth else {
-                throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
-            }
-            guard model.bitPlanes == config.head.bitPlanes else {
-                throw ValidationError("\(path) was fitted with another head than \(configOptions.config)'s (head.type, layout, context)")
-            }
-            return model
-        }
+        let fitted = try model.map { try checkpoint($0, for: image, config: config) }
         try createFolders(for: [output, reconstruction, metrics])
 
         Interrupt.shared.install()
@@ -90,6 +81,27 @@ struct CompressCommand: ParsableCommand {
         report.config = configOptions.config
         if let reconstruction { try PNG.write(decoded, to: reconstruction) }
         try self.report.write(report)
+        printSummary(report)
+        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+    }
+}
+
+extension CompressCommand {
+    /// The `inr fit` checkpoint `path`, refused unless it was fitted to an image of `image`'s
+    /// shape with the config's head.
+    func checkpoint(_ path: String, for image: Image, config: CodecConfig) throws -> ImageModel {
+        let model = try ModelFile.read(path)
+        guard model.width == image.width, model.height == image.height, model.channels == image.channels, model.bitDepth == image.bitDepth else {
+            throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
+        }
+        guard model.bitPlanes == config.head.bitPlanes else {
+            throw ValidationError("\(path) was fitted with another head than \(configOptions.config)'s (head.type, layout, context)")
+        }
+        return model
+    }
+
+    /// The quality (or, lossless, the sizes) and the times of an image's compression.
+    func printSummary(_ report: ImageCompressionReport) {
         if let bits = report.losslessBitsBytes {
             print("lossless, every sample exact: "
                 + String(format: "%.4f bpp (%d bytes: network %d, bits %d); the fit estimated %.4f bpp (float), %.4f (quantised)",
@@ -103,11 +115,8 @@ struct CompressCommand: ParsableCommand {
         }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
-        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
     }
-}
 
-extension CompressCommand {
     /// A clip through the video codec (a config with a `video:` section).
     func runVideo(_ config: CodecConfig) throws {
         guard model == nil else { throw ValidationError("--model is for images; a video config fits every group itself") }
