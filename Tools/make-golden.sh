@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the golden .inr files of Media/golden (from Configs/golden) and their manifest (the
 # SHA-256 of the decoded samples). Run only when the format or the encoder changes on purpose:
-# a format change bumps ImageBitstream.version, and old files must stay readable or be refused.
+# a format change bumps Container.version, and old files must stay readable or be refused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product inr >/dev/null

@@ -7,35 +7,6 @@ import INRTraining
 
 /// The one place where a config becomes the codecs' settings: plain values the encoders take.
 extension CodecConfig {
-    /// The seed the encoding draws from: its own, else the config's.
-    public var encodingSeed: UInt64 {
-        switch encoding {
-        case .fourier(let c): c.seed ?? seed
-        case .sape(let c): c.seed ?? seed
-        case .raw, .positional: seed
-        }
-    }
-
-    public func makeEncoding() -> EncodingModel {
-        switch encoding {
-        case .raw:
-            return .raw(RawEncoding())
-        case .positional(let c):
-            return .positional(PositionalEncoding(frequencyCount: c.frequencies, base: c.base, includeInput: c.includeInput))
-        case .fourier(let c):
-            return .fourier(FourierEncoding(featureCount: c.features, sigma: c.sigma, seed: encodingSeed, includeInput: c.includeInput))
-        case .sape(let c):
-            let basis = FourierBasis(count: c.features, sigma: c.sigma, seed: encodingSeed)
-            switch c.progression {
-            case .spatial:
-                return .sape(SAPEEncoding(basis: basis, progression: .spatial(
-                    SpatialFrequencyMask(blockCount: c.features, resolution: c.gridResolution, epsilon: c.epsilon))))
-            case .global:
-                return .sape(SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: c.features))))
-            }
-        }
-    }
-
     public var networkShape: NetworkShape {
         NetworkShape(
             hiddenWidths: Array(repeating: network.width, count: network.hiddenLayers),
@@ -63,7 +34,7 @@ extension CodecConfig {
     /// The image codec's settings (`inr fit` and `inr compress` of an image).
     public var imageEncoderSettings: ImageEncoder.Settings {
         ImageEncoder.Settings(
-            seed: seed, encoding: makeEncoding(), network: networkShape, bitPlanes: head.bitPlanes,
+            seed: seed, encoding: encoding.makeEncoding(seed: seed), network: networkShape, bitPlanes: head.bitPlanes,
             training: trainingSettings, quantization: quantizationSettings)
     }
 

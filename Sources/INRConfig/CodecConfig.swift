@@ -37,7 +37,7 @@ public struct CodecConfig: ConfigSection, Equatable {
         guard let video else { return }
         let outputs = VideoPatches.outputWidth(patchSize: video.patchSize, groupSize: video.groupSize)
         do {
-            try networkShape.spec(inputWidth: makeEncoding().encoding.outputWidth, outputWidth: outputs).validate()
+            try networkShape.spec(inputWidth: encoding.makeEncoding(seed: seed).encoding.outputWidth, outputWidth: outputs).validate()
         } catch {
             throw ConfigValueError("video.patchSize", "a \(video.patchSize)×\(video.patchSize) patch in \(video.groupSize) frames gives \(outputs) outputs: \(error.description)")
         }

@@ -1,7 +1,9 @@
 import INRModel
 import INRNetwork
 
-/// `encoding:` — which coordinate encoding, chosen by `type`, with that type's keys.
+/// `encoding:` — which coordinate encoding, chosen by `type`, with that type's keys; each
+/// type's section below makes its encoding. A new encoding adds its case, its `Kind` and its
+/// section here.
 public enum EncodingConfig: ConfigSection, Equatable {
     case raw(RawEncodingConfig)
     case positional(PositionalEncodingConfig)
@@ -34,11 +36,24 @@ public enum EncodingConfig: ConfigSection, Equatable {
         case .sape(let c): try container.encode(Kind.sape, forKey: .type); try c.encode(to: encoder)
         }
     }
+
+    /// The encoding a fit starts from; an encoding that draws random numbers takes its own
+    /// `seed`, else `seed` (the config's).
+    public func makeEncoding(seed: UInt64) -> EncodingModel {
+        switch self {
+        case .raw(let c): EncodingModel(c.makeEncoding())
+        case .positional(let c): EncodingModel(c.makeEncoding())
+        case .fourier(let c): EncodingModel(c.makeEncoding(seed: c.seed ?? seed))
+        case .sape(let c): EncodingModel(c.makeEncoding(seed: c.seed ?? seed))
+        }
+    }
 }
 
 /// `type: raw` — the (x, y) coordinates as they are.
 public struct RawEncodingConfig: ConfigSection, Equatable {
     public init() {}
+
+    func makeEncoding() -> RawEncoding { RawEncoding() }
 }
 
 /// `type: positional` — `sin/cos(base^i·π·x)` for i < frequencies.
@@ -58,6 +73,10 @@ public struct PositionalEncodingConfig: ConfigSection, Equatable {
             throw ConfigValueError("frequencies", "base^(frequencies-1)·π must stay below \(Int(PositionalEncoding.maximumFrequency))")
         }
     }
+
+    func makeEncoding() -> PositionalEncoding {
+        PositionalEncoding(frequencyCount: frequencies, base: base, includeInput: includeInput)
+    }
 }
 
 /// `type: fourier` — Gaussian random Fourier features, magnitudes sorted ascending.
@@ -72,6 +91,10 @@ public struct FourierEncodingConfig: ConfigSection, Equatable {
 
     public func validate() throws {
         try validateFourierFeatures(features: features, sigma: sigma)
+    }
+
+    func makeEncoding(seed: UInt64) -> FourierEncoding {
+        FourierEncoding(featureCount: features, sigma: sigma, seed: seed, includeInput: includeInput)
     }
 }
 
@@ -100,6 +123,16 @@ public struct SAPEEncodingConfig: ConfigSection, Equatable {
             throw ConfigValueError("gridResolution", "gridResolution² × features must stay below \(SpatialFrequencyMask.maximumMaskSize)")
         }
         guard epsilon >= 0 else { throw ConfigValueError("epsilon", "must not be negative") }
+    }
+
+    func makeEncoding(seed: UInt64) -> SAPEEncoding {
+        let basis = FourierBasis(count: features, sigma: sigma, seed: seed)
+        switch progression {
+        case .spatial:
+            return SAPEEncoding(basis: basis, progression: .spatial(SpatialFrequencyMask(blockCount: features, resolution: gridResolution, epsilon: epsilon)))
+        case .global:
+            return SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: features)))
+        }
     }
 }
 

@@ -6,8 +6,8 @@ import INRModel
 
 /// Decoding: parse → dequantise → render the pixel grid (optionally at another size).
 ///
-///     bytes ─► ImageBitstream.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
-///                       └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
+///     bytes ─► Container ─► ImageFormat.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
+///                                     └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
 ///
 /// Rendering uses `KernelSelection.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
 /// each pixel depends only on its own coordinates, so a file gives the same samples on any
@@ -40,7 +40,7 @@ public struct ImageDecoder {
         }
         let width = max(1, Int((Double(image.width) * scale).rounded()))
         let height = max(1, Int((Double(image.height) * scale).rounded()))
-        guard width <= ImageBitstream.maximumSide, height <= ImageBitstream.maximumSide, width * height <= Self.maximumPixels else {
+        guard width <= ImageFormat.maximumSide, height <= ImageFormat.maximumSide, width * height <= Self.maximumPixels else {
             throw DecodeError("a \(width)×\(height) rendering is too large")
         }
         let renderer = Renderer(spec: image.parameters.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
@@ -49,7 +49,7 @@ public struct ImageDecoder {
     }
 
     public func decode(_ bytes: [UInt8], scale: Double = 1) throws -> Image {
-        try decode(try ImageBitstream.read(bytes), scale: scale)
+        try decode(try ImageFormat.read(bytes), scale: scale)
     }
 }
 

@@ -124,7 +124,7 @@ extension CompressCommand {
             throw ValidationError("\(configOptions.config) is a video config (it has a video: section); \(input) is an image")
         }
         let clip = try VideoFile.read(input, options: try video.readOptions(input: input))
-        if let problem = VideoBitstream.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
+        if let problem = VideoFormat.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
             throw MediaError(path: input, reason: "\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
         }
         try createFolders(for: [output, reconstruction, metrics])

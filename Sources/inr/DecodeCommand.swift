@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import INRCoding
 import INRFormat
-import INRCore
 import INRMedia
 
 struct DecodeCommand: ParsableCommand {
@@ -33,47 +31,33 @@ struct DecodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw MediaError(path: file, reason: "cannot read the file") }
-        if (try? ImageBitstream.mediaKind([UInt8](data))) == .video { return try runVideo([UInt8](data)) }
-        let start = Date()
-        let image = try decodeFile(file, threads: threads, scale: scale)
-        let decoded = Date()
-        try createFolders(for: [output])
-        try PNG.write(image, to: output)
-        print("decoded \(file): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit in "
-            + String(format: "%.0f ms; wrote %@ in %.0f ms", decoded.timeIntervalSince(start) * 1000, output, Date().timeIntervalSince(decoded) * 1000))
-        print("samples sha256 \(SHA256.hex(image.sampleBytes))")
-    }
-}
-
-extension DecodeCommand {
-    func runVideo(_ bytes: [UInt8]) throws {
-        guard scale == 1 else { throw ValidationError("a video file decodes at its stored size only (--scale 1)") }
-        guard !output.lowercased().hasSuffix(".png") else { throw ValidationError("\(file) is a video: write .y4m, .mp4 or .mkv") }
-        let start = Date()
-        let video: Video
+        let container = try readContainer(file)
+        let lines: [String]
         do {
-            video = try VideoDecoder(threads: threads).decode(bytes)
-        } catch {
-            throw MediaError(path: file, reason: "\(error)")
+            lines = try container.format().decode(container, DecodeRequest(file: file, output: output, scale: scale, threads: threads))
+        } catch let error as UnsupportedRequest {
+            throw ValidationError(error.description)
         }
-        let decoded = Date()
-        try createFolders(for: [output])
-        let path = VideoFile.outputPath(for: output)
-        try VideoFile.write(video, to: path)
-        let seconds = decoded.timeIntervalSince(start)
-        print("decoded \(file): \(video.width)×\(video.height), \(video.frames.count) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0 in "
-            + String(format: "%.0f ms (%.1f frames/s); wrote %@ in %.0f ms", seconds * 1000, Double(video.frames.count) / seconds, path, Date().timeIntervalSince(decoded) * 1000)
-            + (path != output ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""))
-        print("samples sha256 \(SHA256.hex(video.sampleBytes))")
+        for line in lines { print(line) }
     }
 }
 
-/// Reads and decodes an .inr file; any failure is an error naming the file.
-func decodeFile(_ path: String, threads: Int, scale: Double = 1) throws -> Image {
+/// Reads an .inr file and checks it once (framing, CRCs, media kind, sections); any failure is
+/// an error naming the file.
+func readContainer(_ path: String) throws -> Container {
     guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(path: path, reason: "cannot read the file") }
     do {
-        return try ImageDecoder(threads: threads).decode([UInt8](data), scale: scale)
+        return try Container(reading: [UInt8](data))
+    } catch {
+        throw MediaError(path: path, reason: "\(error)")
+    }
+}
+
+/// Reads and decodes an image .inr file; any failure is an error naming the file.
+func decodeFile(_ path: String, threads: Int) throws -> Image {
+    let container = try readContainer(path)
+    do {
+        return try ImageDecoder(threads: threads).decode(try ImageFormat.read(container))
     } catch {
         throw MediaError(path: path, reason: "\(error)")
     }

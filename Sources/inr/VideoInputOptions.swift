@@ -42,7 +42,7 @@ struct VideoInputOptions: ParsableArguments {
             }
             let rateText = rawRate ?? "30"
             let terms = rateText.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
-            guard (1...2).contains(terms.count), terms.allSatisfy({ $0.map { (1...VideoBitstream.maximumRateTerm).contains($0) } ?? false }) else {
+            guard (1...2).contains(terms.count), terms.allSatisfy({ $0.map { (1...VideoFormat.maximumRateTerm).contains($0) } ?? false }) else {
                 throw ValidationError("--raw-rate must be a positive whole number or a fraction like 30000/1001, not \(rateText)")
             }
             let rate = terms.map { $0! }

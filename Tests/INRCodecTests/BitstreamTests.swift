@@ -31,56 +31,74 @@ final class BitstreamTests: XCTestCase {
                 XCTAssertEqual(SHA256.hex(image.sampleBytes), digest, "\(file), \(threads) thread(s)")
             }
             // Writing what was read gives the same bytes: the format has one encoding per content.
-            XCTAssertEqual(ImageBitstream.bytes(try ImageBitstream.read(bytes)), bytes, file)
+            XCTAssertEqual(ImageFormat.bytes(try ImageFormat.read(bytes)), bytes, file)
         }
     }
 
+    /// Every registered encoding's examples with every activation: written and read back equal.
     func testEveryEncodingRoundTrips() throws {
-        let spatial = SpatialFrequencyMask(blockCount: 6, resolution: 4, epsilon: 0.01, counts: (0..<16).map { Int32($0 % 7) })
-        let encodings: [EncodingModel] = [
-            .raw(RawEncoding()),
-            .positional(PositionalEncoding(frequencyCount: 5, base: 1.4, includeInput: false)),
-            .fourier(FourierEncoding(featureCount: 6, sigma: 2.5, seed: 99, includeInput: true)),
-            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 7), progression: .spatial(spatial))),
-            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 7), progression: .global(GlobalFrequencyMask(blockCount: 6, openBlocks: 2, fadeIn: 0.25)))),
-        ]
-        for encoding in encodings {
+        for encoding in EncodingModel.examples {
             for activation in NetworkSpec.ActivationKind.allCases {
                 let spec = NetworkSpec(inputWidth: encoding.encoding.outputWidth, hiddenWidths: [7, 5], outputWidth: 4,
-                                       activation: activation, omega0: 25, firstOmega0: 35)
+                                       activation: activation, omega0: 25, firstOmega0: 35, outputActivation: activation)
                 let quantizer = UniformQuantizer(spec: QuantizationSpec(weightBits: 9, biasBits: 11, granularity: .channel))
                 let image = CompressedImage(width: 33, height: 17, channels: 4, bitDepth: 16, encoding: encoding,
                                             parameters: quantizer.quantize(Parameters(spec: spec, seed: 3)))
-                let decoded = try ImageBitstream.read(ImageBitstream.bytes(image))
-                XCTAssertEqual(decoded.encoding, encoding)
+                let bytes = ImageFormat.bytes(image)
+                let decoded = try ImageFormat.read(bytes)
+                XCTAssertEqual(decoded.encoding, encoding, encoding.encoding.summary)
                 XCTAssertEqual(decoded.parameters.symbols, image.parameters.symbols)
                 XCTAssertEqual(decoded.parameters.stepSizes, image.parameters.stepSizes)
                 XCTAssertEqual(decoded.parameters.spec.layers, spec.layers)
                 XCTAssertEqual([decoded.width, decoded.height, decoded.channels, decoded.bitDepth], [33, 17, 4, 16])
+                XCTAssertEqual(ImageFormat.bytes(decoded), bytes)
             }
+        }
+    }
+
+    /// The container reads a file once into its sections and writes them back byte for byte;
+    /// the registry knows each golden file's kind and names the kinds it reads.
+    func testContainerAndMediaKindRegistry() throws {
+        let kinds = MediaFormats.registered.map { $0.kind }
+        XCTAssertEqual(Set(kinds).count, kinds.count, "one format per media kind")
+        for path in Self.golden.map(\.file) + [TestSupport.path("Media/golden/video-nirvana.inr")] {
+            let bytes = try Self.bytes(path)
+            let container = try Container(reading: bytes)
+            let format = try container.format()
+            XCTAssertEqual(container.bytes, bytes, path)
+            XCTAssertEqual(container.size, bytes.count, path)
+            XCTAssertEqual(Container(sections: container.sections).size, bytes.count, path)
+            XCTAssertEqual(container.sections.map(\.tag), [Container.headTag] + format.sections, path)
+            let lines = try format.describe(container)
+            XCTAssertFalse(lines.isEmpty, path)
+        }
+        var head = try Container(reading: try Self.bytes(Self.golden[0].file)).sections
+        head[0] = Container.Section(Container.headTag, [9] + head[0].payload.dropFirst())
+        XCTAssertThrowsError(try Container(reading: Container(sections: head).bytes)) { error in
+            XCTAssertEqual("\(error)", "corrupt HEAD: media kind 9 is not an image, a lossless image or a video (this build reads kinds 1 to 3)")
         }
     }
 
     func testDamagedFilesAreRefusedWithReasons() throws {
         let bytes = try Self.bytes(Self.golden[0].file)
         for length in 0..<bytes.count {
-            XCTAssertThrowsError(try ImageBitstream.read(Array(bytes.prefix(length))), "truncated to \(length)")
+            XCTAssertThrowsError(try ImageFormat.read(Array(bytes.prefix(length))), "truncated to \(length)")
         }
         var version = bytes
         version[4] = 2
-        XCTAssertThrowsError(try ImageBitstream.read(version)) { error in
+        XCTAssertThrowsError(try ImageFormat.read(version)) { error in
             XCTAssertEqual("\(error)", "format version 2 is not supported by this build (it reads version 1)")
         }
-        XCTAssertThrowsError(try ImageBitstream.read(Array("INRM".utf8) + bytes.dropFirst(4))) { XCTAssertEqual($0 as? BitstreamError, .notINR) }
+        XCTAssertThrowsError(try ImageFormat.read(Array("INRM".utf8) + bytes.dropFirst(4))) { XCTAssertEqual($0 as? BitstreamError, .notINR) }
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x10
-        XCTAssertThrowsError(try ImageBitstream.read(flipped)) { XCTAssertTrue("\($0)".contains("checksum") || "\($0)".contains("corrupt"), "\($0)") }
+        XCTAssertThrowsError(try ImageFormat.read(flipped)) { XCTAssertTrue("\($0)".contains("checksum") || "\($0)".contains("corrupt"), "\($0)") }
     }
 
     /// Headers announcing absurd sizes are refused before anything is allocated for them.
     func testAbsurdHeadersAreRefused() throws {
         func file(head: [UInt8], network: [UInt8] = [1, 4, 1, 0, 0, 0, 240, 65, 0, 0, 240, 65]) -> [UInt8] {
-            var bytes = ImageBitstream.magic + [ImageBitstream.version]
+            var bytes = Container.magic + [Container.version]
             for (tag, payload) in [("HEAD", head), ("NETW", network), ("ENCO", [0]), ("QUAN", [0, 8, 8]), ("WGHT", [0, 0, 0, 0, 0, 0])] {
                 var writer = ByteWriter()
                 writer.append(Array(tag.utf8))
@@ -97,24 +115,24 @@ final class BitstreamTests: XCTestCase {
         huge.append(varint: 1 << 40)
         huge.append(byte: 3)
         huge.append(byte: 8)
-        XCTAssertThrowsError(try ImageBitstream.read(file(head: huge.bytes))) { XCTAssertTrue("\($0)".contains("width"), "\($0)") }
+        XCTAssertThrowsError(try ImageFormat.read(file(head: huge.bytes))) { XCTAssertTrue("\($0)".contains("width"), "\($0)") }
         var wide = ByteWriter()
         wide.append(byte: 1)
         wide.append(varint: 1 << 20)
         wide.append(varint: 1 << 20)
         wide.append(byte: 3)
         wide.append(byte: 8)
-        XCTAssertThrowsError(try ImageBitstream.read(file(head: wide.bytes))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
+        XCTAssertThrowsError(try ImageFormat.read(file(head: wide.bytes))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
         var manyLayers = ByteWriter()
         manyLayers.append(varint: 1 << 30)
-        XCTAssertThrowsError(try ImageBitstream.read(file(head: [1, 8, 8, 3, 8], network: manyLayers.bytes))) { XCTAssertTrue("\($0)".contains("layer"), "\($0)") }
+        XCTAssertThrowsError(try ImageFormat.read(file(head: [1, 8, 8, 3, 8], network: manyLayers.bytes))) { XCTAssertTrue("\($0)".contains("layer"), "\($0)") }
         var hugeLayer = ByteWriter()
         hugeLayer.append(varint: 2)
         hugeLayer.append(varint: 30000)
         hugeLayer.append(varint: 30000)
         hugeLayer.append([1, 0, 0, 0, 240, 65, 0, 0, 240, 65])
-        XCTAssertThrowsError(try ImageBitstream.read(file(head: [1, 8, 8, 3, 8], network: hugeLayer.bytes))) { XCTAssertTrue("\($0)".contains("parameters"), "\($0)") }
-        let image = try ImageBitstream.read(try Self.bytes(Self.golden[0].file))
+        XCTAssertThrowsError(try ImageFormat.read(file(head: [1, 8, 8, 3, 8], network: hugeLayer.bytes))) { XCTAssertTrue("\($0)".contains("parameters"), "\($0)") }
+        let image = try ImageFormat.read(try Self.bytes(Self.golden[0].file))
         XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(image, scale: 1e6))
     }
 
@@ -141,7 +159,7 @@ final class BitstreamTests: XCTestCase {
             }
             if round % 2 == 1 { bytes = Self.recomputingChecksums(bytes) }
             do {
-                let image = try ImageBitstream.read(bytes)
+                let image = try ImageFormat.read(bytes)
                 if image.width * image.height <= 128 * 128 { _ = try decoder.decode(image) }
                 accepted += 1
             } catch {

@@ -48,9 +48,9 @@ final class LosslessTests: XCTestCase {
             for threads in [1, 2] {
                 XCTAssertEqual(try ImageDecoder(threads: threads).decode(one), image, "not exact on \(threads) thread(s)")
             }
-            let file = try ImageBitstream.read(one)
+            let file = try ImageFormat.read(one)
             XCTAssertEqual(file.lossless?.checksum, CRC32.checksum(image.sampleBytes))
-            XCTAssertEqual(ImageBitstream.bytes(file), one, "writing what was read gives the same bytes")
+            XCTAssertEqual(ImageFormat.bytes(file), one, "writing what was read gives the same bytes")
         }
     }
 

@@ -35,7 +35,7 @@ final class VideoCodecTests: XCTestCase {
         let result = try Self.compress(video)
         XCTAssertEqual(result.groups.count, 2)
         XCTAssertEqual(result.groups.map(\.frames), [0..<4, 4..<8])
-        XCTAssertEqual(VideoBitstream.bytes(try VideoBitstream.read(result.bytes)), result.bytes)
+        XCTAssertEqual(VideoFormat.bytes(try VideoFormat.read(result.bytes)), result.bytes)
         let one = try VideoDecoder(threads: 1).decode(result.bytes)
         let two = try VideoDecoder(threads: 2).decode(result.bytes)
         XCTAssertEqual(one, two)
@@ -69,11 +69,12 @@ final class VideoCodecTests: XCTestCase {
         for threads in [1, 2] {
             XCTAssertEqual(SHA256.hex(try VideoDecoder(threads: threads).decode(bytes).sampleBytes), Self.goldenDigest, "\(threads) thread(s)")
         }
-        XCTAssertEqual(VideoBitstream.bytes(try VideoBitstream.read(bytes)), bytes)
-        XCTAssertEqual(try ImageBitstream.mediaKind(bytes), .video)
+        XCTAssertEqual(VideoFormat.bytes(try VideoFormat.read(bytes)), bytes)
+        let format = try Container(reading: bytes).format()
+        XCTAssertEqual(format.kind, VideoFormat.kind)
         XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(bytes)) { XCTAssertTrue("\($0)".contains("video"), "\($0)") }
         let image = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/siren-channel.inr"))))
-        XCTAssertThrowsError(try VideoBitstream.read(image)) { XCTAssertTrue("\($0)".contains("image"), "\($0)") }
+        XCTAssertThrowsError(try VideoFormat.read(image)) { XCTAssertTrue("\($0)".contains("image"), "\($0)") }
     }
 
     /// A still scene costs little: the second group of a clip of one repeated frame codes
@@ -101,7 +102,7 @@ final class VideoCodecTests: XCTestCase {
     func testDamagedVideoFilesAreRefused() throws {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenFile)))
         for length in 0..<bytes.count {
-            XCTAssertThrowsError(try VideoBitstream.read(Array(bytes.prefix(length))), "cut to \(length)")
+            XCTAssertThrowsError(try VideoFormat.read(Array(bytes.prefix(length))), "cut to \(length)")
         }
         var generator = SeededGenerator(seed: 9)
         var refused = 0
@@ -116,7 +117,7 @@ final class VideoCodecTests: XCTestCase {
             }
             if round % 2 == 1 { mutated = BitstreamTests.recomputingChecksums(mutated) }
             do {
-                let video = try VideoBitstream.read(mutated)
+                let video = try VideoFormat.read(mutated)
                 XCTAssertEqual(decoder.decode(video).frames.count, video.frameCount)
             } catch {
                 refused += 1
@@ -128,20 +129,20 @@ final class VideoCodecTests: XCTestCase {
     /// A header announcing an absurd clip is refused before anything is allocated for it.
     func testAbsurdVideoHeadersAreRefused() throws {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenFile)))
-        var video = try VideoBitstream.read(bytes)
-        video.frameCount = VideoBitstream.maximumFrames
+        var video = try VideoFormat.read(bytes)
+        video.frameCount = VideoFormat.maximumFrames
         video.width = 4096
         video.height = 4096
-        XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
+        XCTAssertThrowsError(try VideoFormat.read(VideoFormat.bytes(video))) { XCTAssertTrue("\($0)".contains("too large"), "\($0)") }
         // A small file that would render a 16384² frame in 2×2 patches of 64 frames at once.
-        video = try VideoBitstream.read(bytes)
+        video = try VideoFormat.read(bytes)
         (video.width, video.height, video.frameCount) = (16384, 16384, 1)
         video.patches = VideoPatches(width: 16384, height: 16384, patchSize: 2, groupSize: 64)
         video.groups = [video.groups[0]]
-        XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("too many to render"), "\($0)") }
-        video = try VideoBitstream.read(bytes)
+        XCTAssertThrowsError(try VideoFormat.read(VideoFormat.bytes(video))) { XCTAssertTrue("\($0)".contains("too many to render"), "\($0)") }
+        video = try VideoFormat.read(bytes)
         video.frameCount = 12
-        XCTAssertThrowsError(try VideoBitstream.read(VideoBitstream.bytes(video))) { XCTAssertTrue("\($0)".contains("groups"), "\($0)") }
+        XCTAssertThrowsError(try VideoFormat.read(VideoFormat.bytes(video))) { XCTAssertTrue("\($0)".contains("groups"), "\($0)") }
     }
 
     /// Patches cover every sample of an odd-sized clip and give it back where the network

@@ -48,10 +48,15 @@ final class GradientContractTests: XCTestCase {
 
     // MARK: Activations: L(z) = Σ r_i f(z_i)
 
-    static let activations: [Activation] = [.identity, .relu, .gelu, .sine(omega0: 1), .sine(omega0: 30)]
+    /// Every activation kind, sine at two frequencies.
+    static let activations: [(kind: NetworkSpec.ActivationKind, omega0: Float)] = NetworkSpec.ActivationKind.allCases.flatMap { kind in
+        let omegas: [Float] = kind == .sine ? [1, 30] : [30]
+        return omegas.map { (kind, $0) }
+    }
 
     static func activationCases(_ kernels: any KernelSet) -> [Case] {
-        activations.map { activation in
+        activations.map { kind, omega0 in
+            let activation = kind.activation(omega0: omega0)
             let count = 40
             var generator = SeededGenerator(seed: 10)
             let omega = if case .sine(let w) = activation { Double(w) } else { 1.0 }
@@ -76,15 +81,8 @@ final class GradientContractTests: XCTestCase {
     // MARK: Layers and networks: L(θ) = Σ r · y(x; θ), and L(x) for the input
 
     static func layerCases(_ kernels: any KernelSet) -> [Case] {
-        activations.flatMap { activation -> [Case] in
-            let kind: NetworkSpec.ActivationKind
-            var omega: Float = 30
-            switch activation {
-            case .identity: kind = .identity
-            case .relu: kind = .relu
-            case .gelu: kind = .gelu
-            case .sine(let w): kind = .sine; omega = w
-            }
+        activations.flatMap { kind, omega -> [Case] in
+            let activation = kind.activation(omega0: omega)
             // One linear layer and its activation: the output layer carries the activation.
             let spec = NetworkSpec(inputWidth: 7, hiddenWidths: [], outputWidth: 5, activation: .identity,
                                    omega0: omega, firstOmega0: omega, initialization: .siren, outputActivation: kind)
@@ -146,26 +144,7 @@ final class GradientContractTests: XCTestCase {
     // MARK: Encodings: L(x) = Σ r · features(x)
 
     static func encodingCases(_ kernels: any KernelSet) -> [Case] {
-        var spatial = SpatialFrequencyMask(blockCount: 12, resolution: 8, epsilon: 0.05)
-        // Drive the controller so cells hold different block counts: high loss on the left half.
-        var generator = SeededGenerator(seed: 12)
-        let points = (0..<400).flatMap { _ in [Float(generator.nextUniform(-1, 1)), Float(generator.nextUniform(-1, 1))] }
-        let losses = (0..<400).map { points[2 * $0] < 0 ? Float(1) : Float(0.001) }
-        for step in 0..<40 {
-            spatial.prepare(step: step, totalSteps: 240)
-            spatial.observe(coordinates: points, losses: losses, count: 400)
-        }
-        var global = GlobalFrequencyMask(blockCount: 12)
-        global.prepare(step: 50, totalSteps: 200)
-        let basis = FourierBasis(count: 12, sigma: 2, seed: 3)
-        let encodings: [(String, any Encoding)] = [
-            ("raw", RawEncoding()),
-            ("positional base 2", PositionalEncoding(frequencyCount: 6, base: 2, includeInput: false)),
-            ("positional base 1.4 with input", PositionalEncoding(frequencyCount: 8, base: 1.4, includeInput: true)),
-            ("fourier", FourierEncoding(featureCount: 16, sigma: 3, seed: 1)),
-            ("SAPE spatial", SAPEEncoding(basis: basis, progression: .spatial(spatial))),
-            ("SAPE global", SAPEEncoding(basis: basis, progression: .global(global))),
-        ]
+        let encodings = EncodingModel.examples.map { ($0.encoding.summary, $0.encoding) }
         return encodings.map { name, encoding in
             let rows = 5
             var generator = SeededGenerator(seed: 13)
@@ -194,18 +173,23 @@ final class GradientContractTests: XCTestCase {
         }
     }
 
-    func testSpatialMaskStateIsNonTrivial() {
-        // The SAPE case above must exercise a mask that varies in space.
-        let spatialCase = Self.encodingCases(PortableKernels()).first { $0.name == "encoding SAPE spatial" }
-        XCTAssertNotNil(spatialCase)
-        var mask = SpatialFrequencyMask(blockCount: 12, resolution: 8, epsilon: 0.05)
-        var generator = SeededGenerator(seed: 12)
-        let points = (0..<400).flatMap { _ in [Float(generator.nextUniform(-1, 1)), Float(generator.nextUniform(-1, 1))] }
-        let losses = (0..<400).map { points[2 * $0] < 0 ? Float(1) : Float(0.001) }
-        for step in 0..<40 {
-            mask.prepare(step: step, totalSteps: 240)
-            mask.observe(coordinates: points, losses: losses, count: 400)
+    func testEveryRegisteredEncodingHasExamples() {
+        for encoding in EncodingModel.registered {
+            XCTAssertFalse(encoding.examples.isEmpty, "\(encoding.typeName) has no examples: the contracts would skip it")
         }
-        XCTAssertGreaterThan(mask.counts.max()!, mask.counts.min()!)
+        XCTAssertEqual(Set(EncodingModel.registered.map { $0.typeCode }).count, EncodingModel.registered.count, "one ENCO code per encoding")
+        XCTAssertEqual(Set(EncodingModel.registered.map { $0.typeName }).count, EncodingModel.registered.count, "one model-file name per encoding")
+        let codes = NetworkSpec.ActivationKind.allCases.map(\.formatCode)
+        XCTAssertEqual(Set(codes).count, codes.count, "one NETW code per activation")
+    }
+
+    func testSpatialMaskStateIsNonTrivial() {
+        // The SAPE spatial case above must exercise a mask that varies in space.
+        let masks = EncodingModel.examples.compactMap { model -> SpatialFrequencyMask? in
+            guard let sape = model.encoding as? SAPEEncoding, case .spatial(let mask) = sape.progression else { return nil }
+            return mask
+        }
+        XCTAssertFalse(masks.isEmpty)
+        for mask in masks { XCTAssertGreaterThan(mask.counts.max()!, mask.counts.min()!) }
     }
 }

@@ -154,13 +154,8 @@ final class SAPETests: XCTestCase {
         spatial.prepare(step: 0, totalSteps: 60)
         spatial.observe(coordinates: [0.1, 0.2, -0.5, 0.9], losses: [1, 1], count: 2)
         spatial.prepare(step: 5, totalSteps: 60)
-        let models: [EncodingModel] = [
-            .raw(RawEncoding()),
-            .positional(PositionalEncoding(frequencyCount: 4, base: 1.4, includeInput: false)),
-            .fourier(FourierEncoding(featureCount: 8, sigma: 4, seed: 9)),
-            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 2), progression: .spatial(spatial))),
-            .sape(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 2), progression: .global(GlobalFrequencyMask(blockCount: 6)))),
-        ]
+        // Every registered encoding's examples, and a spatial mask in the middle of a fit.
+        let models = EncodingModel.examples + [EncodingModel(SAPEEncoding(basis: FourierBasis(count: 6, sigma: 3, seed: 2), progression: .spatial(spatial)))]
         for model in models {
             let data = try JSONEncoder().encode(model)
             let decoded = try JSONDecoder().decode(EncodingModel.self, from: data)

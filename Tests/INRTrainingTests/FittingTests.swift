@@ -83,7 +83,7 @@ final class FittingTests: XCTestCase {
         trainer.fit()
         let rendered = Image(width: 128, height: 128, channels: 3, bitDepth: 8, normalized: trainer.renderBest())
         XCTAssertEqual(Metrics.psnr(Self.image, rendered), trainer.best.psnr, accuracy: 1e-9)
-        guard case .sape(let sape) = trainer.best.encoding, case .spatial(let mask) = sape.progression else {
+        guard let sape = trainer.best.encoding.encoding as? SAPEEncoding, case .spatial(let mask) = sape.progression else {
             return XCTFail("expected a spatial SAPE encoding")
         }
         XCTAssertGreaterThan(mask.counts.max()!, 0)

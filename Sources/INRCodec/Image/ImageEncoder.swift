@@ -126,7 +126,7 @@ public struct ImageEncoder {
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
             encoding: fineTune.best.encoding, parameters: parameters, lossless: lossless)
         return Encoding(
-            compressed: compressed, bytes: ImageBitstream.bytes(compressed),
+            compressed: compressed, bytes: ImageFormat.bytes(compressed),
             floatEvaluation: start.evaluation, quantizedEvaluation: quantizedEvaluation, finalEvaluation: fineTune.best.evaluation,
             fitSteps: fitSteps, fineTuningSteps: fineTune.completedSteps,
             fitSeconds: fitSeconds, fineTuningSeconds: fineTune.elapsedSeconds)

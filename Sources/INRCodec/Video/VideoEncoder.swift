@@ -14,7 +14,7 @@ import INRTraining
 ///     group k:  start from group k-1's weights ─► quantisation-aware fit with group 0's step
 ///               sizes (laterGroupSteps; rate term on the difference from group k-1) ─► integers
 ///               [PSNR fell more than refitBelow dB: fit from scratch as group 0, keep the better]
-///     integers ─► group 0 whole, later groups as differences or whole ─► VideoBitstream
+///     integers ─► group 0 whole, later groups as differences or whole ─► VideoFormat
 public struct VideoEncoder {
     public struct Settings: Sendable {
         /// The network, its fit and its quantisation: group 0 is fitted as an image is.
@@ -94,11 +94,11 @@ public struct VideoEncoder {
         VideoPatches(width: width, height: height, patchSize: settings.patchSize, groupSize: settings.groupSize)
     }
 
-    /// Codes `video` (YUV 4:2:0, of a shape the format holds: `VideoBitstream.shapeProblem`),
+    /// Codes `video` (YUV 4:2:0, of a shape the format holds: `VideoFormat.shapeProblem`),
     /// group by group, calling `report` as each group is done.
     public func encode(_ video: Video, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }) -> Encoding {
         precondition(video.format == .yuv420 && !video.frames.isEmpty, "the video encoder takes YUV 4:2:0 frames")
-        precondition(VideoBitstream.shapeProblem(width: video.width, height: video.height, frameCount: video.frames.count, frameRate: video.frameRate) == nil,
+        precondition(VideoFormat.shapeProblem(width: video.width, height: video.height, frameCount: video.frames.count, frameRate: video.frameRate) == nil,
                      "a clip the format cannot hold")
         let patches = patches(width: video.width, height: video.height)
         let image = settings.image
@@ -123,7 +123,7 @@ public struct VideoEncoder {
             frameRate: video.frameRate, patches: patches, encoding: image.encoding, spec: spec,
             quantization: quantizer.spec, stepSizes: chain.stepSizes, groups: chain.symbols)
         return Encoding(
-            compressed: compressed, bytes: VideoBitstream.bytes(compressed, codes: chain.codes), groups: reports,
+            compressed: compressed, bytes: VideoFormat.bytes(compressed, codes: chain.codes), groups: reports,
             seconds: reports.reduce(0) { $0 + $1.seconds })
     }
 }
@@ -178,7 +178,7 @@ private struct GroupChain {
         previousGroupWeights = fit.parameters
         previousEvaluation = fit.evaluation
         let quantized = quantizer.quantize(fit.parameters, stepSizes: stepSizes)
-        codes.append(VideoBitstream.groupBytes(quantized, previous: symbols.last))
+        codes.append(VideoFormat.groupBytes(quantized, previous: symbols.last))
         symbols.append(quantized.symbols)
         return (fit, refitted)
     }

@@ -14,7 +14,17 @@ public protocol VectorActivation: Sendable {
     func reference(_ z: Double) -> (value: Double, derivative: Double)
 }
 
-/// The activations a network spec can name; `kernel` dispatches to the implementation.
+/// What runs with an activation's implementation: `Activation.dispatch` calls it with the
+/// concrete `VectorActivation`, so the kernels get one specialisation per activation.
+public protocol ActivationBody {
+    associatedtype Result
+    func callAsFunction<A: VectorActivation>(_ activation: A) -> Result
+}
+
+/// The activations a network spec can name; `dispatch` is the one switch from a case to its
+/// implementation. A new activation: its `VectorActivation` file beside this one, its case
+/// here and in `dispatch`, and its kind (name and format code) in INRNetwork's
+/// `NetworkSpec.ActivationKind`.
 public enum Activation: Hashable, Sendable {
     case identity
     case relu
@@ -22,16 +32,31 @@ public enum Activation: Hashable, Sendable {
     /// `sin(ω0·z)` (SIREN, Sitzmann et al. 2020).
     case sine(omega0: Float)
 
+    /// `body` called with this activation's implementation.
+    @inlinable @inline(__always)
+    public func dispatch<Body: ActivationBody>(_ body: Body) -> Body.Result {
+        switch self {
+        case .identity: body(Identity())
+        case .relu: body(ReLU())
+        case .gelu: body(GELU())
+        case .sine(let omega0): body(Sine(omega0: omega0))
+        }
+    }
+
     /// `(f(z), f'(z))` in Double, for gradient checks.
     public func reference(_ z: Double) -> (value: Double, derivative: Double) {
-        switch self {
-        case .identity: Identity().reference(z)
-        case .relu: ReLU().reference(z)
-        case .gelu: GELU().reference(z)
-        case .sine(let omega0): Sine(omega0: omega0).reference(z)
-        }
+        dispatch(Reference(z: z))
     }
 
     /// True when `f'` is the constant 1, so backward needs no stored derivative.
     public var isIdentity: Bool { self == .identity }
+}
+
+/// `Activation.reference` through `dispatch`.
+private struct Reference: ActivationBody {
+    let z: Double
+
+    func callAsFunction<A: VectorActivation>(_ activation: A) -> (value: Double, derivative: Double) {
+        activation.reference(z)
+    }
 }

@@ -9,26 +9,8 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
         input: MatrixView, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         activation: Activation, output: MatrixView, derivative: MatrixView?
     ) {
-        // One specialisation per activation: the switch runs once per tile and layer.
-        switch activation {
-        case .identity: dense(input, weights, bias, Identity(), output, derivative)
-        case .relu: dense(input, weights, bias, ReLU(), output, derivative)
-        case .gelu: dense(input, weights, bias, GELU(), output, derivative)
-        case .sine(let omega0): dense(input, weights, bias, Sine(omega0: omega0), output, derivative)
-        }
-    }
-
-    @inlinable
-    func dense<A: VectorActivation>(
-        _ input: MatrixView, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-        _ activation: A, _ output: MatrixView, _ derivative: MatrixView?
-    ) {
-        let columns = paddedWidth(output.columns)
-        GEMM<M>.product(
-            a: input.base, lda: input.stride, rows: input.rows, depth: input.columns,
-            b: weights, ldb: columns, columns: columns,
-            epilogue: ActivationEpilogue<M, A>(
-                bias: bias, activation: activation, output: output, derivative: derivative))
+        // One specialisation per activation: the dispatch runs once per tile and layer.
+        activation.dispatch(DenseLayer(input: input, weights: weights, bias: bias, output: output, derivative: derivative))
     }
 
     @inlinable
@@ -68,25 +50,7 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
 
     @inlinable
     public func activate(_ values: MatrixView, bias: UnsafePointer<Float>, activation: Activation, derivative: MatrixView?) {
-        switch activation {
-        case .identity: activate(values, bias, Identity(), derivative)
-        case .relu: activate(values, bias, ReLU(), derivative)
-        case .gelu: activate(values, bias, GELU(), derivative)
-        case .sine(let omega0): activate(values, bias, Sine(omega0: omega0), derivative)
-        }
-    }
-
-    @inlinable
-    func activate<A: VectorActivation>(_ values: MatrixView, _ bias: UnsafePointer<Float>, _ activation: A, _ derivative: MatrixView?) {
-        let epilogue = ActivationEpilogue<M, A>(bias: bias, activation: activation, output: values, derivative: derivative)
-        let columns = paddedWidth(values.columns)
-        for row in 0..<values.rows {
-            var column = 0
-            while column < columns {
-                epilogue.finish(Vector(loading: values.row(row) + column), row: row, column: column)
-                column += vectorWidth
-            }
-        }
+        activation.dispatch(InPlaceActivation(values: values, bias: bias, derivative: derivative))
     }
 
     @inlinable
@@ -121,6 +85,66 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
             for lane in 0..<(count - i) {
                 sine[i + lane] = s[lane]
                 cosine[i + lane] = c[lane]
+            }
+        }
+    }
+}
+
+extension GenericKernels {
+    /// `output = f(input · weights + bias)` (and `f'` into `derivative`): a product with the
+    /// activation fused into its epilogue.
+    @usableFromInline
+    struct DenseLayer: ActivationBody {
+        @usableFromInline let input: MatrixView
+        @usableFromInline let weights: UnsafePointer<Float>
+        @usableFromInline let bias: UnsafePointer<Float>
+        @usableFromInline let output: MatrixView
+        @usableFromInline let derivative: MatrixView?
+
+        @inlinable
+        init(input: MatrixView, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, output: MatrixView, derivative: MatrixView?) {
+            self.input = input
+            self.weights = weights
+            self.bias = bias
+            self.output = output
+            self.derivative = derivative
+        }
+
+        @inlinable
+        func callAsFunction<A: VectorActivation>(_ activation: A) {
+            let columns = paddedWidth(output.columns)
+            GEMM<M>.product(
+                a: input.base, lda: input.stride, rows: input.rows, depth: input.columns,
+                b: weights, ldb: columns, columns: columns,
+                epilogue: ActivationEpilogue<M, A>(
+                    bias: bias, activation: activation, output: output, derivative: derivative))
+        }
+    }
+
+    /// `values = f(values + bias)` in place (and `f'` into `derivative`).
+    @usableFromInline
+    struct InPlaceActivation: ActivationBody {
+        @usableFromInline let values: MatrixView
+        @usableFromInline let bias: UnsafePointer<Float>
+        @usableFromInline let derivative: MatrixView?
+
+        @inlinable
+        init(values: MatrixView, bias: UnsafePointer<Float>, derivative: MatrixView?) {
+            self.values = values
+            self.bias = bias
+            self.derivative = derivative
+        }
+
+        @inlinable
+        func callAsFunction<A: VectorActivation>(_ activation: A) {
+            let epilogue = ActivationEpilogue<M, A>(bias: bias, activation: activation, output: values, derivative: derivative)
+            let columns = paddedWidth(values.columns)
+            for row in 0..<values.rows {
+                var column = 0
+                while column < columns {
+                    epilogue.finish(Vector(loading: values.row(row) + column), row: row, column: column)
+                    column += vectorWidth
+                }
             }
         }
     }

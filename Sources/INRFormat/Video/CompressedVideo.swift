@@ -39,6 +39,11 @@ public struct CompressedVideo: Hashable, Sendable {
         self.groups = groups
     }
 
+    /// The network's sections (NETW, ENCO, QUAN) as stored.
+    public var network: StoredNetwork {
+        StoredNetwork(encoding: encoding, spec: spec, quantization: quantization, stepSizes: stepSizes)
+    }
+
     /// Group `index`'s weights as integers with their steps.
     public func parameters(group index: Int) -> QuantizedParameters {
         QuantizedParameters(spec: spec, quantization: quantization, symbols: groups[index], stepSizes: stepSizes)

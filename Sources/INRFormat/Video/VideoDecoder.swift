@@ -7,8 +7,8 @@ import INRModel
 /// Decoding a clip: parse → per group: add the differences, dequantise, render every patch
 /// position → frames.
 ///
-///     bytes ─► VideoBitstream.read ─► group k integers ─► dequantize ─► Renderer (patch grid)
-///                                                            ─► VideoPatches.frames ─► Video
+///     bytes ─► Container ─► VideoFormat.read ─► group k integers ─► dequantize ─► Renderer (patch grid)
+///                                                                          ─► VideoPatches.frames ─► Video
 ///
 /// As for images, rendering uses `KernelSelection.decoding()` and each patch depends only on its own
 /// coordinates, so a file gives the same samples on any thread count.
@@ -38,6 +38,6 @@ public struct VideoDecoder {
     }
 
     public func decode(_ bytes: [UInt8]) throws -> Video {
-        decode(try VideoBitstream.read(bytes))
+        decode(try VideoFormat.read(bytes))
     }
 }

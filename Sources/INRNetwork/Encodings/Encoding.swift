@@ -27,4 +27,10 @@ public protocol Encoding: Sendable {
 public protocol AdaptiveEncoding: Encoding {
     mutating func prepare(step: Int, totalSteps: Int)
     mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int)
+    /// Whether `observe` needs per-sample losses (the trainer computes them only then).
+    var wantsSampleLosses: Bool { get }
+}
+
+extension AdaptiveEncoding {
+    public var wantsSampleLosses: Bool { false }
 }

@@ -1,51 +1,54 @@
+import INRCoding
 import INRCore
 
-/// The encoding of a model, as a closed set of cases: what the trainer mutates, snapshots with
-/// the best weights, and what a model file stores (`{"type": "sape", ...}`).
-public enum EncodingModel: Hashable, Sendable {
-    case raw(RawEncoding)
-    case positional(PositionalEncoding)
-    case fourier(FourierEncoding)
-    case sape(SAPEEncoding)
+/// The encoding of a model: any registered encoding, with the state the trainer mutates and
+/// snapshots with the best weights; what a model file stores (`{"type": "sape", ...}`) and an
+/// .inr file's ENCO section holds.
+public struct EncodingModel: Hashable, Sendable {
+    /// Every encoding a model file or an .inr file may name: a new encoding adds its type here.
+    public static let registered: [any RegisteredEncoding.Type] = [
+        RawEncoding.self, PositionalEncoding.self, FourierEncoding.self, SAPEEncoding.self,
+    ]
 
-    public var encoding: any Encoding {
-        switch self {
-        case .raw(let e): e
-        case .positional(let e): e
-        case .fourier(let e): e
-        case .sape(let e): e
-        }
+    /// Each registered encoding's examples, in registry order.
+    public static var examples: [EncodingModel] {
+        registered.flatMap { type in type.examples.map { EncodingModel($0) } }
     }
 
-    public var typeName: String {
-        switch self {
-        case .raw: "raw"
-        case .positional: "positional"
-        case .fourier: "fourier"
-        case .sape: "sape"
-        }
-    }
+    public private(set) var encoding: any RegisteredEncoding
 
-    /// Before step `step` of `totalSteps` (only SAPE changes).
+    public init(_ encoding: any RegisteredEncoding) { self.encoding = encoding }
+
+    public var typeName: String { type(of: encoding).typeName }
+
+    /// Before step `step` of `totalSteps` (only an `AdaptiveEncoding` changes).
     public mutating func prepare(step: Int, totalSteps: Int) {
-        guard case .sape(var sape) = self else { return }
-        self = .raw(RawEncoding())  // `sape` is now the state's only owner: no copy on write
-        sape.prepare(step: step, totalSteps: totalSteps)
-        self = .sape(sape)
+        adapt { $0.prepare(step: step, totalSteps: totalSteps) }
     }
 
     /// After a step, with each sample's loss (only SAPE's spatial controller listens).
     public mutating func observe(coordinates: UnsafePointer<Float>, losses: UnsafePointer<Float>, count: Int) {
-        guard case .sape(var sape) = self else { return }
-        self = .raw(RawEncoding())
-        sape.observe(coordinates: coordinates, losses: losses, count: count)
-        self = .sape(sape)
+        adapt { $0.observe(coordinates: coordinates, losses: losses, count: count) }
     }
 
     /// Whether `observe` needs per-sample losses.
-    public var wantsSampleLosses: Bool {
-        if case .sape(let sape) = self, case .spatial = sape.progression { return true }
-        return false
+    public var wantsSampleLosses: Bool { (encoding as? any AdaptiveEncoding)?.wantsSampleLosses ?? false }
+
+    /// Runs `body` on the encoding if it adapts while fitting, as the state's only owner (no
+    /// copy on write of its grids).
+    private mutating func adapt(_ body: (inout any AdaptiveEncoding & RegisteredEncoding) -> Void) {
+        guard var adaptive = encoding as? any AdaptiveEncoding & RegisteredEncoding else { return }
+        encoding = RawEncoding()
+        body(&adaptive)
+        encoding = adaptive
+    }
+
+    public static func == (lhs: EncodingModel, rhs: EncodingModel) -> Bool {
+        AnyHashable(lhs.encoding) == AnyHashable(rhs.encoding)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(AnyHashable(encoding))
     }
 }
 
@@ -54,24 +57,16 @@ extension EncodingModel: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        switch try c.decode(String.self, forKey: .type) {
-        case "raw": self = .raw(try RawEncoding(from: decoder))
-        case "positional": self = .positional(try PositionalEncoding(from: decoder))
-        case "fourier": self = .fourier(try FourierEncoding(from: decoder))
-        case "sape": self = .sape(try SAPEEncoding(from: decoder))
-        case let other:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown encoding type '\(other)'")
+        let name = try c.decode(String.self, forKey: .type)
+        guard let type = Self.registered.first(where: { $0.typeName == name }) else {
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown encoding type '\(name)'")
         }
+        self.init(try type.init(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(typeName, forKey: .type)
-        switch self {
-        case .raw(let e): try e.encode(to: encoder)
-        case .positional(let e): try e.encode(to: encoder)
-        case .fourier(let e): try e.encode(to: encoder)
-        case .sape(let e): try e.encode(to: encoder)
-        }
+        try encoding.encode(to: encoder)
     }
 }

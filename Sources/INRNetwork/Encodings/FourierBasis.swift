@@ -1,4 +1,5 @@
 import Foundation
+import INRCoding
 import INRCore
 
 /// The frequency matrix B of Gaussian random Fourier features, built the way SAPE's code builds
@@ -86,4 +87,23 @@ extension FourierBasis: Codable {
         try c.encode(seed, forKey: .seed)
         try c.encode(inputWidth, forKey: .inputWidth)
     }
+}
+
+extension FourierBasis {
+    /// ENCO's fields of a basis (Fourier features and SAPE): count (varint), σ (f32), seed (u64).
+    func write(to writer: inout ByteWriter) {
+        writer.append(varint: count)
+        writer.append(sigma)
+        writer.append(seed)
+    }
+
+    /// Reads `write`'s fields of a basis of (x, y), checked against the limits.
+    static func read(from reader: inout ByteReader) throws(BitstreamError) -> FourierBasis {
+        let count = try reader.varint(), sigma = try reader.float("σ"), seed = try reader.uint64()
+        guard isValid(count: count, sigma: sigma, inputWidth: 2) else { throw .corrupt("ENCO", "Fourier features out of range") }
+        return FourierBasis(count: count, sigma: sigma, seed: seed)
+    }
+
+    /// `inr inspect`'s words for the basis: "σ 10.0, seed 1".
+    var summary: String { "σ \(sigma), seed \(seed)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import INRCoding
 import INRCore
 
 /// Gaussian random Fourier features (Tancik et al., NeurIPS 2020), `[x] [sin 2π⟨b_j,x⟩]
@@ -9,6 +10,11 @@ public struct FourierEncoding: Encoding, Hashable {
 
     public init(featureCount: Int, sigma: Float, seed: UInt64, includeInput: Bool = true, inputWidth: Int = 2) {
         basis = FourierBasis(count: featureCount, sigma: sigma, seed: seed, inputWidth: inputWidth)
+        self.includeInput = includeInput
+    }
+
+    init(basis: FourierBasis, includeInput: Bool) {
+        self.basis = basis
         self.includeInput = includeInput
     }
 
@@ -55,5 +61,28 @@ extension FourierEncoding: Codable {
         try basis.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(includeInput, forKey: .includeInput)
+    }
+}
+
+extension FourierEncoding: RegisteredEncoding {
+    public static let typeName = "fourier"
+    public static let typeCode: UInt8 = 2
+    public static var examples: [FourierEncoding] {
+        [FourierEncoding(featureCount: 16, sigma: 3, seed: 1), FourierEncoding(featureCount: 6, sigma: 2.5, seed: 99, includeInput: false)]
+    }
+
+    /// The basis's fields, then include (x, y) (u8 0/1).
+    public func writePayload(to writer: inout ByteWriter) {
+        basis.write(to: &writer)
+        writer.append(byte: includeInput ? 1 : 0)
+    }
+
+    public static func read(payload reader: inout ByteReader) throws(BitstreamError) -> FourierEncoding {
+        let basis = try FourierBasis.read(from: &reader)
+        return FourierEncoding(basis: basis, includeInput: try reader.byte() == 1)
+    }
+
+    public var summary: String {
+        "Fourier, \(basis.count) features, \(basis.summary)" + (includeInput ? ", with (x, y)" : "")
     }
 }

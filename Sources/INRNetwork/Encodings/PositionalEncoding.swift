@@ -1,4 +1,5 @@
 import Foundation
+import INRCoding
 import INRCore
 
 /// NeRF-style positional encoding (Mildenhall et al. 2020, eq. 4) with a configurable base:
@@ -89,5 +90,30 @@ extension PositionalEncoding: Codable {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "positional encoding out of range"))
         }
         self.init(inputWidth: inputWidth, frequencyCount: count, base: base, includeInput: try c.decode(Bool.self, forKey: .includeInput))
+    }
+}
+
+extension PositionalEncoding: RegisteredEncoding {
+    public static let typeName = "positional"
+    public static let typeCode: UInt8 = 1
+    public static var examples: [PositionalEncoding] {
+        [PositionalEncoding(frequencyCount: 6, base: 2, includeInput: false), PositionalEncoding(frequencyCount: 8, base: 1.4, includeInput: true)]
+    }
+
+    /// Frequency count L (varint), base (f32), include (x, y) (u8 0/1).
+    public func writePayload(to writer: inout ByteWriter) {
+        writer.append(varint: frequencyCount)
+        writer.append(base)
+        writer.append(byte: includeInput ? 1 : 0)
+    }
+
+    public static func read(payload reader: inout ByteReader) throws(BitstreamError) -> PositionalEncoding {
+        let count = try reader.varint(), base = try reader.float("base"), includeInput = try reader.byte() == 1
+        guard isValid(inputWidth: 2, frequencyCount: count, base: base) else { throw .corrupt("ENCO", "positional encoding out of range") }
+        return PositionalEncoding(frequencyCount: count, base: base, includeInput: includeInput)
+    }
+
+    public var summary: String {
+        "positional, \(frequencyCount) frequencies, base \(base)" + (includeInput ? ", with (x, y)" : "")
     }
 }

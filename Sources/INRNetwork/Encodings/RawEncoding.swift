@@ -1,3 +1,4 @@
+import INRCoding
 import INRCore
 
 /// The coordinates themselves: what SIREN and COIN feed their first layer.
@@ -32,4 +33,17 @@ extension RawEncoding: Codable {
         }
         self.init(inputWidth: width)
     }
+}
+
+extension RawEncoding: RegisteredEncoding {
+    public static let typeName = "raw"
+    public static let typeCode: UInt8 = 0
+    public static var examples: [RawEncoding] { [RawEncoding()] }
+
+    /// Nothing: a file's raw encoding takes (x, y).
+    public func writePayload(to writer: inout ByteWriter) {}
+
+    public static func read(payload reader: inout ByteReader) throws(BitstreamError) -> RawEncoding { RawEncoding() }
+
+    public var summary: String { "raw (x, y)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import INRCoding
 import INRCore
 
 /// SAPE: spatially-adaptive progressive encoding (Hertz et al., "SAPE: Spatially-Adaptive
@@ -95,6 +96,12 @@ public struct SAPEEncoding: AdaptiveEncoding, Hashable {
         mask.observe(coordinates: coordinates, losses: losses, count: count)
         progression = .spatial(mask)
     }
+
+    /// The spatial controller learns from each sample's loss.
+    public var wantsSampleLosses: Bool {
+        if case .spatial = progression { return true }
+        return false
+    }
 }
 
 extension SAPEEncoding: Codable {
@@ -121,5 +128,83 @@ extension SAPEEncoding: Codable {
         case .spatial(let mask): try c.encode(mask, forKey: .spatial)
         case .global(let mask): try c.encode(mask, forKey: .global)
         }
+    }
+}
+
+extension SAPEEncoding: RegisteredEncoding {
+    public static let typeName = "sape"
+    public static let typeCode: UInt8 = 3
+    public static var examples: [SAPEEncoding] {
+        let basis = FourierBasis(count: 12, sigma: 2, seed: 3)
+        // Cells holding different block counts, so the mask varies in space.
+        let counts = (0..<64).map { (cell: Int) -> Int32 in Int32((3 * (cell % 8) + cell / 8) % 13) }
+        return [
+            SAPEEncoding(basis: basis, progression: .spatial(SpatialFrequencyMask(blockCount: 12, resolution: 8, epsilon: 0.05, counts: counts))),
+            SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: 12, openBlocks: 4, fadeIn: 0.25))),
+        ]
+    }
+
+    /// The basis's fields, the progression (u8), then global: open blocks (varint), fade-in
+    /// (f32); spatial: resolution R (varint), ε (f32), the R² cell counts range-coded as
+    /// differences from the left neighbour (the upper one in column 0) to the end.
+    public func writePayload(to writer: inout ByteWriter) {
+        basis.write(to: &writer)
+        switch progression {
+        case .global(let mask):
+            writer.append(byte: 0)
+            writer.append(varint: mask.openBlocks)
+            writer.append(mask.fadeIn)
+        case .spatial(let mask):
+            writer.append(byte: 1)
+            writer.append(varint: mask.resolution)
+            writer.append(mask.epsilon)
+            var coder = RangeEncoder(), model = IntegerModel()
+            for (cell, count) in mask.counts.enumerated() {
+                model.encode(count - Self.neighbourCount(mask.counts, cell, resolution: mask.resolution), into: &coder)
+            }
+            writer.append(coder.finish())
+        }
+    }
+
+    public static func read(payload reader: inout ByteReader) throws(BitstreamError) -> SAPEEncoding {
+        let basis = try FourierBasis.read(from: &reader), count = basis.count
+        switch try reader.byte() {
+        case 0:
+            let open = try reader.varint(in: 0...count, "open blocks"), fadeIn = try reader.float("fade-in")
+            guard fadeIn >= 0 && fadeIn <= 1 else { throw .corrupt("ENCO", "fade-in \(fadeIn)") }
+            return SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: count, openBlocks: open, fadeIn: fadeIn)))
+        case 1:
+            let resolution = try reader.varint(), epsilon = try reader.float("ε")
+            guard SpatialFrequencyMask.isValid(blockCount: count, resolution: resolution, epsilon: epsilon) else {
+                throw .corrupt("ENCO", "SAPE grid out of range")
+            }
+            var decoder = RangeDecoder(Array(try reader.bytes(reader.remaining)))
+            var model = IntegerModel()
+            var counts = [Int32](repeating: 0, count: resolution * resolution)
+            for cell in counts.indices {
+                let value = Int64(neighbourCount(counts, cell, resolution: resolution)) + Int64(model.decode(from: &decoder))
+                guard (0...Int64(count)).contains(value) else { throw .corrupt("ENCO", "SAPE cell count \(value)") }
+                counts[cell] = Int32(value)
+            }
+            guard decoder.overrun <= 4 else { throw .truncated("ENCO") }
+            return SAPEEncoding(basis: basis, progression: .spatial(
+                SpatialFrequencyMask(blockCount: count, resolution: resolution, epsilon: epsilon, counts: counts)))
+        case let progression:
+            throw .corrupt("ENCO", "unknown SAPE progression \(progression)")
+        }
+    }
+
+    /// The cell count a cell is coded against: its left neighbour, the upper one in column 0,
+    /// 0 for the first cell.
+    static func neighbourCount(_ counts: [Int32], _ cell: Int, resolution: Int) -> Int32 {
+        cell % resolution != 0 ? counts[cell - 1] : cell >= resolution ? counts[cell - resolution] : 0
+    }
+
+    public var summary: String {
+        let mask = switch progression {
+        case .spatial(let m): "spatial \(m.resolution)² grid, ε \(m.epsilon), \(m.counts.reduce(0) { $0 + Int($1) }) blocks open in all"
+        case .global(let m): "global, \(m.openBlocks) blocks open"
+        }
+        return "SAPE, \(basis.count) frequencies, \(basis.summary), \(mask)"
     }
 }

@@ -7,10 +7,6 @@ import INRCore
 ///
 /// With `activation == .sine` the first layer uses `firstOmega0` and the others `omega0`.
 public struct NetworkSpec: Codable, Hashable, Sendable {
-    public enum ActivationKind: String, Codable, Hashable, Sendable, CaseIterable {
-        case identity, relu, gelu, sine
-    }
-
     public enum Initialization: String, Codable, Hashable, Sendable, CaseIterable {
         /// PyTorch's `nn.Linear`: weights and biases U(±1/√fanIn).
         case `default`
@@ -85,17 +81,6 @@ public struct NetworkSpec: Codable, Hashable, Sendable {
     /// Number of floats in the flat parameter buffer.
     public var parameterCount: Int {
         layers.reduce(0) { $0 + $1.inputWidth * $1.outputWidth + $1.outputWidth }
-    }
-}
-
-extension NetworkSpec.ActivationKind {
-    public func activation(omega0: Float) -> Activation {
-        switch self {
-        case .identity: .identity
-        case .relu: .relu
-        case .gelu: .gelu
-        case .sine: .sine(omega0: omega0)
-        }
     }
 }
 

@@ -1,22 +1,24 @@
+import Foundation
 import INRCoding
 import INRCore
 import INRMedia
-import INRNetwork
 import INRModel
+import INRNetwork
 
-/// The `.inr` video file: format version 1, media kind 3 (docs/bitstream.md).
+/// Media kind 3, a clip: one network per group of frames (docs/bitstream.md).
 ///
 ///     HEAD  3, width, height, bit depth, frame count, rate (numerator, denominator),
 ///           patch size P, group size G        (varints but the kind, bit depth, P and G: bytes)
-///     NETW  as an image's (input width from ENCO, output width G·1.5·P²)
-///     ENCO  as an image's
-///     QUAN  as an image's: one step per quantisation group, shared by every frame group
-///     GRPS  frame-group count, then per group: length (varint) · integers, as an image's WGHT
-///           (method 0 or 1), or for group k > 0 as differences from group k-1's integers,
-///           range-coded (method 2), whichever is smallest
+///     NETW · ENCO · QUAN   `StoredNetwork` (input width from ENCO, output width G·1.5·P²); one
+///                          step per quantisation group, shared by every frame group
+///     GRPS  each frame group's integers (`GroupSection`), whole, or for group k > 0 as
+///           differences from group k-1's, whichever is smallest
 ///
 /// A still scene costs little: a later group whose weights did not move codes a run of zeros.
-public enum VideoBitstream {
+public enum VideoFormat: MediaFormat {
+    public static let kind: UInt8 = 3
+    public static let name = "video"
+    public static let sections = StoredNetwork.tags + [GroupSection.tag]
     /// Frames a file may announce.
     public static let maximumFrames = 1 << 20
     /// Pixels (width × height × frames) a file may announce: 2³⁰, 6 GiB of 4:2:0 samples at 16 bits.
@@ -25,8 +27,6 @@ public enum VideoBitstream {
     public static let maximumRateTerm = 1_000_000
     /// Network outputs one group's rendering may hold (patch positions × outputs): 2²⁸ floats.
     public static let maximumGroupOutputs = 1 << 28
-    /// Integers all groups together may hold: 2²⁸, 1 GiB.
-    public static let maximumSymbols = 1 << 28
 
     /// Why a clip of this shape cannot be stored, or nil: the limits `read` enforces, so an
     /// encoder can refuse a clip before fitting it.
@@ -46,12 +46,10 @@ public enum VideoBitstream {
     /// The file, with each group's code as `groupBytes` gives it (`codes`, when the encoder
     /// already has them). Fields are written as they are: `read` refuses a clip outside the
     /// limits (`shapeProblem`), which the encoder checks first.
-    public static func bytes(_ video: CompressedVideo, codes: [[UInt8]]? = nil) -> [UInt8] {
+    public static func container(_ video: CompressedVideo, codes: [[UInt8]]? = nil) -> Container {
         precondition(codes == nil || codes!.count == video.groups.count, "one code per group")
-        var file = ImageBitstream.magic + [ImageBitstream.version]
-        func section(_ tag: String, _ payload: [UInt8]) { file += ImageBitstream.section(tag, payload) }
         var head = ByteWriter()
-        head.append(byte: ImageBitstream.MediaKind.video.rawValue)
+        head.append(byte: kind)
         head.append(varint: video.width)
         head.append(varint: video.height)
         head.append(byte: UInt8(video.bitDepth))
@@ -60,20 +58,11 @@ public enum VideoBitstream {
         head.append(varint: video.frameRate.denominator)
         head.append(byte: UInt8(video.patches.patchSize))
         head.append(byte: UInt8(video.patches.groupSize))
-        section("HEAD", head.bytes)
-        section("NETW", ImageBitstream.networkBytes(video.spec))
-        section("ENCO", ImageBitstream.encodingBytes(video.encoding))
-        section("QUAN", ImageBitstream.quantizationBytes(video.quantization, stepSizes: video.stepSizes))
-        var groups = ByteWriter()
-        groups.append(varint: video.groups.count)
-        for index in video.groups.indices {
-            let code = codes?[index] ?? groupBytes(video, index)
-            groups.append(varint: code.count)
-            groups.append(code)
-        }
-        section("GRPS", groups.bytes)
-        return file
+        let groups = GroupSection.payload(codes ?? video.groups.indices.map { groupBytes(video, $0) })
+        return Container(sections: [Container.Section(Container.headTag, head.bytes)] + video.network.sections + [Container.Section(GroupSection.tag, groups)])
     }
+
+    public static func bytes(_ video: CompressedVideo, codes: [[UInt8]]? = nil) -> [UInt8] { container(video, codes: codes).bytes }
 
     /// Group `index`'s integers as coded: whole, or after group 0 as differences from the group
     /// before when that is smaller (a group refitted at a scene change is cheaper whole).
@@ -83,30 +72,17 @@ public enum VideoBitstream {
 
     /// A group's code from its integers and the previous group's (nil for group 0).
     public static func groupBytes(_ parameters: QuantizedParameters, previous: [Int32]?) -> [UInt8] {
-        ImageBitstream.symbolBytes(parameters, previous: previous)
+        WeightSection.payload(parameters, previous: previous)
     }
 
-    /// The groups' codes as stored in GRPS (each starts with its method byte: 0 or 1 whole, 2
-    /// differences), framing checked; nothing decoded.
-    public static func groupCodes(_ payload: ArraySlice<UInt8>) throws(BitstreamError) -> [ArraySlice<UInt8>] {
-        var reader = ByteReader(payload, context: "GRPS")
-        let count = try reader.varint(in: 1...maximumFrames, "group count")
-        var codes: [ArraySlice<UInt8>] = []
-        for index in 0..<count {
-            let length = try reader.varint()
-            guard length <= reader.remaining else { throw .truncated("GRPS, group \(index)") }
-            codes.append(try reader.bytes(length))
-        }
-        guard reader.isAtEnd else { throw .corrupt("GRPS", "\(reader.remaining) unexpected bytes") }
-        return codes
-    }
+    /// The clip a file holds, every section checked.
+    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedVideo { try read(Container(reading: bytes)) }
 
-    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedVideo {
-        let sections = try ImageBitstream.sections(bytes)
-        var head = ByteReader(sections[0].payload, context: "HEAD")
-        guard try head.byte() == ImageBitstream.MediaKind.video.rawValue else {
-            throw .corrupt("HEAD", "this is an image file, not a video: decode it to .png")
-        }
+    /// The clip a verified container holds.
+    public static func read(_ file: Container) throws(BitstreamError) -> CompressedVideo {
+        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+        let kind = try head.byte()
+        guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
         let width = try head.varint(in: 1...Video.maximumSide, "width")
         let height = try head.varint(in: 1...Video.maximumSide, "height")
         let bitDepth = Int(try head.byte())
@@ -126,26 +102,45 @@ public enum VideoBitstream {
             throw .corrupt("HEAD", "\(patches.count) patches of \(patches.outputWidth) outputs are too many to render")
         }
 
-        let encoding = try ImageBitstream.readEncoding(sections[2].payload)
-        let spec = try ImageBitstream.readNetwork(sections[1].payload, inputWidth: encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
-        let (quantization, stepSizes) = try ImageBitstream.readQuantization(sections[3].payload, spec: spec)
-        let layout = ParameterLayout(spec: spec)
-
-        let codes = try groupCodes(sections[4].payload)
-        guard codes.count == patches.groups(frameCount: frameCount).count else {
-            throw .corrupt("GRPS", "\(codes.count) groups for \(frameCount) frames in groups of \(groupSize)")
-        }
-        guard codes.count * layout.count <= maximumSymbols else {
-            throw .corrupt("GRPS", "\(codes.count) groups of \(layout.count) parameters are too many")
-        }
-        var groups: [[Int32]] = []
-        for (index, code) in codes.enumerated() {
-            groups.append(try ImageBitstream.readSymbols(
-                code, layout: layout, quantization: quantization, context: "GRPS, group \(index)", previous: groups.last))
-        }
+        let network = try StoredNetwork(reading: file, outputWidth: patches.outputWidth)
+        let groups = try GroupSection.read(
+            file.payload(GroupSection.tag), patches: patches, frameCount: frameCount, layout: ParameterLayout(spec: network.spec),
+            quantization: network.quantization)
         return CompressedVideo(
             width: width, height: height, bitDepth: bitDepth, frameCount: frameCount,
-            frameRate: frameRate, patches: patches, encoding: encoding, spec: spec,
-            quantization: quantization, stepSizes: stepSizes, groups: groups)
+            frameRate: frameRate, patches: patches, encoding: network.encoding, spec: network.spec,
+            quantization: network.quantization, stepSizes: network.stepSizes, groups: groups)
+    }
+
+    /// Renders every frame and writes the clip (.y4m, .mkv, or .mp4 where this FFmpeg has
+    /// libx264, else a lossless .mkv beside it), at the stored size only.
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        guard request.scale == 1 else { throw UnsupportedRequest("a video file decodes at its stored size only (--scale 1)") }
+        guard !request.output.lowercased().hasSuffix(".png") else { throw UnsupportedRequest("\(request.file) is a video: write .y4m, .mp4 or .mkv") }
+        let start = Date()
+        let video = try request.decoding { try VideoDecoder(threads: request.threads).decode(try read(file)) }
+        let decoded = Date()
+        try request.createOutputFolder()
+        let path = VideoFile.outputPath(for: request.output)
+        try VideoFile.write(video, to: path)
+        let seconds = decoded.timeIntervalSince(start)
+        return [
+            "decoded \(request.file): \(video.width)×\(video.height), \(video.frames.count) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0 in "
+                + String(format: "%.0f ms (%.1f frames/s); wrote %@ in %.0f ms", seconds * 1000, Double(video.frames.count) / seconds, path,
+                         Date().timeIntervalSince(decoded) * 1000)
+                + (path != request.output ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""),
+            "samples sha256 \(SHA256.hex(video.sampleBytes))",
+        ]
+    }
+
+    /// The clip, the groups and each group's coded size and method.
+    public static func describe(_ file: Container) throws -> [String] {
+        let video = try read(file)
+        return [
+            "media      video \(video.width)×\(video.height), \(video.frameCount) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0, "
+                + String(format: "%.4f bpp", Double(file.size * 8) / Double(video.width * video.height * video.frameCount)),
+            "groups     \(video.groups.count) of \(video.patches.groupSize) frames, \(video.patches.patchSize)×\(video.patches.patchSize) patches "
+                + "(\(video.patches.columns)×\(video.patches.rows) positions)",
+        ] + video.network.summary + ["group code " + GroupSection.summary(try GroupSection.codes(file.payload(GroupSection.tag)))]
     }
 }

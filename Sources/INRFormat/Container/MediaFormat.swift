@@ -1,0 +1,109 @@
+import Foundation
+import INRMedia
+
+/// One media kind of the `.inr` container: what its HEAD's first byte is, which sections
+/// follow HEAD, and what `inr decode` and `inr inspect` do with such a file.
+///
+/// Implementations, one file each beside their kind: `ImageFormat` (1), `LosslessImageFormat`
+/// (2), `VideoFormat` (3). A new kind is one such file and one line in `MediaFormats.registered`;
+/// the command line dispatches through the registry.
+public protocol MediaFormat: Sendable {
+    /// HEAD's first byte: stable across versions, never reused.
+    static var kind: UInt8 { get }
+    /// What `inr inspect` and errors call the kind: "image", "lossless image", "video".
+    static var name: String { get }
+    /// The tags of the sections after HEAD, in file order.
+    static var sections: [String] { get }
+
+    /// Decodes `file` (a verified container of this kind), writes it where `request` says and
+    /// returns the lines `inr decode` prints. Throws `UnsupportedRequest` for options the kind
+    /// refuses, an error naming the file for one that does not decode.
+    static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String]
+
+    /// The lines `inr inspect` prints between the file's size and its section list.
+    static func describe(_ file: Container) throws -> [String]
+
+    /// The quantised integers tensor by tensor (`inr inspect --symbols`).
+    static func symbols(_ file: Container) throws -> [SymbolTensor]
+}
+
+extension MediaFormat {
+    public static func symbols(_ file: Container) throws -> [SymbolTensor] {
+        throw UnsupportedRequest("--symbols is for image files")
+    }
+}
+
+/// The registry: media kind → format.
+public enum MediaFormats {
+    /// Every kind this build reads, in kind order; a new kind adds its format here.
+    public static let registered: [any MediaFormat.Type] = [ImageFormat.self, LosslessImageFormat.self, VideoFormat.self]
+
+    public static func format(kind: UInt8) -> (any MediaFormat.Type)? {
+        registered.first { $0.kind == kind }
+    }
+
+    /// The error for a kind no format reads, naming those that are read.
+    static func unknownKind(_ kind: UInt8) -> String {
+        let names = registered.map(article), kinds = registered.map { Int($0.kind) }
+        return "media kind \(kind) is not \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")"
+            + " (this build reads kinds \(kinds.min() ?? 0) to \(kinds.max() ?? 0))"
+    }
+
+    /// The error for a file of `kind` given to a reader of `expected`'s kind.
+    static func wrongKind(_ kind: UInt8, expected: any MediaFormat.Type) -> String {
+        "this is \(format(kind: kind).map(article) ?? "an unknown") file (media kind \(kind)), not \(article(expected))"
+    }
+
+    /// "an image", "a video".
+    static func article(_ format: any MediaFormat.Type) -> String {
+        ("aeiou".contains(format.name.prefix(1)) ? "an " : "a ") + format.name
+    }
+}
+
+/// What `inr decode` asks of a file.
+public struct DecodeRequest: Sendable {
+    /// The .inr file's path, for messages.
+    public var file: String
+    /// Where to write the decoded media; its type follows the extension.
+    public var output: String
+    /// The rendering's size as a multiple of the stored size.
+    public var scale: Double
+    public var threads: Int
+
+    public init(file: String, output: String, scale: Double = 1, threads: Int) {
+        self.file = file
+        self.output = output
+        self.scale = scale
+        self.threads = threads
+    }
+
+    /// `decode()`, its errors naming the file.
+    func decoding<T>(_ decode: () throws -> T) throws -> T {
+        do {
+            return try decode()
+        } catch {
+            throw MediaError(path: file, reason: "\(error)")
+        }
+    }
+
+    /// Creates the folder that will hold the output.
+    func createOutputFolder() throws {
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
+    }
+}
+
+/// A request the file's kind cannot satisfy (an option it refuses, an output type it cannot
+/// write): a usage error, not a damaged file.
+public struct UnsupportedRequest: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One tensor's quantised integers with their bit width (`inr inspect --symbols`;
+/// Tools/coding_comparison.py reads them).
+public struct SymbolTensor: Encodable, Sendable {
+    public var layer: Int
+    public var kind: String
+    public var bits: Int
+    public var symbols: [Int32]
+}

@@ -1,0 +1,92 @@
+import Foundation
+import INRCoding
+import INRCore
+import INRMedia
+import INRModel
+import INRNetwork
+
+/// Media kind 1, an image the network renders (docs/bitstream.md); a lossless image (kind 2,
+/// `LosslessImageFormat`) is laid out the same and adds to it.
+///
+///     HEAD  kind (u8) · width, height (varints) · channels · bit depth (u8)   [kind 2: its head fields]
+///     NETW · ENCO · QUAN    `StoredNetwork` (input width from ENCO, output width the channels)
+///     WGHT  the integers    `WeightSection`                                  [kind 2: BITS]
+///
+///     CompressedImage ─► container ─► Container.bytes     bytes ─► Container(reading:) ─► read ─► CompressedImage
+public enum ImageFormat: MediaFormat {
+    public static let kind: UInt8 = 1
+    public static let name = "image"
+    public static let sections = StoredNetwork.tags + [WeightSection.tag]
+    /// The largest width or height a file may announce.
+    public static let maximumSide = 1 << 20
+
+    public static func container(_ image: CompressedImage) -> Container {
+        var head = ByteWriter()
+        head.append(byte: image.lossless == nil ? kind : LosslessImageFormat.kind)
+        head.append(varint: image.width)
+        head.append(varint: image.height)
+        head.append(byte: UInt8(image.channels))
+        head.append(byte: UInt8(image.bitDepth))
+        if let lossless = image.lossless { LosslessImageFormat.writeHead(lossless, to: &head) }
+        let sections = [Container.Section(Container.headTag, head.bytes)] + image.network.sections
+            + [Container.Section(WeightSection.tag, WeightSection.payload(image.parameters))]
+        return Container(sections: sections + (image.lossless.map { [LosslessImageFormat.bitsSection($0)] } ?? []))
+    }
+
+    public static func bytes(_ image: CompressedImage) -> [UInt8] { container(image).bytes }
+
+    /// The image a file holds, every section checked.
+    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedImage { try read(Container(reading: bytes)) }
+
+    /// The image (kind 1 or 2) a verified container holds.
+    public static func read(_ file: Container) throws(BitstreamError) -> CompressedImage {
+        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+        let kind = try head.byte()
+        guard kind == Self.kind || kind == LosslessImageFormat.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
+        let width = try head.varint(in: 1...maximumSide, "width")
+        let height = try head.varint(in: 1...maximumSide, "height")
+        guard width * height <= 1 << 30 else { throw .corrupt("HEAD", "image of \(width)×\(height) is too large") }
+        let channels = Int(try head.byte())
+        guard (1...4).contains(channels) else { throw .corrupt("HEAD", "\(channels) channels") }
+        let bitDepth = Int(try head.byte())
+        guard bitDepth == 8 || bitDepth == 16 else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        let lossless = kind == LosslessImageFormat.kind ? try LosslessImageFormat.read(&head, bits: file.payload(LosslessImageFormat.bitsTag)) : nil
+        guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
+
+        let network = try StoredNetwork(
+            reading: file, extraInputWidth: lossless?.head.extraInputWidth(channels: channels) ?? 0,
+            outputWidth: lossless?.head.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
+        let symbols = try WeightSection.read(
+            file.payload(WeightSection.tag), layout: ParameterLayout(spec: network.spec), quantization: network.quantization)
+        let parameters = QuantizedParameters(spec: network.spec, quantization: network.quantization, symbols: symbols, stepSizes: network.stepSizes)
+        return CompressedImage(
+            width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: network.encoding, parameters: parameters,
+            lossless: lossless)
+    }
+
+    /// Renders the image (at `request.scale`) and writes it as PNG.
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        let start = Date()
+        let image = try request.decoding { try ImageDecoder(threads: request.threads).decode(try read(file), scale: request.scale) }
+        let decoded = Date()
+        try request.createOutputFolder()
+        try PNG.write(image, to: request.output)
+        return [
+            "decoded \(request.file): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit in "
+                + String(format: "%.0f ms; wrote %@ in %.0f ms", decoded.timeIntervalSince(start) * 1000, request.output, Date().timeIntervalSince(decoded) * 1000),
+            "samples sha256 \(SHA256.hex(image.sampleBytes))",
+        ]
+    }
+
+    public static func describe(_ file: Container) throws -> [String] {
+        let image = try read(file)
+        let media = "media      \(image.lossless == nil ? name : LosslessImageFormat.name) \(image.width)×\(image.height), "
+            + "\(image.channels) channel(s), \(image.bitDepth)-bit, "
+            + String(format: "%.4f bpp", Double(file.size * 8) / Double(image.width * image.height))
+        return [media] + (image.lossless.map { [LosslessImageFormat.summary($0)] } ?? []) + image.network.summary
+    }
+
+    public static func symbols(_ file: Container) throws -> [SymbolTensor] {
+        WeightSection.tensors(try read(file).parameters)
+    }
+}
