@@ -12,7 +12,7 @@ extension CodecConfig {
         switch encoding {
         case .fourier(let c): c.seed ?? seed
         case .sape(let c): c.seed ?? seed
-        case .raw, .positional: seed
+        case .raw, .positional, .grid: seed
         }
     }
 
@@ -33,6 +33,8 @@ extension CodecConfig {
             case .global:
                 return .sape(SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: c.features))))
             }
+        case .grid(let c):
+            return .grid(c.encoding)
         }
     }
 

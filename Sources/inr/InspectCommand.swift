@@ -102,6 +102,8 @@ struct InspectCommand: ParsableCommand {
         case .raw: return "raw (x, y)"
         case .positional(let e): return "positional, \(e.frequencyCount) frequencies, base \(e.base)" + (e.includeInput ? ", with (x, y)" : "")
         case .fourier(let e): return "Fourier, \(e.basis.count) features, σ \(e.basis.sigma), seed \(e.basis.seed)" + (e.includeInput ? ", with (x, y)" : "")
+        case .grid(let e):
+            return "dense grid, \(e.levels) levels × \(e.features) features, finest \(e.resolution)²" + (e.includeInput ? ", with (x, y)" : "")
         case .sape(let e):
             let mask: String
             switch e.progression {

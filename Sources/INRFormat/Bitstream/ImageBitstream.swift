@@ -153,6 +153,8 @@ public enum ImageBitstream {
             w.append(e.basis.sigma)
             w.append(e.basis.seed)
             w.append(byte: e.includeInput ? 1 : 0)
+        case .grid:
+            preconditionFailure("the bitstream has no payload for a dense grid yet (the encoders refuse it: UnsupportedEncodingError)")
         case .sape(let e):
             w.append(byte: 3)
             w.append(varint: e.basis.count)

@@ -7,6 +7,7 @@ public enum EncodingModel: Hashable, Sendable {
     case positional(PositionalEncoding)
     case fourier(FourierEncoding)
     case sape(SAPEEncoding)
+    case grid(DenseGridEncoding)
 
     public var encoding: any Encoding {
         switch self {
@@ -14,6 +15,7 @@ public enum EncodingModel: Hashable, Sendable {
         case .positional(let e): e
         case .fourier(let e): e
         case .sape(let e): e
+        case .grid(let e): e
         }
     }
 
@@ -23,6 +25,7 @@ public enum EncodingModel: Hashable, Sendable {
         case .positional: "positional"
         case .fourier: "fourier"
         case .sape: "sape"
+        case .grid: "grid"
         }
     }
 
@@ -59,6 +62,7 @@ extension EncodingModel: Codable {
         case "positional": self = .positional(try PositionalEncoding(from: decoder))
         case "fourier": self = .fourier(try FourierEncoding(from: decoder))
         case "sape": self = .sape(try SAPEEncoding(from: decoder))
+        case "grid": self = .grid(try DenseGridEncoding(from: decoder))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown encoding type '\(other)'")
         }
@@ -72,6 +76,7 @@ extension EncodingModel: Codable {
         case .positional(let e): try e.encode(to: encoder)
         case .fourier(let e): try e.encode(to: encoder)
         case .sape(let e): try e.encode(to: encoder)
+        case .grid(let e): try e.encode(to: encoder)
         }
     }
 }
