@@ -9,8 +9,9 @@ public enum EncodingConfig: ConfigSection, Equatable {
     case positional(PositionalEncodingConfig)
     case fourier(FourierEncodingConfig)
     case sape(SAPEEncodingConfig)
+    case grid(GridEncodingConfig)
 
-    public enum Kind: String, ConfigChoice { case raw, positional, fourier, sape }
+    public enum Kind: String, ConfigChoice { case raw, positional, fourier, sape, grid }
 
     public init() { self = .raw(RawEncodingConfig()) }
 
@@ -24,6 +25,7 @@ public enum EncodingConfig: ConfigSection, Equatable {
         case .positional: self = .positional(try payload.decode(PositionalEncodingConfig.self))
         case .fourier: self = .fourier(try payload.decode(FourierEncodingConfig.self))
         case .sape: self = .sape(try payload.decode(SAPEEncodingConfig.self))
+        case .grid: self = .grid(try payload.decode(GridEncodingConfig.self))
         }
     }
 
@@ -34,6 +36,7 @@ public enum EncodingConfig: ConfigSection, Equatable {
         case .positional(let c): try container.encode(Kind.positional, forKey: .type); try c.encode(to: encoder)
         case .fourier(let c): try container.encode(Kind.fourier, forKey: .type); try c.encode(to: encoder)
         case .sape(let c): try container.encode(Kind.sape, forKey: .type); try c.encode(to: encoder)
+        case .grid(let c): try container.encode(Kind.grid, forKey: .type); try c.encode(to: encoder)
         }
     }
 
@@ -45,6 +48,7 @@ public enum EncodingConfig: ConfigSection, Equatable {
         case .positional(let c): EncodingModel(c.makeEncoding())
         case .fourier(let c): EncodingModel(c.makeEncoding(seed: c.seed ?? seed))
         case .sape(let c): EncodingModel(c.makeEncoding(seed: c.seed ?? seed))
+        case .grid(let c): EncodingModel(c.makeEncoding())
         }
     }
 }
@@ -133,6 +137,30 @@ public struct SAPEEncodingConfig: ConfigSection, Equatable {
         case .global:
             return SAPEEncoding(basis: basis, progression: .global(GlobalFrequencyMask(blockCount: features)))
         }
+    }
+}
+
+/// `type: grid` — a multi-resolution dense grid of learned features (`DenseGridEncoding`):
+/// `levels` square grids of `features` values per node, the finest `resolution` nodes per side,
+/// each coarser one half as many.
+public struct GridEncodingConfig: ConfigSection, Equatable {
+    public var levels = 4
+    public var features = 4
+    public var resolution = 256
+    public var includeInput = true
+    /// The grid's learning rate over the network's.
+    public var learningRateMultiplier: Float = 10
+
+    public init() {}
+
+    func makeEncoding() -> DenseGridEncoding {
+        DenseGridEncoding(
+            levels: levels, features: features, resolution: resolution, includeInput: includeInput,
+            learningRateMultiplier: learningRateMultiplier)
+    }
+
+    public func validate() throws {
+        if let (key, reason) = makeEncoding().limitViolation { throw ConfigValueError(key, reason) }
     }
 }
 

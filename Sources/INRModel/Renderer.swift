@@ -28,10 +28,11 @@ public final class Renderer: @unchecked Sendable {
     /// The network's outputs at every pixel centre of `grid`: `grid.count × outputWidth`,
     /// row-major.
     public func render(_ parameters: Parameters, encoding: EncodingModel, grid: PixelGrid) -> [Float] {
-        render(parameters, count: grid.count) { start, rows, workspace in
+        render(parameters, count: grid.count) { start, rows, workspace, encodingParameters in
             let coordinates = workspace.coordinates(rows: rows)
             for row in 0..<rows { grid.coordinates(ofPixel: start + row, into: coordinates.row(row)) }
-            encoding.encoding.encode(coordinates, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
+            encoding.encoding.encode(
+                coordinates, parameters: encodingParameters, into: workspace.activation(0, rows: rows), kernels: mlp.kernels)
         }
     }
 
@@ -41,31 +42,36 @@ public final class Renderer: @unchecked Sendable {
     public func render<Indices: RandomAccessCollection<Int>>(
         _ parameters: Parameters, encoding: EncodingModel, samples: any SampleInputs, indices: Indices
     ) -> [Float] where Indices.Index == Int {
-        render(parameters, count: indices.count) { start, rows, workspace in
+        render(parameters, count: indices.count) { start, rows, workspace, encodingParameters in
             samples.load(
                 rows: rows, sample: { indices[indices.startIndex + start + $0] }, into: workspace, encoding: encoding.encoding,
-                kernels: mlp.kernels, withTargets: false)
+                encodingParameters: encodingParameters, kernels: mlp.kernels, withTargets: false)
         }
     }
 
+    /// Renders `count` rows in tiles; `load` fills a tile's inputs, given the encoding's values.
     private func render(
-        _ parameters: Parameters, count: Int, load: (_ start: Int, _ rows: Int, _ workspace: TileWorkspace) -> Void
+        _ parameters: Parameters, count: Int,
+        load: (_ start: Int, _ rows: Int, _ workspace: TileWorkspace, _ encodingParameters: UnsafeBufferPointer<Float>) -> Void
     ) -> [Float] {
         packed.pack(parameters)
         let width = spec.outputWidth
         var outputs = [Float](repeating: 0, count: count * width)
         let tiles = (count + tileRows - 1) / tileRows
         let outputLayer = mlp.layers.count
-        outputs.withUnsafeMutableBufferPointer { outputs in
-            let base = outputs.baseAddress!
-            pool.run(tasks: tiles) { tile, worker in
-                let workspace = workspaces[worker]
-                let start = tile * tileRows, rows = min(tileRows, count - start)
-                load(start, rows, workspace)
-                mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: false)
-                let result = workspace.activation(outputLayer, rows: rows)
-                for row in 0..<rows {
-                    for c in 0..<width { base[(start + row) * width + c] = result[row, c] }
+        parameters.values.withUnsafeBufferPointer { values in
+            let encodingParameters = UnsafeBufferPointer(rebasing: values[parameters.layout.encodingRange])
+            outputs.withUnsafeMutableBufferPointer { outputs in
+                let base = outputs.baseAddress!
+                pool.run(tasks: tiles) { tile, worker in
+                    let workspace = workspaces[worker]
+                    let start = tile * tileRows, rows = min(tileRows, count - start)
+                    load(start, rows, workspace, encodingParameters)
+                    mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: false)
+                    let result = workspace.activation(outputLayer, rows: rows)
+                    for row in 0..<rows {
+                        for c in 0..<width { base[(start + row) * width + c] = result[row, c] }
+                    }
                 }
             }
         }

@@ -26,9 +26,10 @@ public protocol SampleInputs: Sendable {
 extension SampleInputs {
     /// Loads a tile: the samples `sample(0..<rows)` become the network's inputs in `workspace`
     /// (encoded (x, y) features, then the extras) and, with `withTargets`, its targets.
+    /// `encodingParameters` are the encoding's own values (empty for most encodings).
     package func load(
         rows: Int, sample: (Int) -> Int, into workspace: TileWorkspace, encoding: any Encoding,
-        kernels: any KernelSet, withTargets: Bool
+        encodingParameters: UnsafeBufferPointer<Float>, kernels: any KernelSet, withTargets: Bool
     ) {
         let points = workspace.coordinates(rows: rows)
         let inputs = workspace.activation(0, rows: rows)
@@ -44,7 +45,7 @@ extension SampleInputs {
                     extras: extraWidth > 0 ? scratch.baseAddress! + row * extraWidth : nil,
                     targets: withTargets ? truth.row(row) : nil)
             }
-            encoding.encode(points, into: inputs.with(columns: featureWidth), kernels: kernels)
+            encoding.encode(points, parameters: encodingParameters, into: inputs.with(columns: featureWidth), kernels: kernels)
             for row in 0..<rows where extraWidth > 0 {
                 (inputs.row(row) + featureWidth).update(from: scratch.baseAddress! + row * extraWidth, count: extraWidth)
             }

@@ -43,7 +43,8 @@ public struct ImageModel: Sendable {
 ///     header length       UInt32 LE, at most 64 MiB
 ///     header              JSON: size, channels, bit depth, network spec, encoding + its state,
 ///                         the bit-plane head (absent for intensities)
-///     parameters          Float32 LE × spec.parameterCount, in ParameterLayout order
+///     parameters          Float32 LE × (spec.parameterCount + the encoding's parameter count), in
+///                         ParameterLayout(spec:encodingShapes:) order: network, then a grid's values
 ///     CRC-32              UInt32 LE of everything above
 public enum ModelFile {
     public static let magic = Array("INRMODEL".utf8)
@@ -114,13 +115,14 @@ public enum ModelFile {
             header.width * header.height <= 1 << 30, (1...4).contains(header.channels), [8, 16].contains(header.bitDepth)
         else { throw .init("implausible image size, channels or bit depth") }
         guard header.encoding.encoding.inputWidth == 2 else { throw .init("an image model takes 2 coordinates") }
-        let count = header.spec.parameterCount
+        let shapes = header.encoding.encoding.parameterShapes
+        let count = ParameterLayout(spec: header.spec, encodingShapes: shapes).count
         guard 16 + headerLength + 4 * count + 4 == bytes.count else { throw .init("parameter section has the wrong size") }
         var values = [Float](repeating: 0, count: count)
         for i in 0..<count { values[i] = Float(bitPattern: read32(bytes, 16 + headerLength + 4 * i)) }
         let model = ImageModel(
             width: header.width, height: header.height, channels: header.channels, bitDepth: header.bitDepth,
-            encoding: header.encoding, parameters: Parameters(spec: header.spec, values: values), bitPlanes: header.bitPlanes)
+            encoding: header.encoding, parameters: Parameters(spec: header.spec, encodingShapes: shapes, values: values), bitPlanes: header.bitPlanes)
         guard header.encoding.encoding.outputWidth + model.extraInputWidth == header.spec.inputWidth,
             header.spec.outputWidth == model.outputWidth
         else {

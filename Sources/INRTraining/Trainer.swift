@@ -3,24 +3,23 @@ import INRCore
 import INRModel
 import INRNetwork
 
-/// Fits a network to a sample set (an image's intensities or its bit planes): the engine of inr.
+/// Fits a model to a sample set (an image's intensities or its bit planes): the engine of inr.
 ///
 ///     ┌─────────────────────────── step() ────────────────────────────┐
-///     │ sampler ─► batch ─► tiles ─► encode ─► MLP forward ─► loss    │
-///     │                       (parallel, one gradient buffer per chunk)│
-///     │ Σ chunk gradients in chunk order ◄─ MLP backward ◄─────┘      │
-///     │   + L1 penalty ─► optimizer ─► parameters                    │
-///     │ best evaluation so far ─► snapshot (weights + encoding state) │
+///     │ model.prepare ─► sampler ─► batch ─► model.lossSums(backward) │
+///     │   (CoordinateNetwork: tiles ─► encode ─► MLP ─► loss ─► back, │
+///     │    one gradient buffer per chunk, summed in chunk order)      │
+///     │ + L1 penalty ─► optimizer (per-group rates) ─► parameters     │
+///     │ model.observe ─► best evaluation so far ─► snapshot           │
 ///     └───────────────────────────────────────────────────────────────┘
 ///
-/// A batch is cut into tiles of `tileRows` samples and the tiles into a fixed number of chunks,
-/// each with its own gradient buffer; threads take chunks in any order and the buffers are
-/// summed in chunk order, so a seed gives the same weights on any thread count.
-public final class Trainer {
-    /// Weights and encoding state together: what the best evaluation was measured with.
+/// Any `TrainableModel` trains; `Trainer` is the coordinate network's (encoding + MLP). The
+/// model's passes are deterministic on any thread count, so a seed gives the same weights.
+public final class ModelTrainer<Model: TrainableModel> {
+    /// Weights and model state together: what the best evaluation was measured with.
     public struct Snapshot: Sendable {
         public var parameters: Parameters
-        public var encoding: EncodingModel
+        public var state: Model.State
         public var evaluation: Evaluation
         public var step: Int
 
@@ -28,10 +27,10 @@ public final class Trainer {
         public var psnr: Double { evaluation.psnr ?? -.infinity }
     }
 
-    public let samples: any SampleSet
+    public let model: Model
+    public var samples: any SampleSet { model.samples }
     public let settings: TrainingSettings
     public private(set) var parameters: Parameters
-    public private(set) var encoding: EncodingModel
     public private(set) var completedSteps = 0
     public private(set) var best: Snapshot
 
@@ -45,47 +44,23 @@ public final class Trainer {
     private var optimizer: any Optimizer
     private var schedule: any LearningRateSchedule
     private var sampler: any Sampler
-    private let loss: any Loss
-    private let mlp: MLP
-    private let pool: WorkerPool
-    private let packed: PackedNetwork
-    private let workspaces: [TileWorkspace]
-    private var accumulators: [GradientAccumulator] = []
     private var gradient: [Float]
-    private var sampleLosses: [Float] = []
-    private let renderer: Renderer
-    private let tileRows: Int
     private var elapsed: Double = 0
     /// The step whose weights `evaluate()` last rendered.
     private var evaluatedAt: Int?
 
-    /// A trainer of `parameters` (with `encoding`) on `samples`, its optimiser, schedule and
-    /// sampler made from `settings`: the one way a fit is set up.
-    public init(
-        samples: any SampleSet, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
-        settings: TrainingSettings, kernels: any KernelSet, threads: Int
-    ) {
-        precondition(spec.inputWidth == encoding.encoding.outputWidth + samples.extraInputWidth, "network input does not match the encoding")
-        precondition(spec.outputWidth == samples.targetWidth, "network output does not match the targets")
-        self.samples = samples
+    /// A trainer of `model` from `parameters`, its optimiser, schedule and sampler made from
+    /// `settings`.
+    public init(model: Model, parameters: Parameters, settings: TrainingSettings) {
+        precondition(model.groups.last?.range.upperBound == parameters.values.count, "parameters do not match the model")
+        self.model = model
         self.settings = settings
         self.parameters = parameters
-        self.encoding = encoding
         optimizer = settings.optimizer
         schedule = settings.schedule
-        sampler = settings.batch.sampler(sampleCount: samples.count, seed: settings.seed)
-        loss = samples.loss
-        mlp = MLP(spec: spec, kernels: kernels)
-        pool = WorkerPool(threadCount: threads)
-        packed = PackedNetwork(spec: spec)
-        let tileRows = TileWorkspace.tileRows(spec: spec)
-        self.tileRows = tileRows
-        workspaces = (0..<threads).map { _ in
-            TileWorkspace(spec: spec, rows: tileRows, coordinateWidth: 2, training: true)
-        }
+        sampler = settings.batch.sampler(sampleCount: model.samples.count, seed: settings.seed)
         gradient = Array(repeating: 0, count: parameters.values.count)
-        renderer = Renderer(spec: spec, kernels: kernels, pool: pool)
-        best = Snapshot(parameters: parameters, encoding: encoding, evaluation: .none, step: 0)
+        best = Snapshot(parameters: parameters, state: model.state, evaluation: .none, step: 0)
     }
 
     /// What one step measured.
@@ -123,11 +98,10 @@ public final class Trainer {
     @discardableResult
     public func step() -> StepReport {
         let start = Date()
-        if settings.adaptEncoding { encoding.prepare(step: completedSteps, totalSteps: settings.steps) }
+        model.prepare(step: completedSteps, totalSteps: settings.steps)
         let batch = sampler.nextBatch()
         let learningRate = schedule.learningRate(step: completedSteps, totalSteps: settings.steps, base: settings.learningRate)
-        packed.pack(effective(parameters))
-        let sums = accumulate(over: batch, backward: true)
+        let sums = model.lossSums(over: batch, parameters: effective(parameters), gradient: &gradient, backward: true)
         var evaluation: Evaluation?
         if batch.isFull {
             evaluation = samples.evaluation(sums)
@@ -135,10 +109,10 @@ public final class Trainer {
         }
         addWeightPenalty()
         settings.weightTransform?.addRegularizerGradient(parameters, to: &gradient)
-        optimizer.update(&parameters.values, gradient: gradient, learningRate: learningRate)
+        optimizer.update(&parameters.values, gradient: gradient, learningRate: learningRate, groups: model.groups)
         let batchLoss = sums.loss / Double(sums.count)
         schedule.observe(loss: batchLoss)
-        if settings.adaptEncoding && encoding.wantsSampleLosses { observeSampleLosses(batch) }
+        model.observe(batch)
         completedSteps += 1
         if !batch.isFull && (completedSteps % settings.evaluationInterval == 0) { evaluation = evaluate() }
         addElapsed(since: start)
@@ -148,8 +122,8 @@ public final class Trainer {
     /// Evaluates the current weights on every sample and keeps them if they are the best.
     @discardableResult
     public func evaluate() -> Evaluation {
-        packed.pack(effective(parameters))
-        let evaluation = samples.evaluation(accumulate(over: .all(count: samples.count), backward: false))
+        let evaluation = samples.evaluation(
+            model.lossSums(over: .all(count: samples.count), parameters: effective(parameters), gradient: &gradient, backward: false))
         evaluatedAt = completedSteps
         keep(evaluation)
         return evaluation
@@ -169,14 +143,14 @@ public final class Trainer {
         let better =
             evaluation.isExact != best.evaluation.isExact ? evaluation.isExact : evaluation.score > best.evaluation.score
         if better {
-            best = Snapshot(parameters: parameters, encoding: encoding, evaluation: evaluation, step: completedSteps)
+            best = Snapshot(parameters: parameters, state: model.state, evaluation: evaluation, step: completedSteps)
         }
     }
 
     /// The best snapshot's outputs for every sample, `count × targetWidth` (for images: values
     /// in [0, 1]; for bit planes: logits).
     public func renderBest() -> [Float] {
-        renderer.render(effective(best.parameters), encoding: best.encoding, samples: samples, indices: 0..<samples.count)
+        model.render(effective(best.parameters), state: best.state)
     }
 
     /// The weights the network computes with.
@@ -185,51 +159,6 @@ public final class Trainer {
     }
 
     public var elapsedSeconds: Double { elapsed }
-
-    // MARK: - The parallel part
-
-    /// The loss sums of `batch`, and with `backward` its gradient in `gradient`.
-    private func accumulate(over batch: Batch, backward: Bool) -> LossSums {
-        let count = batch.count
-        let tiles = (count + tileRows - 1) / tileRows
-        let chunks = min(16, tiles)
-        while accumulators.count < chunks { accumulators.append(GradientAccumulator(spec: mlp.spec)) }
-        let wantsLosses = settings.adaptEncoding && encoding.wantsSampleLosses
-        if wantsLosses && sampleLosses.count < count { sampleLosses = Array(repeating: 0, count: count) }
-        var chunkSums = [LossSums](repeating: LossSums(), count: chunks)
-        let encoder = encoding.encoding
-        let width = samples.targetWidth
-        let scale = 1 / Float(count * width)
-        let samples = self.samples, peak = samples.peak
-        sampleLosses.withUnsafeMutableBufferPointer { sampleLosses in
-            chunkSums.withUnsafeMutableBufferPointer { chunkSums in
-                pool.run(tasks: chunks) { chunk, worker in
-                    let workspace = workspaces[worker]
-                    let gradients = accumulators[chunk]
-                    if backward { gradients.zero() }
-                    var sums = LossSums()
-                    for tile in (chunk * tiles / chunks)..<((chunk + 1) * tiles / chunks) {
-                        let start = tile * tileRows, rows = min(tileRows, count - start)
-                        samples.load(
-                            rows: rows, sample: { batch.sample(at: start + $0) }, into: workspace,
-                            encoding: encoder, kernels: mlp.kernels, withTargets: true)
-                        mlp.forward(packed, workspace: workspace, rows: rows, storeDerivatives: backward)
-                        sums += loss.evaluate(
-                            prediction: workspace.activation(mlp.layers.count, rows: rows), target: workspace.targets(rows: rows),
-                            gradientScale: scale, gradient: workspace.gradient(0, rows: rows, columns: width),
-                            sampleLosses: backward && wantsLosses ? sampleLosses.baseAddress! + start : nil, peak: peak)
-                        if backward { mlp.backward(packed, workspace: workspace, rows: rows, gradients: gradients) }
-                    }
-                    chunkSums[chunk] = sums
-                }
-            }
-        }
-        if backward {
-            for chunk in 1..<chunks { accumulators[0].add(accumulators[chunk]) }
-            accumulators[0].write(into: &gradient, layout: parameters.layout)
-        }
-        return chunkSums.reduce(into: LossSums()) { $0 += $1 }
-    }
 
     private func addWeightPenalty() {
         let lambda = settings.l1WeightPenalty
@@ -241,14 +170,28 @@ public final class Trainer {
             }
         }
     }
+}
 
-    private func observeSampleLosses(_ batch: Batch) {
-        var points = [Float](repeating: 0, count: 2 * batch.count)
-        points.withUnsafeMutableBufferPointer { points in
-            for position in 0..<batch.count {
-                samples.fill(sample: batch.sample(at: position), coordinates: points.baseAddress! + 2 * position, extras: nil, targets: nil)
-            }
-        }
-        encoding.observe(coordinates: points, losses: sampleLosses, count: batch.count)
+/// The trainer of the coordinate network (encoding + MLP): what every codec fits.
+public typealias Trainer = ModelTrainer<CoordinateNetwork>
+
+extension ModelTrainer where Model == CoordinateNetwork {
+    /// A trainer of `parameters` (with `encoding`) on `samples`: the one way a fit is set up.
+    /// `parameters` hold the encoding's values after the network's where it has some.
+    public convenience init(
+        samples: any SampleSet, spec: NetworkSpec, encoding: EncodingModel, parameters: Parameters,
+        settings: TrainingSettings, kernels: any KernelSet, threads: Int
+    ) {
+        let model = CoordinateNetwork(
+            samples: samples, spec: spec, encoding: encoding, adaptsEncoding: settings.adaptEncoding, kernels: kernels, threads: threads)
+        self.init(model: model, parameters: parameters, settings: settings)
     }
+
+    /// The encoding as it is now.
+    public var encoding: EncodingModel { model.encoding }
+}
+
+extension ModelTrainer.Snapshot where Model == CoordinateNetwork {
+    /// The encoding state the snapshot's weights were measured with.
+    public var encoding: EncodingModel { state }
 }

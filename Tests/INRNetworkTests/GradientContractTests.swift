@@ -146,6 +146,7 @@ final class GradientContractTests: XCTestCase {
     static func encodingCases(_ kernels: any KernelSet) -> [Case] {
         let encodings = EncodingModel.examples.map { ($0.encoding.summary, $0.encoding) }
         return encodings.map { name, encoding in
+            let parameters = gridValues(count: encoding.parameterCount)
             let rows = 5
             var generator = SeededGenerator(seed: 13)
             let x = (0..<(2 * rows)).map { _ in generator.nextUniform(-0.9, 0.9) }
@@ -154,8 +155,10 @@ final class GradientContractTests: XCTestCase {
             func features(_ x: [Double]) -> Double {
                 let coordinates = AlignedBuffer(count: rows * 16), output = AlignedBuffer(count: rows * stride)
                 for i in 0..<(2 * rows) { coordinates.base[(i / 2) * 16 + i % 2] = Float(x[i]) }
-                encoding.encode(coordinates.matrix(rows: rows, columns: 2, stride: 16),
-                                into: output.matrix(rows: rows, columns: encoding.outputWidth, stride: stride), kernels: kernels)
+                parameters.withUnsafeBufferPointer { parameters in
+                    encoding.encode(coordinates.matrix(rows: rows, columns: 2, stride: 16), parameters: parameters,
+                                    into: output.matrix(rows: rows, columns: encoding.outputWidth, stride: stride), kernels: kernels)
+                }
                 var value = 0.0
                 for row in 0..<rows { for c in 0..<encoding.outputWidth { value += Double(output.base[row * stride + c]) * r[row * encoding.outputWidth + c] } }
                 return value
@@ -164,13 +167,48 @@ final class GradientContractTests: XCTestCase {
                 let coordinates = AlignedBuffer(count: rows * 16), seed = AlignedBuffer(count: rows * stride), result = AlignedBuffer(count: rows * 16)
                 for i in 0..<(2 * rows) { coordinates.base[(i / 2) * 16 + i % 2] = Float(x[i]) }
                 for row in 0..<rows { for c in 0..<encoding.outputWidth { seed.base[row * stride + c] = Float(r[row * encoding.outputWidth + c]) } }
-                encoding.coordinateGradient(coordinates.matrix(rows: rows, columns: 2, stride: 16),
-                                            featureGradient: seed.matrix(rows: rows, columns: encoding.outputWidth, stride: stride),
-                                            into: result.matrix(rows: rows, columns: 2, stride: 16))
+                parameters.withUnsafeBufferPointer { parameters in
+                    encoding.coordinateGradient(coordinates.matrix(rows: rows, columns: 2, stride: 16), parameters: parameters,
+                                                featureGradient: seed.matrix(rows: rows, columns: encoding.outputWidth, stride: stride),
+                                                into: result.matrix(rows: rows, columns: 2, stride: 16))
+                }
                 return (0..<(2 * rows)).map { Double(result.base[($0 / 2) * 16 + $0 % 2]) }
             }
             return Case(name: "encoding \(name)", point: x, value: features, gradient: gradient, step: 2e-4)
+        } + EncodingModel.examples.filter { $0.encoding.parameterCount > 0 }.map { parameterCase($0.encoding, kernels: kernels) }
+    }
+
+    /// Parameter values of order 1 (not a grid's 1e-4 start), so every gradient is far from zero.
+    static func gridValues(count: Int) -> [Float] {
+        var generator = SeededGenerator(seed: 14)
+        return (0..<count).map { _ in Float(generator.nextUniform(-1, 1)) }
+    }
+
+    /// L(θ) = Σ r · features(x; θ) over an encoding's own parameters θ (a grid's values),
+    /// against `addParameterGradient`.
+    static func parameterCase(_ encoding: any Encoding, kernels: any KernelSet) -> Case {
+        let rows = 7, width = encoding.outputWidth, stride = paddedWidth(width)
+        var generator = SeededGenerator(seed: 15)
+        let coordinates = AlignedBuffer(count: rows * 16), seed = AlignedBuffer(count: rows * stride)
+        for row in 0..<rows { for c in 0..<2 { coordinates.base[row * 16 + c] = Float(generator.nextUniform(-1, 1)) } }
+        for row in 0..<rows { for c in 0..<width { seed.base[row * stride + c] = Float(generator.nextUniform(-1, 1)) } }
+        // Functions, so the closures below keep the buffers alive.
+        func points() -> MatrixView { coordinates.matrix(rows: rows, columns: 2, stride: 16) }
+        func r() -> MatrixView { seed.matrix(rows: rows, columns: width, stride: stride) }
+        func value(_ theta: [Double]) -> Double {
+            let output = AlignedBuffer(count: rows * stride)
+            theta.map(Float.init).withUnsafeBufferPointer { theta in
+                encoding.encode(points(), parameters: theta, into: output.matrix(rows: rows, columns: width, stride: stride), kernels: kernels)
+            }
+            return (0..<(rows * width)).reduce(0.0) { $0 + Double(output.base[($1 / width) * stride + $1 % width] * r()[$1 / width, $1 % width]) }
         }
+        func gradient(_ theta: [Double]) -> [Double] {
+            var result = [Float](repeating: 0, count: theta.count)
+            result.withUnsafeMutableBufferPointer { encoding.addParameterGradient(points(), featureGradient: r(), into: $0) }
+            return result.map(Double.init)
+        }
+        return Case(name: "encoding \((encoding as? any RegisteredEncoding)?.summary ?? "") parameters", point: gridValues(count: encoding.parameterCount).map(Double.init),
+                    value: value, gradient: gradient, step: 1e-2, checked: 64)
     }
 
     func testEveryRegisteredEncodingHasExamples() {

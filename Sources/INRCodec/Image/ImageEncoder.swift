@@ -50,7 +50,7 @@ public struct ImageEncoder {
             let samples = samples(image)
             let spec = network.spec(inputWidth: encoding.encoding.outputWidth + samples.extraInputWidth, outputWidth: samples.targetWidth)
             return Trainer(
-                samples: samples, spec: spec, encoding: encoding, parameters: Parameters(spec: spec, seed: seed),
+                samples: samples, spec: spec, encoding: encoding, parameters: Parameters(spec: spec, encoding: encoding.encoding, seed: seed),
                 settings: training, kernels: kernels, threads: threads)
         }
     }
@@ -76,7 +76,10 @@ public struct ImageEncoder {
     /// The kernels of fitting (`KernelSelection.preferred()` unless given).
     public let kernels: any KernelSet
 
+    /// Throws for an encoding the bitstream cannot store (`UnsupportedEncodingError`) or kernels
+    /// that cannot be chosen (`INR_ISA`).
     public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
+        try UnsupportedEncodingError.check(settings.encoding)
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()

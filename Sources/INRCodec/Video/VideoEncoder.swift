@@ -84,6 +84,7 @@ public struct VideoEncoder {
     public let kernels: any KernelSet
 
     public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
+        try UnsupportedEncodingError.check(settings.image.encoding)
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()

@@ -18,6 +18,47 @@ public protocol Encoding: Sendable {
     /// Writes ∂loss/∂coordinates given ∂loss/∂features. Fitting never needs it (coordinates are
     /// not learned); the gradient contract tests check every encoding with it.
     func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView)
+
+    // Trainable parameters (tiny-cuda-nn's parametric encodings): a slice of the model's one
+    // flat buffer, after the network's tensors. Parameter-free encodings keep the defaults below.
+
+    /// The shapes of the encoding's own tensors, in buffer order (none by default).
+    var parameterShapes: [[Int]] { get }
+    /// The learning-rate multiplier of the encoding's parameters (1 by default).
+    var learningRateMultiplier: Float { get }
+    /// The starting values of the encoding's parameters, drawn from `seed`.
+    func initialParameters(seed: UInt64) -> [Float]
+    /// `encode` with the encoding's parameters (`parameters.count` = `parameterCount`).
+    func encode(_ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, into features: MatrixView, kernels: any KernelSet)
+    /// `coordinateGradient` with the encoding's parameters.
+    func coordinateGradient(
+        _ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, featureGradient: MatrixView, into gradient: MatrixView)
+    /// Adds ∂loss/∂parameters given ∂loss/∂features to `gradient` (`parameterCount` floats).
+    func addParameterGradient(
+        _ coordinates: MatrixView, featureGradient: MatrixView, into gradient: UnsafeMutableBufferPointer<Float>)
+}
+
+extension Encoding {
+    public var parameterShapes: [[Int]] { [] }
+    public var learningRateMultiplier: Float { 1 }
+    /// Floats the encoding owns in the flat buffer.
+    public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.reduce(1, *) } }
+
+    public func initialParameters(seed: UInt64) -> [Float] { [] }
+
+    public func encode(_ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, into features: MatrixView, kernels: any KernelSet) {
+        encode(coordinates, into: features, kernels: kernels)
+    }
+
+    public func coordinateGradient(
+        _ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, featureGradient: MatrixView, into gradient: MatrixView
+    ) {
+        coordinateGradient(coordinates, featureGradient: featureGradient, into: gradient)
+    }
+
+    public func addParameterGradient(
+        _ coordinates: MatrixView, featureGradient: MatrixView, into gradient: UnsafeMutableBufferPointer<Float>
+    ) {}
 }
 
 /// An encoding that changes while fitting: SAPE's progressive frequency masks.

@@ -7,7 +7,7 @@ import INRCore
 public struct EncodingModel: Hashable, Sendable {
     /// Every encoding a model file or an .inr file may name: a new encoding adds its type here.
     public static let registered: [any RegisteredEncoding.Type] = [
-        RawEncoding.self, PositionalEncoding.self, FourierEncoding.self, SAPEEncoding.self,
+        RawEncoding.self, PositionalEncoding.self, FourierEncoding.self, SAPEEncoding.self, DenseGridEncoding.self,
     ]
 
     /// Each registered encoding's examples, in registry order.

@@ -32,6 +32,12 @@ public struct MLP: Sendable {
         }
     }
 
+    /// The gradient buffer `backward` leaves free at its input layer (`rows × inputWidth`): where
+    /// `inputGradient` can go during fitting, for an encoding with parameters.
+    public func freeInputGradient(workspace: TileWorkspace, rows: Int) -> MatrixView {
+        workspace.gradient(layers.count % 2, rows: rows, columns: spec.inputWidth)
+    }
+
     /// Back-propagates `workspace.gradient(0)`, which the loss has filled with ∂loss/∂output,
     /// adding parameter gradients to `gradients`. With `inputGradient`, also writes
     /// ∂loss/∂features there (the encoding's gradient checks need it; fitting does not).

@@ -1,15 +1,21 @@
 import Foundation
 import INRCore
 
-/// A network's parameters: one flat `[Float]` with the layout its spec implies.
+/// A network's parameters: one flat `[Float]` with the layout its spec implies, followed by its
+/// encoding's parameters where the encoding has some (`ParameterLayout(spec:encodingShapes:)`).
 public struct Parameters: Hashable, Sendable {
     public let spec: NetworkSpec
     public let layout: ParameterLayout
     public var values: [Float]
 
     public init(spec: NetworkSpec, values: [Float]) {
-        let layout = ParameterLayout(spec: spec)
-        precondition(values.count == layout.count, "parameter count does not match the network spec")
+        self.init(spec: spec, encodingShapes: [], values: values)
+    }
+
+    /// The network's values, then the encoding's (tensors of `encodingShapes`).
+    public init(spec: NetworkSpec, encodingShapes: [[Int]], values: [Float]) {
+        let layout = ParameterLayout(spec: spec, encodingShapes: encodingShapes)
+        precondition(values.count == layout.count, "parameter count does not match the network spec and encoding")
         self.spec = spec
         self.layout = layout
         self.values = values
@@ -29,6 +35,13 @@ public struct Parameters: Hashable, Sendable {
             }
         }
         self.init(spec: spec, values: values)
+    }
+
+    /// The network's parameters drawn from `seed`, then `encoding`'s starting values (its own
+    /// stream of the same seed, so the network's values do not depend on the encoding).
+    public init(spec: NetworkSpec, encoding: any Encoding, seed: UInt64) {
+        let network = Parameters(spec: spec, seed: seed)
+        self.init(spec: spec, encodingShapes: encoding.parameterShapes, values: network.values + encoding.initialParameters(seed: seed))
     }
 
     /// The half-width of the uniform distribution layer `layer` starts from.

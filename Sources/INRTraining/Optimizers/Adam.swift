@@ -19,8 +19,11 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    public mutating func update(_ parameters: inout [Float], gradient: [Float], learningRate: Float) {
+    public mutating func update(_ parameters: inout [Float], gradient: [Float], learningRate: Float, groups: [ParameterGroup]) {
         precondition(parameters.count == gradient.count, "gradient and parameters differ in size")
+        precondition(groups.first?.range.lowerBound == 0 && groups.last?.range.upperBound == parameters.count
+                     && zip(groups, groups.dropFirst()).allSatisfy { $0.range.upperBound == $1.range.lowerBound },
+                     "parameter groups must cover the buffer in order")
         if firstMoment.count != parameters.count {
             firstMoment = Array(repeating: 0, count: parameters.count)
             secondMoment = Array(repeating: 0, count: parameters.count)
@@ -29,17 +32,19 @@ public struct Adam: Optimizer {
         stepCount += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
         let correction2 = Float((1 - pow(Double(beta2), Double(stepCount))).squareRoot())
-        let stepSize = learningRate / correction1
         let (b1, b2, eps, decay) = (beta1, beta2, epsilon, weightDecay)
         parameters.withUnsafeMutableBufferPointer { p in
             firstMoment.withUnsafeMutableBufferPointer { m in
                 secondMoment.withUnsafeMutableBufferPointer { v in
                     gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
-                            let gi = g[i] + decay * p[i]
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                        for group in groups {
+                            let stepSize = learningRate * group.learningRateMultiplier / correction1
+                            for i in group.range {
+                                let gi = g[i] + decay * p[i]
+                                m[i] = b1 * m[i] + (1 - b1) * gi
+                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                            }
                         }
                     }
                 }
