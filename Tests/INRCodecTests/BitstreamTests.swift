@@ -43,13 +43,14 @@ final class BitstreamTests: XCTestCase {
                                        activation: activation, omega0: 25, firstOmega0: 35, outputActivation: activation)
                 let quantizer = UniformQuantizer(spec: QuantizationSpec(weightBits: 9, biasBits: 11, granularity: .channel))
                 let image = CompressedImage(width: 33, height: 17, channels: 4, bitDepth: 16, encoding: encoding,
-                                            parameters: quantizer.quantize(Parameters(spec: spec, seed: 3)))
+                                            parameters: quantizer.quantize(Parameters(spec: spec, encoding: encoding.encoding, seed: 3)))
                 let bytes = ImageFormat.bytes(image)
                 let decoded = try ImageFormat.read(bytes)
                 XCTAssertEqual(decoded.encoding, encoding, encoding.encoding.summary)
                 XCTAssertEqual(decoded.parameters.symbols, image.parameters.symbols)
                 XCTAssertEqual(decoded.parameters.stepSizes, image.parameters.stepSizes)
                 XCTAssertEqual(decoded.parameters.spec.layers, spec.layers)
+                XCTAssertEqual(decoded.parameters.layout, image.parameters.layout)
                 XCTAssertEqual([decoded.width, decoded.height, decoded.channels, decoded.bitDepth], [33, 17, 4, 16])
                 XCTAssertEqual(ImageFormat.bytes(decoded), bytes)
             }

@@ -76,10 +76,8 @@ public struct ImageEncoder {
     /// The kernels of fitting (`KernelSelection.preferred()` unless given).
     public let kernels: any KernelSet
 
-    /// Throws for an encoding the bitstream cannot store (`UnsupportedEncodingError`) or kernels
-    /// that cannot be chosen (`INR_ISA`).
+    /// Throws if the kernels cannot be chosen (`INR_ISA`).
     public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
-        try UnsupportedEncodingError.check(settings.encoding)
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()

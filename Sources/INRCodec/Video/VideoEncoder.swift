@@ -84,7 +84,6 @@ public struct VideoEncoder {
     public let kernels: any KernelSet
 
     public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
-        try UnsupportedEncodingError.check(settings.image.encoding)
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()
@@ -197,7 +196,7 @@ private struct GroupChain {
     /// fit fixes the step sizes.
     private mutating func intra(_ samples: PatchGroupSamples, pixelCount: Int) -> GroupFit {
         let image = settings.image
-        let fit = trainer(samples, from: Parameters(spec: spec, seed: image.seed), settings: image.training)
+        let fit = trainer(samples, from: Parameters(spec: spec, encoding: image.encoding.encoding, seed: image.seed), settings: image.training)
         fit.fit(shouldStop: shouldStop)
         if symbols.isEmpty { stepSizes = quantizer.stepSizes(for: fit.best.parameters) }
         let transform = QuantizationAwareTraining(
@@ -210,7 +209,9 @@ private struct GroupChain {
     /// measured from the previous group's integers.
     private func predicted(_ samples: PatchGroupSamples, pixelCount: Int) -> GroupFit {
         let image = settings.image
-        let reference = QuantizedParameters(spec: spec, quantization: quantizer.spec, symbols: symbols.last!, stepSizes: stepSizes).dequantized().values
+        let reference = QuantizedParameters(
+            spec: spec, encodingShapes: settings.image.encoding.encoding.parameterShapes, quantization: quantizer.spec,
+            symbols: symbols.last!, stepSizes: stepSizes).dequantized().values
         let transform = QuantizationAwareTraining(
             quantizer: quantizer, stepSizes: stepSizes, rateWeight: image.quantization.rateWeight, pixelCount: pixelCount, reference: reference)
         let training = image.quantization.fineTuning(

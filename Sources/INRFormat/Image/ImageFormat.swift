@@ -57,8 +57,8 @@ public enum ImageFormat: MediaFormat {
             reading: file, extraInputWidth: lossless?.head.extraInputWidth(channels: channels) ?? 0,
             outputWidth: lossless?.head.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
         let symbols = try WeightSection.read(
-            file.payload(WeightSection.tag), layout: ParameterLayout(spec: network.spec), quantization: network.quantization)
-        let parameters = QuantizedParameters(spec: network.spec, quantization: network.quantization, symbols: symbols, stepSizes: network.stepSizes)
+            file.payload(WeightSection.tag), layout: network.layout, quantization: network.quantization)
+        let parameters = network.parameters(symbols)
         return CompressedImage(
             width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: network.encoding, parameters: parameters,
             lossless: lossless)

@@ -23,9 +23,12 @@ public struct QuantizationSpec: Hashable, Sendable {
         self.granularity = granularity
     }
 
-    /// Bits per integer of a tensor of `kind`.
+    /// Bits per integer of a tensor of `kind` (an encoding's values take the weights' width).
     public func bits(_ kind: ParameterLayout.Tensor.Kind) -> Int {
-        kind == .weight ? weightBits : biasBits
+        switch kind {
+        case .weight, .feature: weightBits
+        case .bias: biasBits
+        }
     }
 
     /// The largest integer a tensor of `kind` takes.

@@ -39,7 +39,8 @@ public struct UniformQuantizer: Sendable {
             let levels = spec.maximumLevel(kind), delta = Float(step)
             for i in range { symbols[i] = Self.level(parameters.values[i], delta, levels) }
         }
-        return QuantizedParameters(spec: parameters.spec, quantization: spec, symbols: symbols, stepSizes: stepSizes)
+        return QuantizedParameters(
+            spec: parameters.spec, encodingShapes: parameters.layout.encodingShapes, quantization: spec, symbols: symbols, stepSizes: stepSizes)
     }
 
     @inline(__always)

@@ -3,7 +3,8 @@ import INRNetwork
 
 /// QUAN: uniform quantisation (docs/bitstream.md).
 ///
-///     granularity · weight bits · bias bits (u8 each) · one step (f16) per group of the spec's parameters
+///     granularity · weight bits · bias bits (u8 each) · one step (f16) per group of the parameters
+///     (the network's, then one per tensor of the encoding's: a dense grid's levels)
 public enum QuantizationSection {
     public static let tag = "QUAN"
 
@@ -16,14 +17,14 @@ public enum QuantizationSection {
         return writer.bytes
     }
 
-    /// The quantisation and one step per group of `spec`'s parameters.
-    public static func read(_ payload: ArraySlice<UInt8>, spec: NetworkSpec) throws(BitstreamError) -> (QuantizationSpec, [Float16]) {
+    /// The quantisation and one step per group of the parameters of `layout`.
+    public static func read(_ payload: ArraySlice<UInt8>, layout: ParameterLayout) throws(BitstreamError) -> (QuantizationSpec, [Float16]) {
         var reader = ByteReader(payload, context: tag)
         guard let granularity = QuantizationSpec.Granularity(rawValue: try reader.byte()) else { throw .corrupt(tag, "unknown granularity") }
         let weightBits = Int(try reader.byte()), biasBits = Int(try reader.byte())
         guard (2...16).contains(weightBits), (2...16).contains(biasBits) else { throw .corrupt(tag, "bit widths out of range") }
         let quantization = QuantizationSpec(weightBits: weightBits, biasBits: biasBits, granularity: granularity)
-        let groups = quantization.groups(of: ParameterLayout(spec: spec))
+        let groups = quantization.groups(of: layout)
         guard reader.remaining == 2 * groups.count else { throw .corrupt(tag, "expected \(groups.count) step sizes") }
         var stepSizes: [Float16] = []
         stepSizes.reserveCapacity(groups.count)

@@ -7,7 +7,7 @@ public struct StoredNetwork: Hashable, Sendable {
     public var encoding: EncodingModel
     public var spec: NetworkSpec
     public var quantization: QuantizationSpec
-    /// One step per quantisation group of `spec`.
+    /// One step per quantisation group of `layout`.
     public var stepSizes: [Float16]
 
     public init(encoding: EncodingModel, spec: NetworkSpec, quantization: QuantizationSpec, stepSizes: [Float16]) {
@@ -23,7 +23,18 @@ public struct StoredNetwork: Hashable, Sendable {
         encoding = try EncodingSection.read(file.payload(EncodingSection.tag))
         spec = try NetworkSection.read(
             file.payload(NetworkSection.tag), inputWidth: encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
-        (quantization, stepSizes) = try QuantizationSection.read(file.payload(QuantizationSection.tag), spec: spec)
+        (quantization, stepSizes) = try QuantizationSection.read(
+            file.payload(QuantizationSection.tag), layout: ParameterLayout(spec: spec, encodingShapes: encoding.encoding.parameterShapes))
+    }
+
+    /// Where the integers of WGHT (or of each video group) sit: the network's tensors, then
+    /// the encoding's.
+    public var layout: ParameterLayout { ParameterLayout(spec: spec, encodingShapes: encoding.encoding.parameterShapes) }
+
+    /// Integers laid out as `layout` with this quantisation.
+    public func parameters(_ symbols: [Int32]) -> QuantizedParameters {
+        QuantizedParameters(
+            spec: spec, encodingShapes: encoding.encoding.parameterShapes, quantization: quantization, symbols: symbols, stepSizes: stepSizes)
     }
 
     /// The three sections, in file order.

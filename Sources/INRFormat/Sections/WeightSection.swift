@@ -5,6 +5,7 @@ import INRNetwork
 /// group's code inside a video's GRPS.
 ///
 ///     method (u8) · 0: range code, one adaptive `IntegerModel` for all weights, one for all biases
+///                      (and one for an encoding's values, a dense grid's, where there are any)
 ///                 · 1: each integer plus its level offset packed at its tensor's bit width
 ///                 · 2: as 0, of the differences from the previous group's integers (video only)
 ///
@@ -14,19 +15,12 @@ public enum WeightSection {
 
     /// The integers' code; with `previous` (a video group's predecessor) method 2 competes too.
     public static func payload(_ parameters: QuantizedParameters, previous: [Int32]? = nil) -> [UInt8] {
-        let tensors = ParameterLayout(spec: parameters.spec).tensors
+        let tensors = parameters.layout.tensors
         func adaptive(_ reference: [Int32]?) -> [UInt8] {
             var coder = RangeEncoder()
-            var weights = IntegerModel(), biases = IntegerModel()
+            var models = Models()
             for tensor in tensors {
-                for i in tensor.range {
-                    let value = parameters.symbols[i] - (reference?[i] ?? 0)
-                    if tensor.kind == .weight {
-                        weights.encode(value, into: &coder)
-                    } else {
-                        biases.encode(value, into: &coder)
-                    }
-                }
+                for i in tensor.range { models[tensor.kind].encode(parameters.symbols[i] - (reference?[i] ?? 0), into: &coder) }
             }
             return coder.finish()
         }
@@ -53,7 +47,7 @@ public enum WeightSection {
         var decoder = RangeDecoder(Array(try reader.bytes(reader.remaining)))
         guard decoder.startsWell else { throw .corrupt(context, "bad range code") }
         var symbols = [Int32](repeating: 0, count: layout.count)
-        var weights = IntegerModel(), biases = IntegerModel()
+        var models = Models()
         for tensor in layout.tensors {
             let limit = quantization.maximumLevel(tensor.kind)
             let bits = quantization.bits(tensor.kind)
@@ -62,7 +56,7 @@ public enum WeightSection {
                 if method == 1 {
                     symbol = Int32(decoder.decodeDirect(count: bits)) - limit
                 } else {
-                    let value = tensor.kind == .weight ? weights.decode(from: &decoder) : biases.decode(from: &decoder)
+                    let value = models[tensor.kind].decode(from: &decoder)
                     let (sum, overflow) = value.addingReportingOverflow(reference?[i] ?? 0)
                     guard !overflow else { throw .corrupt(context, "integer out of range") }
                     symbol = sum
@@ -77,9 +71,31 @@ public enum WeightSection {
 
     /// The integers tensor by tensor, with their bit widths (`inr inspect --symbols`).
     public static func tensors(_ parameters: QuantizedParameters) -> [SymbolTensor] {
-        ParameterLayout(spec: parameters.spec).tensors.map { tensor in
-            SymbolTensor(layer: tensor.layer, kind: tensor.kind == .weight ? "weight" : "bias",
+        parameters.layout.tensors.map { tensor in
+            SymbolTensor(layer: tensor.layer, kind: tensor.kind.rawValue,
                          bits: parameters.quantization.bits(tensor.kind), symbols: Array(parameters.symbols[tensor.range]))
+        }
+    }
+
+    /// The adaptive models of methods 0 and 2: one per tensor kind.
+    struct Models {
+        var weights = IntegerModel(), biases = IntegerModel(), features = IntegerModel()
+
+        subscript(kind: ParameterLayout.Tensor.Kind) -> IntegerModel {
+            get {
+                switch kind {
+                case .weight: weights
+                case .bias: biases
+                case .feature: features
+                }
+            }
+            set {
+                switch kind {
+                case .weight: weights = newValue
+                case .bias: biases = newValue
+                case .feature: features = newValue
+                }
+            }
         }
     }
 }

@@ -46,6 +46,7 @@ public struct CompressedVideo: Hashable, Sendable {
 
     /// Group `index`'s weights as integers with their steps.
     public func parameters(group index: Int) -> QuantizedParameters {
-        QuantizedParameters(spec: spec, quantization: quantization, symbols: groups[index], stepSizes: stepSizes)
+        QuantizedParameters(
+            spec: spec, encodingShapes: encoding.encoding.parameterShapes, quantization: quantization, symbols: groups[index], stepSizes: stepSizes)
     }
 }

@@ -104,7 +104,7 @@ public enum VideoFormat: MediaFormat {
 
         let network = try StoredNetwork(reading: file, outputWidth: patches.outputWidth)
         let groups = try GroupSection.read(
-            file.payload(GroupSection.tag), patches: patches, frameCount: frameCount, layout: ParameterLayout(spec: network.spec),
+            file.payload(GroupSection.tag), patches: patches, frameCount: frameCount, layout: network.layout,
             quantization: network.quantization)
         return CompressedVideo(
             width: width, height: height, bitDepth: bitDepth, frameCount: frameCount,

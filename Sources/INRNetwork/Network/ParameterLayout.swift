@@ -51,6 +51,9 @@ public struct ParameterLayout: Hashable, Sendable {
         count = offset
     }
 
+    /// The shapes of the encoding's tensors (`init(spec:encodingShapes:)`), in buffer order.
+    public var encodingShapes: [[Int]] { tensors.filter { $0.kind == .feature }.map(\.shape) }
+
     /// Where the encoding's parameters sit (empty without them).
     public var encodingRange: Range<Int> { networkCount..<count }
 

@@ -1,0 +1,31 @@
+import Foundation
+import INRCodec
+import INRConfig
+import INRFormat
+import INRMedia
+import INRNetwork
+import INRTestSupport
+import XCTest
+
+/// An encoding with parameters through the codec: a dense grid's values are quantised and coded
+/// with the network's (WGHT), and the file decodes to what the encoder measured.
+final class GridCodecTests: XCTestCase {
+    func testGridFilesDecodeToTheEncodersRendering() throws {
+        var config = try CodecConfig.load(TestSupport.path("Configs/image/grid.yaml"))
+        config.encoding = try CodecConfig.parse("encoding: {type: grid, levels: 3, features: 2, resolution: 32}").encoding
+        config.training.steps = 150
+        config.quantization.qatSteps = 20
+        let image = try PNG.read(TestSupport.kodimCrop)
+        let one = try ImageEncoder(settings: config.imageEncoderSettings, threads: 1).encode(image)
+        let two = try ImageEncoder(settings: config.imageEncoderSettings, threads: 2).encode(image)
+        XCTAssertEqual(one.bytes, two.bytes, "the same file on 1 and 2 threads")
+        let read = try ImageFormat.read(one.bytes)
+        XCTAssertEqual(read, one.compressed)
+        XCTAssertEqual(read.parameters.layout.encodingShapes, [[8, 8, 2], [16, 16, 2], [32, 32, 2]])
+        let decoded = try ImageDecoder(threads: 2).decode(one.bytes)
+        // The fine-tuned quantised fit's PSNR is the decoded file's (the encoder measured it on
+        // the weights the decoder computes with).
+        XCTAssertEqual(Metrics.psnr(image, decoded), one.finalEvaluation.psnr!, accuracy: 1e-9)
+        XCTAssertGreaterThan(Metrics.psnr(image, decoded), 24)
+    }
+}
