@@ -149,7 +149,7 @@ public struct GridEncodingConfig: ConfigSection, Equatable {
     public var resolution = 256
     public var includeInput = true
     /// The grid's learning rate over the network's.
-    public var learningRateMultiplier: Float = 10
+    public var learningRateMultiplier: Float = 30
 
     public init() {}
 

@@ -23,7 +23,7 @@ final class GridEncodingTests: XCTestCase {
         let b = FittingTests.fit(config, kernels: kernels, threads: 1)
         XCTAssertEqual(a.parameters.values.map(\.bitPattern), b.parameters.values.map(\.bitPattern))
         XCTAssertEqual(a.model.groups.map(\.name), ["network", "encoding"])
-        XCTAssertEqual(a.model.groups.last?.learningRateMultiplier, 10)
+        XCTAssertEqual(a.model.groups.last?.learningRateMultiplier, 30)
         // The grid's values moved from their U(±1e-4) start.
         let features = a.parameters.values[a.parameters.layout.encodingRange]
         XCTAssertGreaterThan(features.map(abs).max()!, 1e-2)

@@ -3,8 +3,8 @@ import INRCore
 /// Maps input coordinates to the features the MLP sees.
 ///
 /// One implementation per file: `RawEncoding`, `PositionalEncoding`, `FourierEncoding`,
-/// `SAPEEncoding`. Features are written sample-major into a padded matrix; `encode` runs on
-/// worker threads concurrently and must not mutate.
+/// `SAPEEncoding`, `DenseGridEncoding`. Features are written sample-major into a padded matrix;
+/// `encode` runs on worker threads concurrently and must not mutate.
 public protocol Encoding: Sendable {
     /// Coordinates per sample (2 for images).
     var inputWidth: Int { get }
