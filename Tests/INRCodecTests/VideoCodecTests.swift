@@ -23,7 +23,7 @@ final class VideoCodecTests: XCTestCase {
         return manifest.split(separator: "\n").first { $0.hasPrefix("video-nirvana.inr\t") }.map { String($0.split(separator: "\t")[1]) } ?? "missing"
     }()
 
-    static func compress(_ video: Video, _ overrides: [String] = []) throws -> VideoEncoder.Encoding {
+    static func compress(_ video: Video, _ overrides: [String] = []) throws -> VideoEncoder.Output {
         let config = try CodecConfig.load(goldenConfig, overrides: overrides.map(ConfigOverride.init(parsing:)))
         return try VideoEncoder(settings: config.videoEncoderSettings, threads: 2).encode(video)
     }

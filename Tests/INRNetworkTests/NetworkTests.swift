@@ -164,8 +164,14 @@ final class SAPETests: XCTestCase {
             coordinates.base[0] = 0.37
             coordinates.base[1] = -0.21
             let width = model.encoding.outputWidth
-            model.encoding.encode(coordinates.matrix(rows: 1, columns: 2, stride: 16), into: a.matrix(rows: 1, columns: width, stride: 32), kernels: PortableKernels())
-            decoded.encoding.encode(coordinates.matrix(rows: 1, columns: 2, stride: 16), into: b.matrix(rows: 1, columns: width, stride: 32), kernels: PortableKernels())
+            // An encoding with values of its own (a grid) computes with them: its seeded start.
+            let parameters = model.encoding.initialParameters(seed: 1)
+            parameters.withUnsafeBufferPointer { parameters in
+                model.encoding.encode(coordinates.matrix(rows: 1, columns: 2, stride: 16), parameters: parameters,
+                                      into: a.matrix(rows: 1, columns: width, stride: 32), kernels: PortableKernels())
+                decoded.encoding.encode(coordinates.matrix(rows: 1, columns: 2, stride: 16), parameters: parameters,
+                                        into: b.matrix(rows: 1, columns: width, stride: 32), kernels: PortableKernels())
+            }
             XCTAssertEqual(Array(UnsafeBufferPointer(start: a.base, count: width)), Array(UnsafeBufferPointer(start: b.base, count: width)))
         }
         let corrupt = #"{"type":"sape","featureCount":6,"sigma":3,"seed":2,"inputWidth":2,"spatial":{"blockCount":6,"resolution":2,"epsilon":0,"counts":[1,2,3],"active":[true,true,true]}}"#

@@ -56,7 +56,7 @@ public struct ImageEncoder {
     }
 
     /// What `encode` did.
-    public struct Encoding: Sendable {
+    public struct Output: Sendable {
         public var compressed: CompressedImage
         public var bytes: [UInt8]
         /// The fit of the best float weights, of their post-training quantisation, and after
@@ -89,7 +89,7 @@ public struct ImageEncoder {
     public func encode(
         _ image: Image, fitted: ImageModel? = nil, shouldStop: () -> Bool = { false },
         progress: (_ phase: Phase, _ report: Trainer.StepReport) -> Void = { _, _ in }
-    ) throws -> Encoding {
+    ) throws -> Output {
         precondition(fitted == nil || fitted!.bitPlanes == settings.bitPlanes, "the checkpoint's head differs from the settings'")
         let samples = settings.samples(image)
         let start: (parameters: Parameters, encoding: EncodingModel, evaluation: Evaluation)
@@ -126,7 +126,7 @@ public struct ImageEncoder {
         let compressed = CompressedImage(
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
             encoding: fineTune.best.encoding, parameters: parameters, lossless: lossless)
-        return Encoding(
+        return Output(
             compressed: compressed, bytes: ImageFormat.bytes(compressed),
             floatEvaluation: start.evaluation, quantizedEvaluation: quantizedEvaluation, finalEvaluation: fineTune.best.evaluation,
             fitSteps: fitSteps, fineTuningSteps: fineTune.completedSteps,

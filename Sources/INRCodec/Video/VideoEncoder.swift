@@ -71,7 +71,7 @@ public struct VideoEncoder {
     }
 
     /// What `encode` did.
-    public struct Encoding: Sendable {
+    public struct Output: Sendable {
         public var compressed: CompressedVideo
         public var bytes: [UInt8]
         public var groups: [GroupReport]
@@ -96,7 +96,7 @@ public struct VideoEncoder {
 
     /// Codes `video` (YUV 4:2:0, of a shape the format holds: `VideoFormat.shapeProblem`),
     /// group by group, calling `report` as each group is done.
-    public func encode(_ video: Video, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }) -> Encoding {
+    public func encode(_ video: Video, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }) -> Output {
         precondition(video.format == .yuv420 && !video.frames.isEmpty, "the video encoder takes YUV 4:2:0 frames")
         precondition(VideoFormat.shapeProblem(width: video.width, height: video.height, frameCount: video.frames.count, frameRate: video.frameRate) == nil,
                      "a clip the format cannot hold")
@@ -122,7 +122,7 @@ public struct VideoEncoder {
             width: video.width, height: video.height, bitDepth: video.bitDepth, frameCount: video.frames.count,
             frameRate: video.frameRate, patches: patches, encoding: image.encoding, spec: spec,
             quantization: quantizer.spec, stepSizes: chain.stepSizes, groups: chain.symbols)
-        return Encoding(
+        return Output(
             compressed: compressed, bytes: VideoFormat.bytes(compressed, codes: chain.codes), groups: reports,
             seconds: reports.reduce(0) { $0 + $1.seconds })
     }
