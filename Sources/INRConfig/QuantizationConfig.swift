@@ -1,4 +1,3 @@
-import INRCoding
 import INRFormat
 
 /// `quantization:` — how `inr compress` turns the fitted weights into integers.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import INRCodec
-import INRCoding
 import INRFormat
 import INRConfig
 import INRCore

@@ -1,6 +1,5 @@
 import Foundation
 import INRCodec
-import INRCoding
 import INRFormat
 import INRConfig
 import INRCore

@@ -1,6 +1,5 @@
 import Foundation
 import INRNetwork
-import INRCoding
 import INRFormat
 import INRTraining
 

@@ -1,4 +1,3 @@
-import INRCoding
 import INRFormat
 import INRTraining
 

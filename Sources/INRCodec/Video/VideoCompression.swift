@@ -1,5 +1,4 @@
 import Foundation
-import INRCoding
 import INRFormat
 import INRMedia
 

@@ -1,6 +1,5 @@
 import Foundation
 import INRCore
-import INRCoding
 import INRFormat
 import INRMedia
 import INRModel

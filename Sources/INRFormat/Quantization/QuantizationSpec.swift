@@ -1,4 +1,3 @@
-import INRCoding
 import INRNetwork
 
 /// How a network's flat parameter buffer is quantised: uniform, symmetric, with one step size

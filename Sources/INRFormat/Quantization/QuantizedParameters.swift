@@ -1,4 +1,3 @@
-import INRCoding
 import INRNetwork
 
 /// A network's parameters as integers: `symbols[i]·stepSizes[group of i]` is parameter i.

@@ -1,4 +1,3 @@
-import INRCoding
 import INRNetwork
 
 /// Uniform symmetric quantisation with the step size of each group chosen to minimise the

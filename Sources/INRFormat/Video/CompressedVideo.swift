@@ -1,4 +1,3 @@
-import INRCoding
 import INRMedia
 import INRNetwork
 import INRModel

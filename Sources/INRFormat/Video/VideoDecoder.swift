@@ -1,4 +1,3 @@
-import INRCoding
 import INRCore
 import INRMedia
 import INRNetwork

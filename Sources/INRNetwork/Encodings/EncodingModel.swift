@@ -1,4 +1,3 @@
-import INRCoding
 import INRCore
 
 /// The encoding of a model: any registered encoding, with the state the trainer mutates and
