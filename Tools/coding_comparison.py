@@ -46,10 +46,11 @@ def measure(path: str, folder: str) -> dict:
         for v in t["symbols"]:
             data += (v & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
     zstd = len(subprocess.run(["zstd", "-19", "-c", "-q"], input=bytes(data), check=True, capture_output=True).stdout)
-    weights = [v for t in tensors if t["kind"] == "weight" for v in t["symbols"]]
-    biases = [v for t in tensors if t["kind"] == "bias" for v in t["symbols"]]
-    return {"file": os.path.basename(path), "parameters": len(weights) + len(biases), "raw": raw, "zstd": zstd,
-            "inr": inr, "entropy": entropy_bytes(weights) + entropy_bytes(biases)}
+    # One empirical entropy per tensor kind, as WGHT has one adaptive model per kind (weights,
+    # biases, and an encoding's values, a dense grid's, where there are any).
+    kinds = {kind: [v for t in tensors if t["kind"] == kind for v in t["symbols"]] for kind in ("weight", "bias", "feature")}
+    return {"file": os.path.basename(path), "parameters": sum(len(v) for v in kinds.values()), "raw": raw, "zstd": zstd,
+            "inr": inr, "entropy": sum(entropy_bytes(v) for v in kinds.values() if v)}
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ inputs=(
     "sape-spatial Media/png/rgb16.png"
     "sape-global Media/png/gray_alpha8.png"
     "lossless-interlaced Media/png/gray_alpha8.png"
+    "grid Media/png/gray8.png"
     "video-nirvana Media/video/park_joy_64x48.y4m"
 )
 manifest="$golden/MANIFEST.tsv"

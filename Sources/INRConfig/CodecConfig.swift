@@ -8,7 +8,7 @@ import INRTraining
 /// listed in `Configs/README.md`, and INRConfig turns it into the codecs' settings.
 ///
 ///     seed: 0
-///     encoding:  { type: raw | positional | fourier | sape, ... }
+///     encoding:  { type: raw | positional | fourier | sape | grid, ... }
 ///     head:      { type: intensity | bitPlanes, layout, context, contextSize }
 ///     network:   { hiddenLayers, width, activation, omega0, firstOmega0, initialization }
 ///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit, stopWhenExact }

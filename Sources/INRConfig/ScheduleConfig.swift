@@ -122,9 +122,4 @@ public struct RandomBatchConfig: ConfigSection, Equatable {
         guard fraction > 0 && fraction <= 1 else { throw ConfigValueError("fraction", "must be in (0, 1]") }
         if let size, !(1...(1 << 30)).contains(size) { throw ConfigValueError("size", "must be between 1 and 2^30") }
     }
-
-    /// Samples per batch for a set of `count`.
-    public func batchSize(sampleCount count: Int) -> Int {
-        size.map { min($0, count) } ?? max(1, Int((Double(count) * fraction).rounded()))
-    }
 }

@@ -50,6 +50,9 @@ public final class CoordinateNetwork: TrainableModel {
         renderer = Renderer(spec: spec, kernels: kernels, pool: pool)
     }
 
+    /// Floats of encoding gradients the chunks may hold together (32 MiB).
+    static let encodingGradientBudget = 1 << 23
+
     public var state: EncodingModel { encoding }
 
     public var groups: [ParameterGroup] {
@@ -83,8 +86,10 @@ public final class CoordinateNetwork: TrainableModel {
         packed.pack(parameters)
         let count = batch.count
         let tiles = (count + tileRows - 1) / tileRows
-        let chunks = min(16, tiles)
         let encoder = encoding.encoding, featureCount = encoder.parameterCount
+        // Each chunk keeps a whole copy of an encoding's gradient: fewer chunks for a large grid
+        // (a fixed number still, so the sums do not depend on the thread count).
+        let chunks = min(16, tiles, max(2, Self.encodingGradientBudget / max(featureCount, 1)))
         while accumulators.count < chunks { accumulators.append(GradientAccumulator(spec: spec)) }
         while encodingGradients.count < chunks { encodingGradients.append(AlignedBuffer(count: featureCount)) }
         let wantsLosses = adaptsEncoding && encoding.wantsSampleLosses

@@ -2,7 +2,7 @@ import INRCoding
 import INRNetwork
 
 /// ENCO: the coordinate encoding (docs/bitstream.md): its type byte
-/// (`RegisteredEncoding.typeCode`: 0 raw, 1 positional, 2 Fourier, 3 SAPE), then the payload
+/// (`RegisteredEncoding.typeCode`: 0 raw, 1 positional, 2 Fourier, 3 SAPE, 4 dense grid), then the payload
 /// its own file writes and reads (`writePayload`, `read(payload:)`), seeds and learned state
 /// included.
 public enum EncodingSection {
@@ -21,6 +21,8 @@ public enum EncodingSection {
         guard let encoding = EncodingModel.registered.first(where: { $0.typeCode == code }) else {
             throw .corrupt(tag, "unknown encoding type \(code)")
         }
-        return EncodingModel(try encoding.read(payload: &reader))
+        let model = EncodingModel(try encoding.read(payload: &reader))
+        guard reader.isAtEnd else { throw .corrupt(tag, "\(reader.remaining) unexpected bytes") }
+        return model
     }
 }

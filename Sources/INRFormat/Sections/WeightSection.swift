@@ -64,6 +64,8 @@ public enum WeightSection {
                 guard abs(symbol) <= limit else { throw .corrupt(context, "integer \(symbol) beyond ±\(limit)") }
                 symbols[i] = symbol
             }
+            // A code that ran out is refused at the tensor it ran out in, not after them all.
+            guard decoder.overrun <= 4 else { throw .truncated(context) }
         }
         guard decoder.overrun <= 4 else { throw .truncated(context) }
         return symbols

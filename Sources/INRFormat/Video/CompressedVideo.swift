@@ -16,7 +16,8 @@ public struct CompressedVideo: Hashable, Sendable {
     public var encoding: EncodingModel
     public var spec: NetworkSpec
     public var quantization: QuantizationSpec
-    /// One step per quantisation group of `spec`, shared by all frame groups.
+    /// One step per quantisation group (the network's, then the encoding's tensors), shared by all
+    /// frame groups.
     public var stepSizes: [Float16]
     /// Each frame group's integers, in `ParameterLayout` order.
     public var groups: [[Int32]]

@@ -129,11 +129,11 @@ public struct DenseGridEncoding: Encoding, Hashable {
 
     /// Calls `body` with every row's cell in every level, row by row.
     private func forEachCell(_ coordinates: MatrixView, _ body: (_ row: Int, _ level: Int, _ cell: Cell) -> Void) {
-        let shapes = (0..<levels).map(nodes(ofLevel:))
         for row in 0..<coordinates.rows {
             let x = coordinates[row, 0], y = coordinates[row, 1]
             var offset = 0
-            for (level, n) in shapes.enumerated() {
+            for level in 0..<levels {
+                let n = nodes(ofLevel: level)
                 let scale = Float(n - 1) / 2
                 let u = (x + 1) * scale, v = (y + 1) * scale
                 let i = min(max(Int(u.rounded(.down)), 0), n - 2), j = min(max(Int(v.rounded(.down)), 0), n - 2)
@@ -169,7 +169,7 @@ extension DenseGridEncoding: Codable {
         if !(1...Self.maximumFeatures).contains(features) { return ("features", "must be between 1 and \(Self.maximumFeatures)") }
         if !(2...Self.maximumResolution).contains(resolution) { return ("resolution", "must be between 2 and \(Self.maximumResolution)") }
         if parameterCount > Self.maximumParameterCount {
-            return ("resolution", "the grids' levels × resolution² × features values must stay below \(Self.maximumParameterCount)")
+            return ("resolution", "the levels hold \(parameterCount) values (Σ nodes² × features); at most \(Self.maximumParameterCount)")
         }
         if !(learningRateMultiplier > 0 && learningRateMultiplier.isFinite) { return ("learningRateMultiplier", "must be positive") }
         return nil

@@ -25,7 +25,7 @@ public struct ParameterLayout: Hashable, Sendable {
     /// Floats of the network's tensors, which come first.
     public let networkCount: Int
 
-    /// The network's tensors only (what the bitstream stores).
+    /// The network's tensors only (an encoding without parameters adds none).
     public init(spec: NetworkSpec) {
         self.init(spec: spec, encodingShapes: [])
     }
