@@ -106,16 +106,6 @@ public struct DenseGridEncoding: Encoding, Hashable {
         }
     }
 
-    /// The grid needs its parameters: use `encode(_:parameters:into:kernels:)`.
-    public func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet) {
-        preconditionFailure("a dense grid encoding computes with its parameters")
-    }
-
-    /// The grid needs its parameters: use `coordinateGradient(_:parameters:featureGradient:into:)`.
-    public func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView) {
-        preconditionFailure("a dense grid encoding computes with its parameters")
-    }
-
     /// A point's cell in one level: the flat index of its lower corner, the offsets of the
     /// corners to its right and below, the bilinear weights (00, 10, 01, 11) and du/dx.
     struct Cell {

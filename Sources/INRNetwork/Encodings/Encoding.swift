@@ -5,22 +5,15 @@ import INRCore
 /// One implementation per file: `RawEncoding`, `PositionalEncoding`, `FourierEncoding`,
 /// `SAPEEncoding`, `DenseGridEncoding`. Features are written sample-major into a padded matrix;
 /// `encode` runs on worker threads concurrently and must not mutate.
+///
+/// An encoding may own trainable parameters (tiny-cuda-nn's parametric encodings, a dense
+/// grid's values): a slice of the model's one flat buffer, after the network's tensors, handed to
+/// every call. One without (`FixedEncoding`) keeps the defaults.
 public protocol Encoding: Sendable {
     /// Coordinates per sample (2 for images).
     var inputWidth: Int { get }
     /// Features per sample.
     var outputWidth: Int { get }
-
-    /// Writes the features of `coordinates` (`rows × inputWidth`) into `features`
-    /// (`rows × outputWidth`).
-    func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet)
-
-    /// Writes ∂loss/∂coordinates given ∂loss/∂features. Fitting never needs it (coordinates are
-    /// not learned); the gradient contract tests check every encoding with it.
-    func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView)
-
-    // Trainable parameters (tiny-cuda-nn's parametric encodings): a slice of the model's one
-    // flat buffer, after the network's tensors. Parameter-free encodings keep the defaults below.
 
     /// The shapes of the encoding's own tensors, in buffer order (none by default).
     var parameterShapes: [[Int]] { get }
@@ -28,9 +21,11 @@ public protocol Encoding: Sendable {
     var learningRateMultiplier: Float { get }
     /// The starting values of the encoding's parameters, drawn from `seed`.
     func initialParameters(seed: UInt64) -> [Float]
-    /// `encode` with the encoding's parameters (`parameters.count` = `parameterCount`).
+    /// Writes the features of `coordinates` (`rows × inputWidth`) into `features`
+    /// (`rows × outputWidth`), computed with the encoding's `parameters` (`parameterCount` floats).
     func encode(_ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, into features: MatrixView, kernels: any KernelSet)
-    /// `coordinateGradient` with the encoding's parameters.
+    /// Writes ∂loss/∂coordinates given ∂loss/∂features. Fitting never needs it (coordinates are
+    /// not learned); the gradient contract tests check every encoding with it.
     func coordinateGradient(
         _ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, featureGradient: MatrixView, into gradient: MatrixView)
     /// Adds ∂loss/∂parameters given ∂loss/∂features to `gradient` (`parameterCount` floats).
@@ -46,6 +41,21 @@ extension Encoding {
 
     public func initialParameters(seed: UInt64) -> [Float] { [] }
 
+    public func addParameterGradient(
+        _ coordinates: MatrixView, featureGradient: MatrixView, into gradient: UnsafeMutableBufferPointer<Float>
+    ) {}
+}
+
+/// An encoding of the coordinates alone, without parameters of its own (raw, positional,
+/// Fourier, SAPE): it implements these two, and the parameter-taking forms forward to them.
+public protocol FixedEncoding: Encoding {
+    /// `encode(_:parameters:into:kernels:)` without parameters.
+    func encode(_ coordinates: MatrixView, into features: MatrixView, kernels: any KernelSet)
+    /// `coordinateGradient(_:parameters:featureGradient:into:)` without parameters.
+    func coordinateGradient(_ coordinates: MatrixView, featureGradient: MatrixView, into gradient: MatrixView)
+}
+
+extension FixedEncoding {
     public func encode(_ coordinates: MatrixView, parameters: UnsafeBufferPointer<Float>, into features: MatrixView, kernels: any KernelSet) {
         encode(coordinates, into: features, kernels: kernels)
     }
@@ -55,10 +65,6 @@ extension Encoding {
     ) {
         coordinateGradient(coordinates, featureGradient: featureGradient, into: gradient)
     }
-
-    public func addParameterGradient(
-        _ coordinates: MatrixView, featureGradient: MatrixView, into gradient: UnsafeMutableBufferPointer<Float>
-    ) {}
 }
 
 /// An encoding that changes while fitting: SAPE's progressive frequency masks.

@@ -4,7 +4,7 @@ import INRCore
 
 /// Gaussian random Fourier features (Tancik et al., NeurIPS 2020), `[x] [sin 2π⟨b_j,x⟩]
 /// [cos 2π⟨b_j,x⟩]` with B built as in `FourierBasis` (magnitudes sorted ascending, as SAPE does).
-public struct FourierEncoding: Encoding, Hashable {
+public struct FourierEncoding: FixedEncoding, Hashable {
     public let basis: FourierBasis
     public var includeInput: Bool
 

@@ -9,7 +9,7 @@ import INRCore
 ///
 /// Feature order: `[c (if includeInput)] [sin of all (i, c)] [cos of all (i, c)]`, the (i, c)
 /// pairs frequency-major.
-public struct PositionalEncoding: Encoding, Hashable {
+public struct PositionalEncoding: FixedEncoding, Hashable {
     public static let maximumFrequencyCount = 64
     /// The largest allowed `base^(L-1)·π`: sine arguments stay below 2¹⁷, where
     /// `VectorMath.sinCos` is accurate.

@@ -2,7 +2,7 @@ import INRCoding
 import INRCore
 
 /// The coordinates themselves: what SIREN and COIN feed their first layer.
-public struct RawEncoding: Encoding, Hashable {
+public struct RawEncoding: FixedEncoding, Hashable {
     public var inputWidth: Int
 
     public init(inputWidth: Int = 2) { self.inputWidth = inputWidth }

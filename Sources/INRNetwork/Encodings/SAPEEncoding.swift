@@ -12,7 +12,7 @@ import INRCore
 ///
 /// The raw coordinates are always on (the authors' "id encoding"); block j is the pair
 /// (sin, cos) of frequency j, frequencies sorted by magnitude (`FourierBasis`).
-public struct SAPEEncoding: AdaptiveEncoding, Hashable {
+public struct SAPEEncoding: AdaptiveEncoding, FixedEncoding, Hashable {
     public enum Progression: Hashable, Sendable {
         case spatial(SpatialFrequencyMask)
         case global(GlobalFrequencyMask)
