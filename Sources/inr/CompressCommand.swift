@@ -60,7 +60,7 @@ struct CompressCommand: ParsableCommand {
         }
         let image = try PNG.read(input)
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
-        try createFolders(for: [output, reconstruction, metrics])
+        try AtomicFile.createFolders(for: [output, reconstruction, metrics])
 
         Interrupt.shared.install()
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
@@ -126,7 +126,7 @@ extension CompressCommand {
         if let problem = VideoFormat.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
             throw MediaError(path: input, reason: "\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
         }
-        try createFolders(for: [output, reconstruction, metrics])
+        try AtomicFile.createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
         Interrupt.shared.install()
         let encoder = try VideoEncoder(settings: config.videoEncoderSettings, threads: threads)
@@ -142,13 +142,6 @@ extension CompressCommand {
                      report.encodeSeconds, report.encodeFramesPerSecond, report.fitSeconds, report.decodeSeconds * 1000, report.decodeFramesPerSecond))
         print("wrote \(output)" + (reconstructionPath.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? "")
             + (reconstructionPath != reconstruction ? " (this FFmpeg has no libx264: lossless FFV1 .mkv instead of .mp4)" : ""))
-    }
-}
-
-/// Creates the folders that will hold these files.
-func createFolders(for paths: [String?]) throws {
-    for path in paths.compactMap({ $0 }) {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
     }
 }
 

@@ -43,7 +43,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let config = try configOptions.load()
         let image = try PNG.read(input)
-        try createFolders(for: [output, checkpoint, metrics])
+        try AtomicFile.createFolders(for: [output, checkpoint, metrics])
         let kernels = try KernelSelection.preferred()
         let trainer = config.imageEncoderSettings.trainer(for: image, kernels: kernels, threads: threads)
         let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")

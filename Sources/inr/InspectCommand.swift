@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import INRCore
 import INRFormat
 import INRMedia
 
@@ -30,7 +31,7 @@ struct InspectCommand: ParsableCommand {
         for line in lines { print(line) }
         print("sections   " + container.sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
         if let symbols, let table {
-            try createFolders(for: [symbols])
+            try AtomicFile.createFolders(for: [symbols])
             try writeJSON(table, to: symbols)
         }
     }

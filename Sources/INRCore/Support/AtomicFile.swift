@@ -21,6 +21,13 @@ public enum AtomicFile {
         }
     }
 
+    /// Creates the folders that will hold these files (nil paths are skipped).
+    public static func createFolders(for paths: [String?]) throws {
+        for path in paths.compactMap({ $0 }) {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
+    }
+
     /// Writes `data` to `path` atomically.
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { temporary in

@@ -1,4 +1,5 @@
 import Foundation
+import INRCore
 import INRMedia
 
 /// One media kind of the `.inr` container: what its HEAD's first byte is, which sections
@@ -88,7 +89,7 @@ public struct DecodeRequest: Sendable {
 
     /// Creates the folder that will hold the output.
     func createOutputFolder() throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.createFolders(for: [output])
     }
 }
 

@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
 
 /// Writes `table` as CSV and JSON (rows and per-setting means) and its chart as SVG, atomically.
 func writeResults(_ table: RateDistortionTable, csv: String, json: String?, svg: String?, title: String) throws {
-    try createFolders(for: [csv, json, svg])
+    try AtomicFile.createFolders(for: [csv, json, svg])
     try AtomicFile.write(Data(table.csv.utf8), to: csv)
     struct Results: Encodable {
         var rows: [RateDistortionRow]

@@ -81,7 +81,7 @@ struct EvalCompareCommand: ParsableCommand {
                 codec: codec, setting: setting, image: URL(fileURLWithPath: original).lastPathComponent,
                 width: reference.width, height: reference.height, bytes: bytes, psnr: psnr, msssim: msssim,
                 encodeSeconds: encodeSeconds, decodeSeconds: decodeSeconds))
-            try createFolders(for: [csv])
+            try AtomicFile.createFolders(for: [csv])
             try AtomicFile.write(Data(table.csv.utf8), to: csv)
         }
         if json {

@@ -47,7 +47,7 @@ struct EvalPlotCommand: ParsableCommand {
             }
         }
         guard !merged.rows.isEmpty else { throw ValidationError("the tables have no rows" + (images == nil ? "" : " for those images")) }
-        try createFolders(for: [output, csv])
+        try AtomicFile.createFolders(for: [output, csv])
         let plot = RateDistortionPlot(title: title, summaries: summaries, anchors: noAnchors ? [] : PublishedAnchors.all)
         guard !plot.summaries.isEmpty else { throw ValidationError("no point has a finite PSNR to draw (exact reconstructions are left out)") }
         if plot.summaries.count < summaries.count {

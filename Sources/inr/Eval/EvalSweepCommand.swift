@@ -70,7 +70,7 @@ struct EvalSweepCommand: ParsableCommand {
                 let input = images + "/" + file
                 let image = try PNG.read(input)
                 let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
-                try createFolders(for: [compressed])
+                try AtomicFile.createFolders(for: [compressed])
                 let encoder = try ImageEncoder(settings: codecConfig.imageEncoderSettings, threads: threads)
                 let (report, _) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
                 if report.interrupted { break }
