@@ -94,13 +94,13 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "INRTestSupport", dependencies: ["INRMedia"], path: "Tests/INRTestSupport"),
+        .target(name: "INRTestSupport", dependencies: ["INRMedia", "INRFormat"], path: "Tests/INRTestSupport"),
         .testTarget(name: "INRCoreTests", dependencies: ["INRCore", "INRNetwork", "INRTestSupport"]),
         .testTarget(name: "INRNetworkTests", dependencies: ["INRNetwork", "INRTestSupport"]),
         .testTarget(name: "INRMediaTests", dependencies: ["INRMedia", "INRTestSupport"]),
         .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRCodec", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRCodec", "INRTestSupport"]),
         .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRFormat", "INRCoding", "INRConfig", "INRTestSupport"]),
-        .testTarget(name: "inrTests", dependencies: ["INRMedia", "INRTraining", "INRTestSupport"]),
+        .testTarget(name: "inrTests", dependencies: ["INRCore", "INRMedia", "INRFormat", "INRTraining", "INRTestSupport"]),
     ]
 )

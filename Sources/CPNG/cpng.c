@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 typedef struct {
     jmp_buf jump;
     char *message;
+    // Set when this file wrote the message itself (a limit, not libpng's complaint).
+    volatile int own_message;
 } inr_png_error_context;
 
 // libpng calls this on a fatal error; it must not return.
@@ -24,22 +28,36 @@ static void inr_png_on_warning(png_structp png, png_const_charp text) {
     (void)text;
 }
 
-int inr_png_read(const char *path, uint64_t max_samples, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
     memset(image, 0, sizeof(*image));
     message[0] = 0;
     FILE *file = fopen(path, "rb");
     if (!file) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot open the file");
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot open the file: %s", strerror(errno));
+        return -1;
+    }
+    struct stat status = {0};
+    if (fstat(fileno(file), &status) == 0 && S_ISDIR(status.st_mode)) {
+        fclose(file);
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "is a folder, not a PNG file");
         return -1;
     }
     unsigned char signature[8];
-    if (fread(signature, 1, 8, file) != 8 || png_sig_cmp(signature, 0, 8) != 0) {
+    const size_t signature_bytes = fread(signature, 1, 8, file);
+    if (signature_bytes != 8 || png_sig_cmp(signature, 0, 8) != 0) {
+        if (ferror(file)) {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the file: %s", strerror(errno));
+        } else if (signature_bytes == 0) {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "the file is empty (0 bytes), not a PNG file");
+        } else {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "not a PNG file (it does not start with the PNG signature)");
+        }
         fclose(file);
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "not a PNG file (bad signature)");
         return -1;
     }
     inr_png_error_context context;
     context.message = message;
+    context.own_message = 0;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -52,6 +70,17 @@ int inr_png_read(const char *path, uint64_t max_samples, inr_png_image *image, c
     unsigned char *volatile samples = NULL;
     png_bytep *volatile rows = NULL;
     if (setjmp(context.jump)) {
+        // libpng's "Read Error" is a short read: say what happened to the file.
+        if (feof(file)) {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "truncated PNG: the file (%lld bytes) ends before its image data does",
+                     (long long)status.st_size);
+        } else if (ferror(file)) {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the file: %s", strerror(errno));
+        } else if (context.own_message == 0) {
+            char text[INR_PNG_MESSAGE_CAPACITY];
+            snprintf(text, sizeof text, "%s", message);
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "damaged PNG (%s)", text);
+        }
         free(rows);
         free(samples);
         png_destroy_read_struct(&png, &info, NULL);
@@ -84,19 +113,30 @@ int inr_png_read(const char *path, uint64_t max_samples, inr_png_image *image, c
     const uint32_t depth = png_get_bit_depth(png, info);
     const size_t row_bytes = png_get_rowbytes(png, info);
     const uint64_t sample_count = (uint64_t)width * height * channels;
+    if ((uint64_t)width * height > max_pixels) {
+        // The caller words this one: it knows whose limit it is.
+        image->width = width;
+        image->height = height;
+        png_destroy_read_struct(&png, &info, NULL);
+        fclose(file);
+        return -2;
+    }
     if (sample_count > max_samples) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "image of %ux%u with %u channels exceeds the limit of %llu samples",
-                 (unsigned)width, (unsigned)height, (unsigned)channels, (unsigned long long)max_samples);
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "a %ux%u image with %u channels has %llu samples, above the reader's limit of %llu (raise it with INR_READ_MAX_SAMPLES)",
+                 (unsigned)width, (unsigned)height, (unsigned)channels, (unsigned long long)sample_count, (unsigned long long)max_samples);
+        context.own_message = 1;
         longjmp(context.jump, 1);
     }
     if ((depth != 8 && depth != 16) || row_bytes != (size_t)width * channels * (depth / 8)) {
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "unsupported PNG layout (%u-bit, %u channels)", depth, channels);
+        context.own_message = 1;
         longjmp(context.jump, 1);
     }
     samples = malloc(row_bytes * height > 0 ? row_bytes * height : 1);
     rows = malloc(sizeof(png_bytep) * (height > 0 ? height : 1));
     if (!samples || !rows) {
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        context.own_message = 1;
         longjmp(context.jump, 1);
     }
     for (png_uint_32 y = 0; y < height; y++) rows[y] = samples + (size_t)y * row_bytes;
@@ -123,11 +163,12 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
     }
     FILE *file = fopen(path, "wb");
     if (!file) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file");
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file: %s", strerror(errno));
         return -1;
     }
     inr_png_error_context context;
     context.message = message;
+    context.own_message = 0;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -138,6 +179,8 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
     }
     png_bytep *volatile rows = NULL;
     if (setjmp(context.jump)) {
+        // libpng's "Write Error" is a failed fwrite: give the system's reason.
+        if (ferror(file)) snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write: %s", strerror(errno));
         free(rows);
         png_destroy_write_struct(&png, &info);
         fclose(file);
@@ -162,8 +205,13 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
     png_write_end(png, NULL);
     free(rows);
     png_destroy_write_struct(&png, &info);
+    if (fflush(file) != 0 || ferror(file)) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write: %s", strerror(errno));
+        fclose(file);
+        return -1;
+    }
     if (fclose(file) != 0) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "error while closing the file");
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write: %s", strerror(errno));
         return -1;
     }
     return 0;

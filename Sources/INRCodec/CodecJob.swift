@@ -2,38 +2,41 @@ import Foundation
 import INRCore
 import INRMedia
 
-/// The last stage of every codec's compression: write the file atomically, read it back from
-/// disk, decode it, verify the decoding and time it. Every figure a report gives comes from
-/// the file as written.
+/// The last stage of every codec's compression: stage the file (unnamed until committed), read
+/// it back from disk, decode it, verify the decoding and time it. Every figure a report gives
+/// comes from the file as written; the caller commits it once its other outputs are written too.
 ///
-///     bytes ─► AtomicFile ─► output ─► read back ─► decode ─► verify ─► Published
-///                                                           └─ fails: output removed, error
+///     bytes ─► StagedOutput ─► read back ─► decode ─► verify ─► Staged (file uncommitted)
+///                                                        └─ fails: the staged file is dropped, error
 public enum CodecJob {
-    /// What was published.
-    public struct Published<Decoded> {
+    /// What was staged.
+    public struct Staged<Decoded> {
         /// The file's bytes, as read back.
         public var bytes: [UInt8]
         public var decoded: Decoded
         /// Reading the file back and decoding it.
         public var decodeSeconds: Double
+        /// The output, complete and verified but not yet under its name: `commit()` it.
+        public var file: StagedOutput
     }
 
-    /// Writes `bytes` to `output`, then reads the file back and decodes it with `decode`;
-    /// `verify` may refuse the result (a lossless file that is not), which removes the file.
-    public static func publish<Decoded>(
-        _ bytes: [UInt8], to output: String, decode: ([UInt8]) throws -> Decoded,
+    /// Stages `bytes` for `output`, then reads them back and decodes them with `decode`;
+    /// `verify` may refuse the result (a lossless file that is not), which drops the file.
+    public static func stage<Decoded>(
+        _ bytes: [UInt8], for output: String, decode: ([UInt8]) throws -> Decoded,
         verify: (Decoded) throws -> Void = { _ in }
-    ) throws -> Published<Decoded> {
-        try AtomicFile.write(Data(bytes), to: output)
+    ) throws -> Staged<Decoded> {
+        let file = try StagedOutput(output)
         do {
+            try file.write(Data(bytes))
             let start = Date()
-            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file.writePath)))
             let decoded = try decode(written)
             let seconds = Date().timeIntervalSince(start)
             try verify(decoded)
-            return Published(bytes: written, decoded: decoded, decodeSeconds: seconds)
+            return Staged(bytes: written, decoded: decoded, decodeSeconds: seconds, file: file)
         } catch {
-            try? FileManager.default.removeItem(atPath: output)
+            file.discard()
             throw error
         }
     }

@@ -77,6 +77,8 @@ public enum BitstreamError: Error, CustomStringConvertible, Equatable {
     case truncated(String)
     case corrupt(String, String)
     case checksum(String)
+    /// A well-formed file that asks for more work than the decoder's budget (`DecodeBudget`).
+    case overBudget(String)
 
     public var description: String {
         switch self {
@@ -85,6 +87,7 @@ public enum BitstreamError: Error, CustomStringConvertible, Equatable {
         case .truncated(let where_): "truncated (\(where_))"
         case .corrupt(let where_, let what): "corrupt \(where_): \(what)"
         case .checksum(let where_): "checksum mismatch in section \(where_): the file is damaged"
+        case .overBudget(let what): what
         }
     }
 }

@@ -49,7 +49,7 @@ public struct ConfigDecoder {
         do {
             root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
-            throw ConfigError(file: file, keyPath: "", message: "not valid YAML: \(error)")
+            throw YAMLProblem(error, yaml: yaml).configError(file: file)
         }
         for override in overrides { root = try override.applied(to: root, file: file) }
         let context = DecodingContext(file: file)
@@ -189,7 +189,10 @@ final class DecodingContext {
         default: return nil
         }
         guard case .scalar(let scalar) = node, let value = parse?(scalar.string) as? T else {
-            let found = node.string.map { "'\($0)'" } ?? "a \(node.kindName)"
+            if let text = node.string, let problem = Self.numberProblem(text, type: T.self) {
+                throw error(at: Self.path(path), node: node, problem)
+            }
+            let found = node.string.map { "'\(Self.shortened($0))'" } ?? "a \(node.kindName)"
             throw error(at: Self.path(path), node: node, "expected \(expected); found \(found)")
         }
         if let number = value as? Double, !number.isFinite {
@@ -205,6 +208,28 @@ final class DecodingContext {
         let lower = text.lowercased()
         if [".inf", "+.inf", "-.inf", ".nan", "inf", "nan", "infinity", "-infinity"].contains(lower) { return nil }
         return Double(text)
+    }
+
+    /// Why `text` is not the number `type` expects, when a better reason than "expected …"
+    /// exists: a non-finite float, or a whole number beyond the type's range.
+    private static func numberProblem<T>(_ text: String, type: T.Type) -> String? {
+        let lower = text.lowercased()
+        if [".inf", "+.inf", "-.inf", ".nan", "inf", "nan", "infinity", "-infinity", "+inf", "-inf"].contains(lower) {
+            return "must be a finite number, not \(text)"
+        }
+        let negative = text.hasPrefix("-")
+        let digits = negative || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if T.self == Int.self { return "\(text) is out of range (\(Int.min) to \(Int.max))" }
+        if T.self == UInt64.self, !negative { return "\(text) is out of range (at most \(UInt64.max))" }
+        return nil
+    }
+}
+
+extension DecodingContext {
+    /// `text` cut to 40 characters for a message, saying how long it was.
+    static func shortened(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "… (\(text.count) characters)"
     }
 }
 

@@ -6,6 +6,8 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public var line: Int?
     public var column: Int?
     public var message: String
+    /// The `--set` overrides laid over the file, said after the message ("with --set a=b").
+    public var overrides: String?
 
     public init(file: String, keyPath: String, line: Int? = nil, column: Int? = nil, message: String) {
         self.file = file
@@ -18,6 +20,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         var location = file
         if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
-        return keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
+        let text = keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
+        return text + (overrides.map { " (with --set \($0))" } ?? "")
     }
 }

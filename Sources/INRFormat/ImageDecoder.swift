@@ -14,12 +14,13 @@ import INRModel
 public struct ImageDecoder {
     public let threads: Int
     public let kernels: any KernelSet
-    /// The largest rendering (8192²): a file may announce more, but is not rendered.
-    public static let maximumPixels = 1 << 26
+    /// The most work a rendering may take.
+    public let budget: DecodeBudget
 
-    public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
+    public init(threads: Int, kernels: (any KernelSet)? = nil, budget: DecodeBudget = .standard) throws {
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.decoding()
+        self.budget = budget
     }
 
     /// The image at `scale` times the stored size (bit-exact to the encoder's at scale 1). A
@@ -28,7 +29,7 @@ public struct ImageDecoder {
         guard scale.isFinite, scale > 0 else { throw DecodeError("scale must be positive") }
         if let lossless = image.lossless {
             guard scale == 1 else { throw DecodeError("a lossless file decodes at its stored size only (scale 1)") }
-            guard image.width * image.height <= Self.maximumPixels else { throw DecodeError("a \(image.width)×\(image.height) image is too large") }
+            try budget.checkImage(width: image.width, height: image.height)
             let coder = try BitPlaneCoder(
                 head: lossless.head, encoding: image.encoding, parameters: image.parameters, threads: threads, kernels: kernels)
             let decoded = try coder.decode(lossless.bits, width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth)
@@ -39,16 +40,20 @@ public struct ImageDecoder {
         }
         let width = max(1, Int((Double(image.width) * scale).rounded()))
         let height = max(1, Int((Double(image.height) * scale).rounded()))
-        guard width <= ImageFormat.maximumSide, height <= ImageFormat.maximumSide, width * height <= Self.maximumPixels else {
-            throw DecodeError("a \(width)×\(height) rendering is too large")
+        guard width <= ImageFormat.maximumSide, height <= ImageFormat.maximumSide else {
+            throw DecodeError("a \(width)×\(height) rendering is beyond the format's \(ImageFormat.maximumSide) a side")
         }
+        try budget.checkImage(width: width, height: height, what: "rendering")
+        try budget.check(
+            what: "a \(width)×\(height) rendering", network: image.parameters.spec, renderedSamples: width * height,
+            decodedSamples: width * height * image.channels)
         let renderer = Renderer(spec: image.parameters.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
         let values = renderer.render(image.parameters.dequantized(), encoding: image.encoding, grid: PixelGrid(width: width, height: height))
         return Image(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth, normalized: values)
     }
 
     public func decode(_ bytes: [UInt8], scale: Double = 1) throws -> Image {
-        try decode(try ImageFormat.read(bytes), scale: scale)
+        try decode(try ImageFormat.read(bytes, budget: budget), scale: scale)
     }
 }
 

@@ -8,16 +8,25 @@ import INRCore
 /// gamma, no sRGB conversion (libpng's simplified API would convert 16-bit files). Palette and
 /// low-bit gray files are expanded to 8 bits on reading.
 public enum PNG {
-    /// Images above this many samples are refused before any pixel memory is allocated
-    /// (2³⁰ samples: a 16k × 16k RGBA image).
-    public static let maximumSampleCount: UInt64 = 1 << 30
+    /// Images above this many samples are refused from their header, before any pixel memory
+    /// is allocated: 2³⁰ samples (a 16k × 16k RGBA image), or `INR_READ_MAX_SAMPLES`.
+    public static var maximumSampleCount: UInt64 {
+        ProcessInfo.processInfo.environment["INR_READ_MAX_SAMPLES"].flatMap { Double($0) }.flatMap { $0 >= 1 && $0 < 1.8e19 ? UInt64($0) : nil }
+            ?? 1 << 30
+    }
 
-    public static func read(_ path: String) throws -> Image {
+    /// The image at `path`, refused from its header if it has more than `maximumPixels.count`
+    /// pixels (the codec passes the decoder's limit and its variable, so it refuses what it
+    /// could not code).
+    public static func read(_ path: String, maximumPixels: (count: Int, variable: String)? = nil) throws -> Image {
         var raw = inr_png_image()
         var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
-        guard inr_png_read(path, maximumSampleCount, &raw, &message) == 0 else {
-            throw MediaError(path: path, reason: messageText(message))
+        let status = inr_png_read(path, maximumSampleCount, UInt64(maximumPixels?.count ?? .max), &raw, &message)
+        if status == -2, let maximumPixels {
+            throw MediaError(path: path, reason: "a \(raw.width)×\(raw.height) image has \(Int(raw.width) * Int(raw.height)) pixels, "
+                + "above the decoder's limit of \(maximumPixels.count) (raise it with \(maximumPixels.variable))")
         }
+        guard status == 0 else { throw MediaError(path: path, reason: messageText(message)) }
         defer { inr_png_free(&raw) }
         let count = Int(raw.width) * Int(raw.height) * Int(raw.channels)
         guard raw.width > 0, raw.height > 0 else { throw MediaError(path: path, reason: "empty image") }
@@ -30,25 +39,32 @@ public enum PNG {
         return Image(width: Int(raw.width), height: Int(raw.height), channels: Int(raw.channels), bitDepth: Int(raw.bit_depth), samples: samples)
     }
 
-    /// Writes `image` to `path` atomically (a temporary file renamed into place).
+    /// Writes `image` to `path`; the file appears only once complete (`OutputFile`).
     public static func write(_ image: Image, to path: String) throws {
-        try AtomicFile.write(to: path) { temporary in
-            var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
-            let status: Int32
-            if image.bitDepth == 16 {
-                status = image.samples.withUnsafeBytes { bytes in
-                    var raw = rawImage(image, bytes.baseAddress!)
-                    return inr_png_write(temporary, &raw, &message)
-                }
-            } else {
-                let bytes = image.samples.map { UInt8(truncatingIfNeeded: $0) }
-                status = bytes.withUnsafeBytes { bytes in
-                    var raw = rawImage(image, bytes.baseAddress!)
-                    return inr_png_write(temporary, &raw, &message)
-                }
+        try OutputFile.write(to: path) { writePath in try encode(image, to: writePath, name: path) }
+    }
+
+    /// Writes `image` into a staged output (committed by the caller).
+    public static func write(_ image: Image, to output: StagedOutput) throws {
+        try encode(image, to: output.writePath, name: output.path)
+    }
+
+    private static func encode(_ image: Image, to writePath: String, name: String) throws {
+        var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
+        let status: Int32
+        if image.bitDepth == 16 {
+            status = image.samples.withUnsafeBytes { bytes in
+                var raw = rawImage(image, bytes.baseAddress!)
+                return inr_png_write(writePath, &raw, &message)
             }
-            guard status == 0 else { throw MediaError(path: path, reason: messageText(message)) }
+        } else {
+            let bytes = image.samples.map { UInt8(truncatingIfNeeded: $0) }
+            status = bytes.withUnsafeBytes { bytes in
+                var raw = rawImage(image, bytes.baseAddress!)
+                return inr_png_write(writePath, &raw, &message)
+            }
         }
+        guard status == 0 else { throw MediaError(path: name, reason: messageText(message)) }
     }
 
     private static func messageText(_ message: [CChar]) -> String {

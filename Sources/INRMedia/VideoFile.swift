@@ -44,6 +44,18 @@ public enum VideoFile {
     /// 4:2:0), `.mp4` (H.264 by libx264, CRF 18, 8-bit 4:2:0) or `.mkv` (lossless FFV1).
     /// RGB clips are converted to 4:2:0 first. The file appears only once complete.
     public static func write(_ video: Video, to path: String) throws {
+        let container = try outputContainer(for: video, path: path)
+        try OutputFile.write(to: path) { writePath in try encode(video, container: container, path: path, writePath: writePath) }
+    }
+
+    /// Writes `video` into a staged output (committed by the caller), as `write(_:to:)`.
+    public static func write(_ video: Video, to output: StagedOutput) throws {
+        let container = try outputContainer(for: video, path: output.path)
+        try encode(video, container: container, path: output.path, writePath: output.writePath)
+    }
+
+    /// The container `path`'s extension asks for, refused when `video` cannot go in it.
+    private static func outputContainer(for video: Video, path: String) throws -> Container {
         _ = silenceLog
         let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard let container = Container(fileExtension: fileExtension) else {
@@ -58,12 +70,14 @@ public enum VideoFile {
                 throw MediaError(path: path, reason: "H.264 4:2:0 needs an even width and height, not \(video.width)×\(video.height); write .mkv instead")
             }
         }
-        try AtomicFile.write(to: path) { temporary in
-            do {
-                try Encoder(video: video, container: container, path: path, temporaryPath: temporary).encode()
-            } catch let failure as Failure {
-                throw MediaError(path: path, reason: failure.reason)
-            }
+        return container
+    }
+
+    private static func encode(_ video: Video, container: Container, path: String, writePath: String) throws {
+        do {
+            try Encoder(video: video, container: container, path: path, temporaryPath: writePath).encode()
+        } catch let failure as Failure {
+            throw MediaError(path: path, reason: failure.reason)
         }
     }
 
@@ -167,7 +181,8 @@ private final class Decoder {
         }
         guard let layout, !frames.isEmpty else {
             if let range = options.frames, decodedCount > 0 {
-                throw Failure("the clip has \(decodedCount) frames: none in \(range.lowerBound)..<\(range.upperBound)")
+                let asked = "\(range.lowerBound):" + (range.upperBound == .max ? "" : "\(range.upperBound)")
+                throw Failure("frames \(asked) were asked for, but the clip has \(decodedCount) frame\(decodedCount == 1 ? "" : "s") (0–\(decodedCount - 1))")
             }
             throw Failure("no frame could be decoded")
         }
@@ -217,7 +232,9 @@ private final class Decoder {
             av_dict_set(&dictionary, "pixel_format", raw.pixelFormat, 0)
             av_dict_set(&dictionary, "framerate", "\(raw.frameRate.numerator)/\(raw.frameRate.denominator)", 0)
         } else if URL(fileURLWithPath: path).pathExtension.lowercased() == "yuv" {
-            throw Failure("a raw .yuv file has no header: its size, pixel format and frame rate are needed (RawVideo)")
+            throw Failure("a raw .yuv file has no header: give --raw-size WxH (and --raw-pixel-format, --raw-rate unless yuv420p at 30 fps)")
+        } else {
+            try Self.checkY4MHeader(path)
         }
         try check(avformat_open_input(&formatContext, path, inputFormat, &dictionary), "cannot open")
         try check(avformat_find_stream_info(formatContext, nil), "cannot read the stream information")
@@ -241,6 +258,25 @@ private final class Decoder {
         codecContext.pointee.pkt_timebase = stream.pointee.time_base
         codecContext.pointee.thread_count = 0  // as many as the machine has
         try check(avcodec_open2(codecContext, decoder, nil), "cannot open the \(String(cString: decoder.pointee.name)) decoder")
+    }
+
+    /// A `.y4m` file's frame size, checked before FFmpeg allocates for it (FFmpeg reports an
+    /// absurd size as an unrelated system error).
+    static func checkY4MHeader(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 512)) ?? Data()
+        guard start.starts(with: Array("YUV4MPEG2 ".utf8)) else { return }
+        let line = String(decoding: start.prefix { $0 != 0x0A }, as: UTF8.self)
+        var size: [Character: Int] = [:]
+        for token in line.split(separator: " ").dropFirst() where token.first == "W" || token.first == "H" {
+            guard let value = Int(token.dropFirst()), value >= 1 else { throw Failure("bad Y4M header field '\(token)'") }
+            size[token.first!] = value
+        }
+        guard let width = size["W"], let height = size["H"] else { throw Failure("the Y4M header gives no frame size (W and H)") }
+        guard width <= Video.maximumSide, height <= Video.maximumSide else {
+            throw Failure("the Y4M header gives \(width)×\(height); a side can be at most \(Video.maximumSide)")
+        }
     }
 
     /// The stream's average rate, else its base rate, else one frame per tick of a coarse
@@ -302,8 +338,9 @@ private final class Decoder {
             if index >= range.upperBound { return false }
         }
         let samplesPerFrame = Video.samplesPerFrame(width: width, height: height, format: layout.format)
-        guard (frames.count + 1) * samplesPerFrame <= VideoFile.maximumSampleCount else {
-            throw Failure("more than \(VideoFile.maximumSampleCount) samples at frame \(index): read fewer frames")
+        guard (frames.count + 1) * samplesPerFrame <= options.maximumSamples else {
+            throw Failure("frame \(index) would take the clip past \(options.maximumSamples) samples (\(samplesPerFrame) a frame), "
+                + "the limit of what is read: read fewer frames (--frames), or raise INR_DECODE_MAX_SAMPLES")
         }
         let planes: [[UInt16]]
         if decoded.format == layout.pixelFormat.rawValue {

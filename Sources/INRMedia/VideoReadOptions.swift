@@ -9,6 +9,9 @@ public struct VideoReadOptions: Hashable, Sendable {
     public var frames: Range<Int>?
     /// The layout of a raw file (required for `.yuv`, which has no header).
     public var raw: RawVideo?
+    /// The most samples (all frames, all planes) to keep: reading stops with an error naming
+    /// this limit before the frame that would pass it is stored.
+    public var maximumSamples: Int = VideoFile.maximumSampleCount
 
     public init(format: Video.PixelFormat = .yuv420, bitDepth: Int? = nil, frames: Range<Int>? = nil, raw: RawVideo? = nil) {
         self.format = format

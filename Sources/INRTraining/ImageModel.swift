@@ -79,7 +79,7 @@ public enum ModelFile {
     }
 
     public static func write(_ model: ImageModel, to path: String) throws {
-        try AtomicFile.write(try data(model), to: path)
+        try OutputFile.write(try data(model), to: path)
     }
 
     public static func read(_ path: String) throws -> ImageModel {

@@ -40,6 +40,9 @@ public final class ModelTrainer<Model: TrainableModel> {
     /// until the step that found them ended.
     public private(set) var exactStep: Int?
     public private(set) var exactSeconds: Double?
+    /// The step whose batch loss was not finite (NaN or infinite): the fit diverged there and
+    /// `fit` stopped. Encoders refuse to code such a fit.
+    public private(set) var divergedAtStep: Int?
 
     private var optimizer: any Optimizer
     private var schedule: any LearningRateSchedule
@@ -84,7 +87,7 @@ public final class ModelTrainer<Model: TrainableModel> {
     /// `stopWhenExact`) an exact fit; then evaluates the final weights too, so `best` holds the
     /// best weights seen.
     public func fit(shouldStop: () -> Bool = { false }, progress: (StepReport) -> Void = { _ in }) {
-        while completedSteps < settings.steps && !shouldStop() && !(settings.stopWhenExact && isExact) {
+        while completedSteps < settings.steps && !shouldStop() && !(settings.stopWhenExact && isExact) && divergedAtStep == nil {
             if let limit = settings.timeLimit, elapsed >= limit { break }
             progress(self.step())
         }
@@ -111,6 +114,7 @@ public final class ModelTrainer<Model: TrainableModel> {
         settings.weightTransform?.addRegularizerGradient(parameters, to: &gradient)
         optimizer.update(&parameters.values, gradient: gradient, learningRate: learningRate, groups: model.groups)
         let batchLoss = sums.loss / Double(sums.count)
+        if !batchLoss.isFinite && divergedAtStep == nil { divergedAtStep = completedSteps + 1 }
         schedule.observe(loss: batchLoss)
         model.observe(batch)
         completedSteps += 1

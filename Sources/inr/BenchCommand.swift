@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Which cases to run, e.g. 'ab'.")
     var cases = "abc"
 
-    @Option(help: "Timed steps per case.")
+    @Option(parsing: .unconditional, help: "Timed steps per case (1 to 100000).")
     var steps = 5
 
     @OptionGroup var threadOptions: ThreadOptions
@@ -48,8 +48,8 @@ struct BenchCommand: ParsableCommand {
     var threads: Int { threadOptions.threads }
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard !cases.isEmpty, cases.allSatisfy({ "abc".contains($0) }) else { throw ValidationError("--cases takes letters from 'abc'") }
+        guard (1...100_000).contains(steps) else { throw ValidationError("--steps \(steps): must be between 1 and 100000") }
+        guard !cases.isEmpty, cases.allSatisfy({ "abc".contains($0) }) else { throw ValidationError("--cases \(cases): takes letters from 'abc' only") }
     }
 
     /// The benchmark networks as configs.

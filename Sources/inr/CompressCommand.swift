@@ -49,24 +49,27 @@ struct CompressCommand: ParsableCommand {
     var metrics: String? { report.metrics }
 
     func run() throws {
+        try checkFiles()
         let config = try configOptions.load()
         if config.video != nil { return try runVideo(config) }
         guard video.frames == nil, video.rawSize == nil, video.rawPixelFormat == nil, video.rawRate == nil else {
-            throw ValidationError("--frames and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
+            throw CommandError("--frames and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
         }
         let videoExtensions: Set = ["y4m", "yuv", "mp4", "mkv", "webm", "mov", "avi", "m4v", "ts"]
         if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
-            throw ValidationError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
+            throw CommandError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
         }
-        let image = try PNG.read(input)
+        let budget = try DecodeBudget.current()
+        let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
-        try AtomicFile.createFolders(for: [output, reconstruction, metrics])
+        let encoder = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads, budget: budget)
+        do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+        try OutputFile.createFolders(for: [output, reconstruction, metrics])
 
-        Interrupt.shared.install()
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
         var phase = ImageEncoder.Phase.fit
-        let encoder = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads)
-        var (report, decoded) = try encoder.compress(
+        Interrupt.shared.gracefulStop = true
+        var (report, decoded, file) = try encoder.compress(
             image, input: input, output: output, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }
         ) { name, step in
             if name != phase {
@@ -76,12 +79,30 @@ struct CompressCommand: ParsableCommand {
             }
             reporter.report(step)
         }
+        Interrupt.shared.gracefulStop = false
         reporter.finish()
         report.config = configOptions.config
-        if let reconstruction { try PNG.write(decoded, to: reconstruction) }
-        try self.report.write(report)
+        // The .inr is published last, once every other output is complete.
+        let reconstructionFile = try reconstruction.map { path in try StagedOutput(path).writing { try PNG.write(decoded, to: $0) } }
+        let metricsFile = try self.report.stage(report)
+        try OutputFile.commit([reconstructionFile, metricsFile, file])
         printSummary(report)
         print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+    }
+
+    /// Refuses, before any work, an output that is one of the inputs or another output.
+    func checkFiles() throws {
+        guard output.lowercased().hasSuffix(".inr") || OutputFile.isWrittenInPlace(output) else {
+            throw CommandError("--output \(output): compress writes an .inr file: give a name ending in .inr")
+        }
+        var files = FileRoles()
+        files.input("the config", configOptions.config)
+        files.input("--input", input)
+        files.input("--model", model)
+        files.output("--output", output)
+        files.output("--reconstruction", reconstruction.map { VideoFile.outputPath(for: $0) })
+        files.output("--metrics", metrics)
+        try files.check()
     }
 }
 
@@ -91,10 +112,10 @@ extension CompressCommand {
     func checkpoint(_ path: String, for image: Image, config: CodecConfig) throws -> ImageModel {
         let model = try ModelFile.read(path)
         guard model.width == image.width, model.height == image.height, model.channels == image.channels, model.bitDepth == image.bitDepth else {
-            throw ValidationError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
+            throw CommandError("\(path) is a \(model.width)×\(model.height)×\(model.channels) \(model.bitDepth)-bit model; \(input) is \(image.width)×\(image.height)×\(image.channels) \(image.bitDepth)-bit")
         }
         guard model.bitPlanes == config.head.bitPlanes else {
-            throw ValidationError("\(path) was fitted with another head than \(configOptions.config)'s (head.type, layout, context)")
+            throw CommandError("\(path) was fitted with another head than \(configOptions.config)'s (head.type, layout, context)")
         }
         return model
     }
@@ -118,24 +139,35 @@ extension CompressCommand {
 
     /// A clip through the video codec (a config with a `video:` section).
     func runVideo(_ config: CodecConfig) throws {
-        guard model == nil else { throw ValidationError("--model is for images; a video config fits every group itself") }
+        guard model == nil else { throw CommandError("--model is for images; a video config fits every group itself") }
         if input.lowercased().hasSuffix(".png") {
-            throw ValidationError("\(configOptions.config) is a video config (it has a video: section); \(input) is an image")
+            if let added = configOptions.overrides.first(where: { $0.hasPrefix("video.") || $0.hasPrefix("video=") }),
+               (try? CodecConfig.load(configOptions.config))?.video == nil {
+                throw CommandError("--set \(added) adds a video: section, which makes \(configOptions.config) a video config; --input \(input) is an image")
+            }
+            throw CommandError("\(configOptions.config) is a video config (it has a video: section); --input \(input) is an image")
         }
-        let clip = try VideoFile.read(input, options: try video.readOptions(input: input))
-        if let problem = VideoFormat.shapeProblem(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate) {
-            throw MediaError(path: input, reason: "\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
+        let budget = try DecodeBudget.current()
+        let encoder = try VideoEncoder(settings: config.videoEncoderSettings, threads: threads, budget: budget)
+        var options = try video.readOptions(input: input)
+        options.maximumSamples = min(options.maximumSamples, budget.samples)
+        let clip = try VideoFile.read(input, options: options)
+        do {
+            try encoder.checkDecodable(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate)
+        } catch {
+            throw MediaError(path: input, reason: "\(error)")
         }
-        try AtomicFile.createFolders(for: [output, reconstruction, metrics])
+        try OutputFile.createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
-        Interrupt.shared.install()
-        let encoder = try VideoEncoder(settings: config.videoEncoderSettings, threads: threads)
-        var (report, decoded) = try encoder.compress(
+        Interrupt.shared.gracefulStop = true
+        var (report, decoded, file) = try encoder.compress(
             clip, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
+        Interrupt.shared.gracefulStop = false
         report.config = configOptions.config
         let reconstructionPath = reconstruction.map { VideoFile.outputPath(for: $0) }
-        if let reconstructionPath { try VideoFile.write(decoded, to: reconstructionPath) }
-        try self.report.write(report)
+        let reconstructionFile = try reconstructionPath.map { path in try StagedOutput(path).writing { try VideoFile.write(decoded, to: $0) } }
+        let metricsFile = try self.report.stage(report)
+        try OutputFile.commit([reconstructionFile, metricsFile, file])
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
                      report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
         print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
@@ -147,7 +179,7 @@ extension CompressCommand {
 
 /// Writes `value` as pretty JSON, atomically.
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-    try AtomicFile.write(try reportEncoder(pretty: true).encode(value), to: path)
+    try OutputFile.write(try reportEncoder(pretty: true).encode(value), to: path)
 }
 
 /// The JSON encoder of every report: sorted keys, and the PSNR of an exact reconstruction

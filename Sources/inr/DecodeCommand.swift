@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import INRCore
 import INRFormat
 import INRMedia
 
@@ -19,7 +20,7 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "Where to write the image (PNG) or the clip (.y4m, .mp4, .mkv).")
     var output: String
 
-    @Option(help: "Render at this multiple of the stored size (an INR is continuous).")
+    @Option(parsing: .unconditional, help: "Render at this multiple of the stored size (an INR is continuous).")
     var scale: Double = 1
 
     @OptionGroup var threadOptions: ThreadOptions
@@ -27,16 +28,21 @@ struct DecodeCommand: ParsableCommand {
     var threads: Int { threadOptions.threads }
 
     func validate() throws {
-        guard scale.isFinite, scale > 0, scale <= 16 else { throw ValidationError("--scale must be in (0, 16]") }
+        guard scale.isFinite, scale > 0, scale <= 16 else { throw ValidationError("--scale \(scale): must be above 0 and at most 16") }
     }
 
     func run() throws {
+        var files = FileRoles()
+        files.input("the file", file)
+        files.output("--output", VideoFile.outputPath(for: output))
+        try files.check()
+        let budget = try DecodeBudget.current()
         let container = try readContainer(file)
         let lines: [String]
         do {
-            lines = try container.format().decode(container, DecodeRequest(file: file, output: output, scale: scale, threads: threads))
+            lines = try container.format().decode(container, DecodeRequest(file: file, output: output, scale: scale, threads: threads, budget: budget))
         } catch let error as UnsupportedRequest {
-            throw ValidationError(error.description)
+            throw CommandError(error.description)
         }
         for line in lines { print(line) }
     }
@@ -45,7 +51,13 @@ struct DecodeCommand: ParsableCommand {
 /// Reads an .inr file and checks it once (framing, CRCs, media kind, sections); any failure is
 /// an error naming the file.
 func readContainer(_ path: String) throws -> Container {
-    guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(path: path, reason: "cannot read the file") }
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw MediaError(path: path, reason: "cannot read the file: \(OutputFile.systemError())")
+    }
+    guard !data.isEmpty else { throw MediaError(path: path, reason: "the file is empty (0 bytes), not an .inr file") }
     do {
         return try Container(reading: [UInt8](data))
     } catch {

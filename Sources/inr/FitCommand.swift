@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import INRConfig
 import INRCore
+import INRFormat
 import INRMedia
 import INRModel
 import INRNetwork
@@ -41,18 +42,26 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
+        let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")
+        var files = FileRoles()
+        files.input("the config", configOptions.config)
+        files.input("--input", input)
+        files.output("--output", output)
+        files.output(checkpoint == nil ? "the checkpoint" : "--checkpoint", checkpointPath)
+        files.output("--metrics", metrics)
+        try files.check()
         let config = try configOptions.load()
-        let image = try PNG.read(input)
-        try AtomicFile.createFolders(for: [output, checkpoint, metrics])
+        let budget = try DecodeBudget.current()
+        let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
+        try OutputFile.createFolders(for: [output, checkpointPath, metrics])
         let kernels = try KernelSelection.preferred()
         let trainer = config.imageEncoderSettings.trainer(for: image, kernels: kernels, threads: threads)
-        let checkpointPath = checkpoint ?? (output.dropLast(4) + ".inrmodel")
 
         log("\(input): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit; "
             + "\(trainer.parameters.values.count) parameters; \(config.training.steps) steps; "
             + "\(threads) thread(s), \(kernels.instructionSet.rawValue) kernels")
 
-        Interrupt.shared.install()
+        Interrupt.shared.gracefulStop = true
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
         var history: [HistoryEntry] = []
         let historyInterval = max(1, config.training.steps / 500)
@@ -65,6 +74,10 @@ struct FitCommand: ParsableCommand {
             }
         }
         reporter.finish()
+        Interrupt.shared.gracefulStop = false
+        if let step = trainer.divergedAtStep {
+            throw CommandError("the fit diverged at step \(step) (the loss is not finite): lower training.learningRate (now \(config.training.learningRate)); nothing was written")
+        }
 
         let best = trainer.best
         let outputs = trainer.renderBest()
@@ -72,11 +85,11 @@ struct FitCommand: ParsableCommand {
             (trainer.samples as? BitPlaneSamples)?.reconstruction(outputs)
             ?? Image(width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, normalized: outputs)
         let psnr = Metrics.psnr(image, reconstruction)
-        try PNG.write(reconstruction, to: output)
-        try ModelFile.write(
-            ImageModel(width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
-                       encoding: best.encoding, parameters: best.parameters, bitPlanes: config.head.bitPlanes),
-            to: checkpointPath)
+        let model = ImageModel(
+            width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
+            encoding: best.encoding, parameters: best.parameters, bitPlanes: config.head.bitPlanes)
+        let outputFile = try StagedOutput(output).writing { try PNG.write(reconstruction, to: $0) }
+        let checkpointFile = try StagedOutput(checkpointPath).writing { try $0.write(try ModelFile.data(model)) }
 
         let seconds = trainer.elapsedSeconds
         let report = FitReport(
@@ -89,7 +102,7 @@ struct FitCommand: ParsableCommand {
             bitErrorRate: best.evaluation.bitErrorRate,
             codeBitsPerPixel: best.evaluation.codeBitsPerPixel, bestStep: best.step, seed: config.seed, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, history: history)
-        try self.report.write(report)
+        try OutputFile.commit([outputFile, checkpointFile, try self.report.stage(report)])
         let quality = report.exact ? "exact (every sample)" : String(format: "PSNR %.2f dB", psnr)
         print(quality + (config.head.bitPlanes != nil ? "; best " + best.evaluation.summary : "")
             + String(format: " (best at step %d), %d steps in %.1f s (%.1f steps/s)",
@@ -98,7 +111,7 @@ struct FitCommand: ParsableCommand {
     }
 
     private func log(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Console.error(text + "\n")
     }
 }
 

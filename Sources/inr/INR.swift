@@ -13,7 +13,9 @@ struct INR: ParsableCommand {
         subcommands: [FitCommand.self, CompressCommand.self, DecodeCommand.self, InspectCommand.self, EvalCommand.self, BenchCommand.self])
 
     static func main() {
+        Interrupt.blockSignals()
         Launcher.prepareProcess()
+        Interrupt.shared.install()
         main(nil)
     }
 }

@@ -16,6 +16,10 @@ struct InspectCommand: ParsableCommand {
     var symbols: String?
 
     func run() throws {
+        var files = FileRoles()
+        files.input("the file", file)
+        files.output("--symbols", symbols)
+        try files.check()
         let container = try readContainer(file)
         let format = try container.format()
         let lines: [String], table: [SymbolTensor]?
@@ -23,7 +27,7 @@ struct InspectCommand: ParsableCommand {
             table = try symbols.map { _ in try format.symbols(container) }
             lines = try format.describe(container)
         } catch let error as UnsupportedRequest {
-            throw ValidationError(error.description)
+            throw CommandError(error.description)
         } catch {
             throw MediaError(path: file, reason: "\(error)")
         }
@@ -31,7 +35,7 @@ struct InspectCommand: ParsableCommand {
         for line in lines { print(line) }
         print("sections   " + container.sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
         if let symbols, let table {
-            try AtomicFile.createFolders(for: [symbols])
+            try OutputFile.createFolders(for: [symbols])
             try writeJSON(table, to: symbols)
         }
     }

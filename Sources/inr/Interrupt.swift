@@ -1,29 +1,78 @@
-import Dispatch
 import Foundation
+import INRCore
 import Synchronization
 
-/// Ctrl-C handling: the first SIGINT asks the fit to stop after the current step (the best
-/// weights so far are still written); a second one exits at once.
+/// Signals, for every command. SIGINT, SIGTERM and SIGHUP end the process with status 128 + the
+/// signal's number after removing every temporary output and saying which outputs were already
+/// published (unnamed temporaries need no removal: they vanish with the process, even on
+/// SIGKILL). While a fit runs with `gracefulStop` on, the first SIGINT only asks it to stop after
+/// the current step and go on with the best weights; a second one ends the process. SIGPIPE is
+/// ignored: a closed standard output does not kill a command, and a write to a closed pipe is an
+/// error naming the output.
+///
+/// The three signals are blocked in every thread from the first line of `main` (and across the
+/// launcher's re-execution, which keeps the mask and any pending signal) and taken by one thread
+/// in `sigwait`, so a signal is never handled by a default action once `main` runs, and the
+/// handling is ordinary code (locks, messages), not a signal handler.
 final class Interrupt: Sendable {
     static let shared = Interrupt()
 
     private let requested = Atomic<Bool>(false)
-    /// Kept alive for the life of the process; written once, on the main thread.
-    nonisolated(unsafe) private var source: (any DispatchSourceSignal)?
+    private let graceful = Atomic<Bool>(false)
 
+    /// A stop was asked for (the fit ends after its current step).
     var isRequested: Bool { requested.load(ordering: .relaxed) }
 
+    /// Whether the first SIGINT asks the fit to stop rather than ending the process.
+    var gracefulStop: Bool {
+        get { graceful.load(ordering: .relaxed) }
+        set { graceful.store(newValue, ordering: .relaxed) }
+    }
+
+    static let handled = [SIGINT, SIGTERM, SIGHUP]
+
+    private static var handledSet: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in handled { sigaddset(&set, number) }
+        return set
+    }
+
+    /// Blocks the handled signals in the calling thread and the threads it starts; called first
+    /// thing in `main`, before any other thread exists.
+    static func blockSignals() {
+        var set = handledSet
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Starts the thread that takes the signals; called once from `main`.
     func install() {
-        signal(SIGINT, SIG_IGN)
-        let signalSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        signalSource.setEventHandler { [self] in
-            if requested.exchange(true, ordering: .relaxed) {
-                FileHandle.standardError.write(Data("\ninterrupted again: exiting without writing outputs\n".utf8))
-                _exit(130)
+        signal(SIGPIPE, SIG_IGN)
+        Self.blockSignals()
+        let thread = Thread { [self] in
+            var set = Self.handledSet
+            while true {
+                var number: Int32 = 0
+                guard sigwait(&set, &number) == 0 else { continue }
+                handle(number)
             }
-            FileHandle.standardError.write(Data("\ninterrupted: stopping after this step and keeping the best weights (Ctrl-C again to abort)\n".utf8))
         }
-        signalSource.resume()
-        source = signalSource
+        thread.name = "inr signals"
+        thread.start()
+    }
+
+    private func handle(_ number: Int32) {
+        if number == SIGINT, gracefulStop, !requested.exchange(true, ordering: .relaxed) {
+            Console.error("\ninterrupted: finishing with the best weights so far (Ctrl-C again to abort, writing nothing more)\n")
+            return
+        }
+        requested.store(true, ordering: .relaxed)
+        OutputFile.abandon { published in
+            let name = number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "SIGHUP"
+            let kept = published.isEmpty
+                ? "no output was written" : "kept \(published.joined(separator: ", ")) (complete); nothing else was written"
+            Console.error("\ninterrupted (\(name)): \(kept)\n")
+            _exit(128 + number)
+        }
     }
 }

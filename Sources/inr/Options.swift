@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import INRConfig
+import INRCore
 
 /// The options several commands share, each declared and checked once.
 
@@ -8,11 +9,11 @@ import INRConfig
 struct ThreadOptions: ParsableArguments {
     static let maximum = 256
 
-    @Option(help: "Worker threads, 1 to \(Self.maximum) (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to \(Self.maximum).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard (1...Self.maximum).contains(threads) else { throw ValidationError("--threads must be between 1 and \(Self.maximum)") }
+        guard (1...Self.maximum).contains(threads) else { throw ValidationError("--threads \(threads): must be between 1 and \(Self.maximum)") }
     }
 }
 
@@ -24,20 +25,22 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. network.width=48.")
     var overrides: [String] = []
 
-    @Option(help: "Override training.steps.")
+    @Option(parsing: .unconditional, help: "Override training.steps.")
     var steps: Int?
 
-    @Option(help: "Override the config's seed.")
+    @Option(parsing: .unconditional, help: "Override the config's seed.")
     var seed: UInt64?
 
-    @Option(help: "Override training.timeLimit (seconds of the float fit; fine-tuning is not limited).")
+    @Option(parsing: .unconditional, help: "Override training.timeLimit (seconds of the float fit; fine-tuning is not limited).")
     var timeLimit: Double?
 
     func validate() throws {
         if let steps, !(1...TrainingConfig.maximumSteps).contains(steps) {
-            throw ValidationError("--steps must be between 1 and \(TrainingConfig.maximumSteps)")
+            throw ValidationError("--steps \(steps): must be between 1 and \(TrainingConfig.maximumSteps)")
         }
-        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+            throw ValidationError("--time-limit \(timeLimit): must be a positive, finite number of seconds")
+        }
     }
 
     /// The config file with `--set`, `--steps`, `--seed` and `--time-limit` applied.
@@ -58,5 +61,12 @@ struct ReportOptions: ParsableArguments {
     /// Writes `report` to `--metrics`, if given.
     func write<Report: Encodable>(_ report: Report) throws {
         if let metrics { try writeJSON(report, to: metrics) }
+    }
+
+    /// Stages `report` for `--metrics`, if given (the caller commits it with its other outputs).
+    func stage<Report: Encodable>(_ report: Report) throws -> StagedOutput? {
+        guard let metrics else { return nil }
+        let data = try reportEncoder(pretty: true).encode(report)
+        return try StagedOutput(metrics).writing { try $0.write(data) }
     }
 }

@@ -9,8 +9,8 @@ import INRNetwork
 
 /// How a clip is read: which frames, and the shape of a raw `.yuv` file.
 struct VideoInputOptions: ParsableArguments {
-    @Option(help: "Video only: frames a:b of the clip (from frame a up to, not including, b; 0-based; a: or :b leave an end open).")
-    var frames: FrameRange?
+    @Option(parsing: .unconditional, help: "Video only: frames a:b of the clip (from frame a up to, not including, b; 0-based; a: or :b leave an end open).")
+    var frames: String?
 
     @Option(help: "Raw .yuv input only: the frame size, WxH.")
     var rawSize: String?
@@ -25,24 +25,24 @@ struct VideoInputOptions: ParsableArguments {
     /// (which only a .yuv file takes, and a .yuv file needs).
     func readOptions(input: String) throws -> VideoReadOptions {
         var options = VideoReadOptions()
-        options.frames = frames?.range
+        options.frames = try frames.map { try FrameRange(parsing: $0).range }
         let isRaw = input.lowercased().hasSuffix(".yuv")
         guard isRaw || (rawSize == nil && rawPixelFormat == nil && rawRate == nil) else {
-            throw ValidationError("--raw-size, --raw-pixel-format and --raw-rate describe a raw .yuv input; \(input) says its own")
+            throw CommandError("--raw-size, --raw-pixel-format and --raw-rate describe a raw .yuv input; \(input) says its own")
         }
         guard rawSize != nil || (rawPixelFormat == nil && rawRate == nil) else {
-            throw ValidationError("--raw-pixel-format and --raw-rate need --raw-size")
+            throw CommandError("--raw-pixel-format and --raw-rate need --raw-size")
         }
         if let rawSize {
             let parts = rawSize.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
             guard parts.count == 2, let width = parts[0], let height = parts[1],
                   (1...Video.maximumSide).contains(width), (1...Video.maximumSide).contains(height) else {
-                throw ValidationError("--raw-size must be WxH, each 1 to \(Video.maximumSide), not \(rawSize)")
+                throw CommandError("--raw-size must be WxH, each 1 to \(Video.maximumSide), not \(rawSize)")
             }
             let rateText = rawRate ?? "30"
             let terms = rateText.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
             guard (1...2).contains(terms.count), terms.allSatisfy({ $0.map { (1...VideoFormat.maximumRateTerm).contains($0) } ?? false }) else {
-                throw ValidationError("--raw-rate must be a positive whole number or a fraction like 30000/1001, not \(rateText)")
+                throw CommandError("--raw-rate must be a positive whole number or a fraction like 30000/1001, not \(rateText)")
             }
             let rate = terms.map { $0! }
             options.raw = RawVideo(
@@ -54,14 +54,16 @@ struct VideoInputOptions: ParsableArguments {
 }
 
 /// `a:b`, `a:` or `:b`: a half-open range of frame indices.
-struct FrameRange: ExpressibleByArgument {
+struct FrameRange {
     var range: Range<Int>
 
-    init?(argument: String) {
+    init(parsing argument: String) throws {
         let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
+        guard parts.count == 2 else { throw CommandError("--frames \(argument): expected a:b, a: or :b (0-based, b not included)") }
         let lower = parts[0].isEmpty ? 0 : Int(parts[0]), upper = parts[1].isEmpty ? Int.max : Int(parts[1])
-        guard let lower, let upper, lower >= 0, upper > lower else { return nil }
+        guard let lower, let upper else { throw CommandError("--frames \(argument): a and b must be whole numbers") }
+        guard lower >= 0 else { throw CommandError("--frames \(argument): frames count from 0") }
+        guard upper > lower else { throw CommandError("--frames \(argument): the end (\(upper)) must be after the start (\(lower))") }
         range = lower..<upper
     }
 }

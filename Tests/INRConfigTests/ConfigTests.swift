@@ -68,7 +68,8 @@ final class ConfigTests: XCTestCase {
         assertError("training:\n  steps: many\n", keyPath: "training.steps", line: 2, contains: "expected an integer; found 'many'")
         assertError("training:\n  steps: 0\n", keyPath: "training.steps", line: 2, contains: "must be between 1 and 1000000000")
         assertError("training:\n  learningRate: -1e-3\n", keyPath: "training.learningRate", line: 2, contains: "must be positive")
-        assertError("training:\n  learningRate: .inf\n", keyPath: "training.learningRate", line: 2, contains: "expected a number")
+        assertError("training:\n  learningRate: .inf\n", keyPath: "training.learningRate", line: 2, contains: "must be a finite number, not .inf")
+        assertError("network: {width: 99999999999999999999}\n", keyPath: "network.width", line: 1, contains: "99999999999999999999 is out of range (-9223372036854775808 to 9223372036854775807)")
         assertError("network: {width: 0}\n", keyPath: "network.width", line: 1, contains: "between 1 and 4096")
         assertError("encoding: {type: sape, gridResolution: 1}\n", keyPath: "encoding.gridResolution", line: 1, contains: "between 2 and 1024")
         assertError("encoding: {type: wavelets}\n", keyPath: "encoding.type", line: 1, contains: "expected one of raw, positional, fourier, sape")
@@ -82,7 +83,9 @@ final class ConfigTests: XCTestCase {
         assertError("encoding: {type: fourier, sigma: 5000}\n", keyPath: "encoding.sigma", line: 1, contains: "(0, 1000]")
         assertError("network: {hiddenLayers: 64, width: 4096}\n", keyPath: "network.width", line: 1, contains: "parameters")
         assertError("training: {steps: 99999999999}\n", keyPath: "training.steps", line: 1, contains: "between 1 and")
-        assertError("training:\n  steps: 3\n  steps: 4\n", keyPath: "", line: nil, contains: "duplicated key(s): 'steps'")
+        assertError("training:\n  steps: 3\n  steps: 4\n", keyPath: "", line: 3, contains: "duplicate key 'steps' (first set on line 2)")
+        assertError("a: \(String(repeating: "[", count: 5000))\n", keyPath: "", line: 1, contains: "nested more than 1000 levels deep")
+        assertError("network:\n\twidth: 3\n", keyPath: "", line: 2, contains: "a tab cannot indent YAML")
         assertError("training: [1, 2\n", keyPath: "", line: nil, contains: "not valid YAML")
         assertError("video: {patchSize: 5}\n", keyPath: "video.patchSize", line: 1, contains: "must be even")
         assertError("video: {groupSize: 0}\n", keyPath: "video.groupSize", line: 1, contains: "between 1 and 64")
@@ -100,7 +103,11 @@ final class ConfigTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(path):2:3: network.depth: unknown key 'depth' (known keys: activation, firstOmega0, hiddenLayers, initialization, omega0, width)")
         }
         XCTAssertThrowsError(try CodecConfig.load(folder + "/missing.yaml")) { error in
-            XCTAssertEqual("\(error)", "\(folder)/missing.yaml: cannot read the file")
+            XCTAssertEqual("\(error)", "\(folder)/missing.yaml: cannot read the file: No such file or directory")
+        }
+        try "# only a comment\n".write(toFile: folder + "/empty.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try CodecConfig.load(folder + "/empty.yaml")) { error in
+            XCTAssertEqual("\(error)", "\(folder)/empty.yaml: the config is empty (Configs/README.md lists its keys)")
         }
     }
 

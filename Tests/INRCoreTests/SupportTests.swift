@@ -58,20 +58,78 @@ final class SupportTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum([UInt8]()), 0)
     }
 
-    func testAtomicFileLeavesNothingOnFailure() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inr-atomic-\(UUID())").path
+    func testOutputFileLeavesNothingOnFailure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inr-output-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let target = folder + "/out.bin"
         struct Failure: Error {}
-        XCTAssertThrowsError(try AtomicFile.write(to: target) { temporary in
-            _ = FileManager.default.createFile(atPath: temporary, contents: Data([1, 2, 3]))
+        XCTAssertThrowsError(try OutputFile.write(to: target) { writePath in
+            let descriptor = open(writePath, O_WRONLY | O_TRUNC)
+            XCTAssertGreaterThanOrEqual(descriptor, 0)
+            _ = [UInt8]([1, 2, 3]).withUnsafeBytes { write(descriptor, $0.baseAddress!, 3) }
+            close(descriptor)
             throw Failure()
         })
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
-        try AtomicFile.write(Data([4, 5]), to: target)
+        try OutputFile.write(Data([4, 5]), to: target)
         XCTAssertEqual(FileManager.default.contents(atPath: target), Data([4, 5]))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["out.bin"])
+    }
+
+    /// A staged output has no name until it is committed; committing replaces the file a
+    /// symlink points to (the link stays); discarding leaves the old file as it was.
+    func testStagedOutputIsUnnamedUntilCommitted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inr-output-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data([1]).write(to: URL(fileURLWithPath: folder + "/target"))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: "target")
+
+        let dropped = try StagedOutput(folder + "/link")
+        try dropped.write(Data([9, 9]))
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["target", "link"], "nothing named while staged")
+        dropped.discard()
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/target"), Data([1]))
+
+        let kept = try StagedOutput(folder + "/link")
+        try kept.write(Data([2, 3]))
+        try kept.commit()
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/target"), Data([2, 3]))
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link"), "target")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["target", "link"])
+
+        let fresh = try StagedOutput(folder + "/new")
+        try fresh.write(Data([7]))
+        try fresh.commit()
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/new"), Data([7]))
+    }
+
+    /// An output that is an input is refused however it is spelt; two outputs may not share a
+    /// file; standard streams and devices may.
+    func testFileRolesRefuseAnOutputThatIsAnInput() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inr-roles-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data([1]).write(to: URL(fileURLWithPath: folder + "/in.png"))
+        try FileManager.default.linkItem(atPath: folder + "/in.png", toPath: folder + "/hard.png")
+        for spelling in [folder + "/in.png", folder + "/./in.png", folder + "/hard.png"] {
+            var roles = FileRoles()
+            roles.input("--input", folder + "/in.png")
+            roles.output("--output", spelling)
+            XCTAssertThrowsError(try roles.check()) { error in
+                XCTAssertEqual("\(error)", "--output \(spelling) is --input \(folder)/in.png: refusing to overwrite an input; choose another output")
+            }
+        }
+        var twice = FileRoles()
+        twice.output("--output", folder + "/a.png")
+        twice.output("--metrics", folder + "/./a.png")
+        XCTAssertThrowsError(try twice.check())
+        var streams = FileRoles()
+        streams.input("--input", folder + "/in.png")
+        streams.output("--output", "/dev/stdout")
+        streams.output("--metrics", "/dev/stdout")
+        XCTAssertNoThrow(try streams.check())
     }
 
     func testPaddedWidth() {

@@ -224,7 +224,7 @@ final class VideoFileTests: XCTestCase {
         try Data(try Self.ffmpegBytes(Self.clip8, pixelFormat: "yuv420p").dropLast(100)).write(to: URL(fileURLWithPath: raw))
         XCTAssertThrowsError(try VideoFile.read(raw)) { error in
             XCTAssertTrue("\(error)".contains(raw), "\(error)")
-            XCTAssertTrue("\(error)".contains("size, pixel format and frame rate"), "\(error)")
+            XCTAssertTrue("\(error)".contains("give --raw-size WxH"), "\(error)")
         }
         let layout = RawVideo(width: 64, height: 48, pixelFormat: "yuv420p", frameRate: Video.FrameRate(50))
         XCTAssertThrowsError(try VideoFile.read(raw, options: .init(raw: layout))) { error in

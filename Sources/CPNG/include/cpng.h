@@ -21,8 +21,9 @@ typedef struct {
 
 /// Reads `path`. Palette images become RGB (RGBA with a tRNS chunk) and gray below 8 bits
 /// becomes 8-bit gray; everything else is returned as stored. Refuses images of more than
-/// `max_samples` samples before allocating them. Returns 0, or -1 with `message` set.
-int inr_png_read(const char *path, uint64_t max_samples, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
+/// `max_samples` samples before allocating them. Returns 0, or -1 with `message` set, or -2
+/// (with `image`'s width and height set, nothing to free) for more than `max_pixels` pixels.
+int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
 
 /// Writes `image` to `path` (which the caller later renames into place). Returns 0, or -1 with
 /// `message` set.

@@ -1,26 +1,28 @@
 import Foundation
+import INRCore
 import INRFormat
 import INRMedia
 import INRTraining
 
 extension ImageEncoder {
     /// One image through the codec, as `inr compress`, `inr eval sweep` and `inr bench` run it:
-    /// encode, publish the file (`CodecJob`: written atomically, read back, decoded; a lossless
-    /// file must give back the input's samples) and measure the decoded image against the
-    /// original. Returns the report and the decoded image.
+    /// encode, stage the file (`CodecJob`: written unnamed, read back, decoded; a lossless file
+    /// must give back the input's samples) and measure the decoded image against the original.
+    /// Returns the report, the decoded image and the staged file, which the caller commits once
+    /// its other outputs are written.
     public func compress(
         _ image: Image, input: String, output: String, fitted: ImageModel? = nil, shouldStop: () -> Bool = { false },
         progress: (_ phase: Phase, _ report: Trainer.StepReport) -> Void = { _, _ in }
-    ) throws -> (report: ImageCompressionReport, decoded: Image) {
-        let decoder = try ImageDecoder(threads: threads)
+    ) throws -> (report: ImageCompressionReport, decoded: Image, file: StagedOutput) {
+        let decoder = try ImageDecoder(threads: threads, budget: budget)
         let start = Date()
         let result = try encode(image, fitted: fitted, shouldStop: shouldStop, progress: progress)
         let encodeSeconds = Date().timeIntervalSince(start)
-        let published = try CodecJob.publish(result.bytes, to: output, decode: { try decoder.decode($0) }) { decoded in
+        let published = try CodecJob.stage(result.bytes, for: output, decode: { try decoder.decode($0) }) { decoded in
             // Cannot happen unless encoder and decoder disagree; a lossless file that is not is
             // worse than none.
             if result.compressed.lossless != nil && decoded != image {
-                throw MediaError(path: output, reason: "the lossless file did not decode to the input's samples; removed it")
+                throw MediaError(path: output, reason: "the lossless file did not decode to the input's samples; not written")
             }
         }
         let decoded = published.decoded
@@ -39,7 +41,7 @@ extension ImageEncoder {
             qatSeconds: result.fineTuningSeconds, decodeSeconds: published.decodeSeconds,
             parameterCount: result.compressed.parameters.symbols.count, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, interrupted: shouldStop())
-        return (report, decoded)
+        return (report, decoded, published.file)
     }
 }
 

@@ -74,13 +74,31 @@ public struct ImageEncoder {
     public let threads: Int
     /// The kernels of fitting (`KernelSelection.preferred()` unless given).
     public let kernels: any KernelSet
+    /// The decoder's budget: the encoder writes no file beyond it (`checkDecodable`), and
+    /// `compress` decodes its file with it.
+    public let budget: DecodeBudget
 
     /// Throws if the kernels cannot be chosen (`INR_ISA`).
-    public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
+    public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil, budget: DecodeBudget = .standard) throws {
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()
+        self.budget = budget
     }
+
+    /// Throws, before any fitting, if the decoder would refuse the file `image` makes with
+    /// these settings: beyond its largest image or its work budget.
+    public func checkDecodable(_ image: Image) throws {
+        try budget.checkImage(width: image.width, height: image.height)
+        let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
+        let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
+        let spec = settings.network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
+        try budget.check(
+            what: "a \(image.width)×\(image.height) image", network: spec, renderedSamples: image.pixelCount,
+            decodedSamples: image.pixelCount * image.channels)
+    }
+
+    private var bitPlanes: BitPlaneHead? { settings.bitPlanes }
 
     /// Fits, quantises and codes `image`. With `fitted` (a checkpoint of `inr fit` for this
     /// image and head), the fit is skipped and the checkpoint's weights and encoding state are
@@ -101,6 +119,7 @@ public struct ImageEncoder {
         } else {
             let fit = settings.trainer(for: image, kernels: kernels, threads: threads)
             fit.fit(shouldStop: shouldStop) { progress(.fit, $0) }
+            try FitDivergence.check(fit, phase: "fit")
             start = (fit.best.parameters, fit.best.encoding, fit.best.evaluation)
             (fitSteps, fitSeconds) = (fit.completedSteps, fit.elapsedSeconds)
         }
@@ -108,6 +127,7 @@ public struct ImageEncoder {
         let quantization = settings.quantization
         let quantizer = UniformQuantizer(spec: quantization.spec)
         let stepSizes = quantizer.stepSizes(for: start.parameters)
+        try FitDivergence.check(parameters: start.parameters, stepSizes: stepSizes)
         let transform = QuantizationAwareTraining(
             quantizer: quantizer, stepSizes: stepSizes, rateWeight: quantization.rateWeight, pixelCount: image.pixelCount)
         let fineTune = Trainer(
@@ -116,6 +136,7 @@ public struct ImageEncoder {
             kernels: kernels, threads: threads)
         let quantizedEvaluation = fineTune.evaluate()
         fineTune.fit(shouldStop: shouldStop) { progress(.fineTune, $0) }
+        try FitDivergence.check(fineTune, phase: "quantisation-aware fine-tuning")
 
         let parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: stepSizes)
         let lossless = try settings.bitPlanes.map { head in

@@ -1,20 +1,22 @@
 import Foundation
+import INRCore
 import INRFormat
 import INRMedia
 
 extension VideoEncoder {
-    /// One clip through the codec as `inr compress` runs it: encode the groups, publish the file
-    /// (`CodecJob`: written atomically, read back, decoded) and measure the decoded clip against
+    /// One clip through the codec as `inr compress` runs it: encode the groups, stage the file
+    /// (`CodecJob`: written unnamed, read back, decoded) and measure the decoded clip against
     /// the input (Y and YUV PSNR on the 4:2:0 samples, RGB PSNR after converting both to RGB).
+    /// The caller commits `file` once its other outputs are written.
     public func compress(
         _ video: Video, input: String, output: String, shouldStop: @escaping () -> Bool = { false },
         group: (GroupReport) -> Void = { _ in }
-    ) throws -> (report: VideoCompressionReport, decoded: Video) {
-        let decoder = try VideoDecoder(threads: threads)
+    ) throws -> (report: VideoCompressionReport, decoded: Video, file: StagedOutput) {
+        let decoder = try VideoDecoder(threads: threads, budget: budget)
         let start = Date()
-        let result = encode(video, shouldStop: shouldStop, group: group)
+        let result = try encode(video, shouldStop: shouldStop, group: group)
         let encodeSeconds = Date().timeIntervalSince(start)
-        let published = try CodecJob.publish(result.bytes, to: output, decode: { try decoder.decode($0) })
+        let published = try CodecJob.stage(result.bytes, for: output, decode: { try decoder.decode($0) })
         let decoded = published.decoded
 
         let y = Metrics.framePSNRs(video, decoded, planes: 0..<1)
@@ -36,7 +38,7 @@ extension VideoEncoder {
                       psnrYUV: $0.evaluation.psnr ?? .nan, bytes: $0.bytes, refitted: $0.refitted)
             },
             threads: threads, instructionSet: kernels.instructionSet.rawValue, interrupted: shouldStop())
-        return (report, decoded)
+        return (report, decoded, published.file)
     }
 }
 

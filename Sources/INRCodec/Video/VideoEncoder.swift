@@ -81,11 +81,29 @@ public struct VideoEncoder {
     public let settings: Settings
     public let threads: Int
     public let kernels: any KernelSet
+    /// The decoder's budget: the encoder writes no file beyond it (`checkDecodable`).
+    public let budget: DecodeBudget
 
-    public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil) throws {
+    public init(settings: Settings, threads: Int, kernels: (any KernelSet)? = nil, budget: DecodeBudget = .standard) throws {
         self.settings = settings
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.preferred()
+        self.budget = budget
+    }
+
+    /// Throws, before any fitting, if the decoder would refuse the file a clip of this shape
+    /// makes: beyond what the format holds or the decoder's work budget.
+    public func checkDecodable(width: Int, height: Int, frameCount: Int, frameRate: Video.FrameRate) throws {
+        if let problem = VideoFormat.shapeProblem(width: width, height: height, frameCount: frameCount, frameRate: frameRate) {
+            throw DecodeError("\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
+        }
+        let patches = patches(width: width, height: height)
+        let image = settings.image
+        let spec = image.network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+        let groupCount = (frameCount + settings.groupSize - 1) / settings.groupSize
+        try budget.check(
+            what: "a \(width)×\(height) clip of \(frameCount) frames", network: spec, renderedSamples: patches.count * groupCount,
+            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
     }
 
     /// The network shape every group shares, for clips of `width × height`.
@@ -95,7 +113,7 @@ public struct VideoEncoder {
 
     /// Codes `video` (YUV 4:2:0, of a shape the format holds: `VideoFormat.shapeProblem`),
     /// group by group, calling `report` as each group is done.
-    public func encode(_ video: Video, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }) -> Output {
+    public func encode(_ video: Video, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }) throws -> Output {
         precondition(video.format == .yuv420 && !video.frames.isEmpty, "the video encoder takes YUV 4:2:0 frames")
         precondition(VideoFormat.shapeProblem(width: video.width, height: video.height, frameCount: video.frames.count, frameRate: video.frameRate) == nil,
                      "a clip the format cannot hold")
@@ -108,7 +126,7 @@ public struct VideoEncoder {
         let ranges = patches.groups(frameCount: video.frames.count)
         for (index, range) in ranges.enumerated() {
             let samples = PatchGroupSamples(patches: patches, frames: video.frames[range], bitDepth: video.bitDepth)
-            let (fit, refitted) = chain.fitNext(samples, pixelCount: video.width * video.height * range.count)
+            let (fit, refitted) = try chain.fitNext(samples, pixelCount: video.width * video.height * range.count)
             let totalBytes = chain.codes.reduce(0) { $0 + $1.count }
             let groupReport = GroupReport(
                 index: index, groupCount: ranges.count, frames: range, steps: fit.steps, seconds: fit.seconds,
@@ -156,7 +174,8 @@ private struct GroupChain {
     }
 
     /// Fits the next group and codes it; says whether a scene change made it refit from scratch.
-    mutating func fitNext(_ samples: PatchGroupSamples, pixelCount: Int) -> (GroupFit, refitted: Bool) {
+    /// Throws `FitDivergence` for a fit whose loss, weights or step sizes are not finite.
+    mutating func fitNext(_ samples: PatchGroupSamples, pixelCount: Int) throws -> (GroupFit, refitted: Bool) {
         var fit: GroupFit
         var refitted = false
         if symbols.isEmpty || !settings.startsFromPreviousGroup {
@@ -172,8 +191,14 @@ private struct GroupChain {
                 }
                 fit.steps += refit.steps
                 fit.seconds += refit.seconds
+                fit.divergedAtStep = fit.divergedAtStep ?? refit.divergedAtStep
             }
         }
+        if let step = fit.divergedAtStep {
+            throw FitDivergence(description: "the fit of frame group \(symbols.count) diverged at step \(step) (the loss is not finite): "
+                + "lower training.learningRate; nothing was written")
+        }
+        try FitDivergence.check(parameters: fit.parameters, stepSizes: stepSizes)
         previousGroupWeights = fit.parameters
         previousEvaluation = fit.evaluation
         let quantized = quantizer.quantize(fit.parameters, stepSizes: stepSizes)
@@ -226,6 +251,8 @@ struct GroupFit {
     var evaluation: Evaluation
     var steps: Int
     var seconds: Double
+    /// The step of either fit whose loss was not finite.
+    var divergedAtStep: Int?
 
     /// `trainer` run to its end (after `previous`, a fit whose best weights it started from).
     init(_ trainer: Trainer, after previous: Trainer?, shouldStop: () -> Bool) {
@@ -238,5 +265,6 @@ struct GroupFit {
         }
         steps = trainer.completedSteps + (previous?.completedSteps ?? 0)
         seconds = trainer.elapsedSeconds + (previous?.elapsedSeconds ?? 0)
+        divergedAtStep = previous?.divergedAtStep ?? trainer.divergedAtStep
     }
 }

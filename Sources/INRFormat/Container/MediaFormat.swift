@@ -70,12 +70,15 @@ public struct DecodeRequest: Sendable {
     /// The rendering's size as a multiple of the stored size.
     public var scale: Double
     public var threads: Int
+    /// The most work the file may ask for (`DecodeBudget.current()` from the command line).
+    public var budget: DecodeBudget
 
-    public init(file: String, output: String, scale: Double = 1, threads: Int) {
+    public init(file: String, output: String, scale: Double = 1, threads: Int, budget: DecodeBudget = .standard) {
         self.file = file
         self.output = output
         self.scale = scale
         self.threads = threads
+        self.budget = budget
     }
 
     /// `decode()`, its errors naming the file.
@@ -89,7 +92,7 @@ public struct DecodeRequest: Sendable {
 
     /// Creates the folder that will hold the output.
     func createOutputFolder() throws {
-        try AtomicFile.createFolders(for: [output])
+        try OutputFile.createFolders(for: [output])
     }
 }
 

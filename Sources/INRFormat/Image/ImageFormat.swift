@@ -36,10 +36,13 @@ public enum ImageFormat: MediaFormat {
     public static func bytes(_ image: CompressedImage) -> [UInt8] { container(image).bytes }
 
     /// The image a file holds, every section checked.
-    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedImage { try read(Container(reading: bytes)) }
+    public static func read(_ bytes: [UInt8], budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedImage {
+        try read(Container(reading: bytes), budget: budget)
+    }
 
-    /// The image (kind 1 or 2) a verified container holds.
-    public static func read(_ file: Container) throws(BitstreamError) -> CompressedImage {
+    /// The image (kind 1 or 2) a verified container holds, refused before its weights are
+    /// decoded if rendering it at its stored size is beyond `budget`.
+    public static func read(_ file: Container, budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedImage {
         var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
         let kind = try head.byte()
         guard kind == Self.kind || kind == LosslessImageFormat.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
@@ -56,6 +59,10 @@ public enum ImageFormat: MediaFormat {
         let network = try StoredNetwork(
             reading: file, extraInputWidth: lossless?.head.extraInputWidth(channels: channels) ?? 0,
             outputWidth: lossless?.head.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
+        try budget.checkImage(width: width, height: height)
+        try budget.check(
+            what: "a \(width)×\(height) image", network: network.spec, renderedSamples: width * height,
+            decodedSamples: width * height * channels)
         let symbols = try WeightSection.read(
             file.payload(WeightSection.tag), layout: network.layout, quantization: network.quantization)
         let parameters = network.parameters(symbols)
@@ -66,8 +73,13 @@ public enum ImageFormat: MediaFormat {
 
     /// Renders the image (at `request.scale`) and writes it as PNG.
     public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        guard request.output.lowercased().hasSuffix(".png") || OutputFile.isWrittenInPlace(request.output) else {
+            throw UnsupportedRequest("--output \(request.output): \(request.file) is an image, which decodes to PNG: give a .png name")
+        }
         let start = Date()
-        let image = try request.decoding { try ImageDecoder(threads: request.threads).decode(try read(file), scale: request.scale) }
+        let image = try request.decoding {
+            try ImageDecoder(threads: request.threads, budget: request.budget).decode(try read(file, budget: request.budget), scale: request.scale)
+        }
         let decoded = Date()
         try request.createOutputFolder()
         try PNG.write(image, to: request.output)
@@ -79,7 +91,7 @@ public enum ImageFormat: MediaFormat {
     }
 
     public static func describe(_ file: Container) throws -> [String] {
-        let image = try read(file)
+        let image = try read(file, budget: .unlimited)
         let media = "media      \(image.lossless == nil ? name : LosslessImageFormat.name) \(image.width)×\(image.height), "
             + "\(image.channels) channel(s), \(image.bitDepth)-bit, "
             + String(format: "%.4f bpp", Double(file.size * 8) / Double(image.width * image.height))
@@ -87,6 +99,6 @@ public enum ImageFormat: MediaFormat {
     }
 
     public static func symbols(_ file: Container) throws -> [SymbolTensor] {
-        WeightSection.tensors(try read(file).parameters)
+        WeightSection.tensors(try read(file, budget: .unlimited).parameters)
     }
 }

@@ -14,10 +14,13 @@ import INRModel
 public struct VideoDecoder {
     public let threads: Int
     public let kernels: any KernelSet
+    /// The most work a clip may take (checked by `VideoFormat.read` from the header).
+    public let budget: DecodeBudget
 
-    public init(threads: Int, kernels: (any KernelSet)? = nil) throws {
+    public init(threads: Int, kernels: (any KernelSet)? = nil, budget: DecodeBudget = .standard) throws {
         self.threads = threads
         self.kernels = try kernels ?? KernelSelection.decoding()
+        self.budget = budget
     }
 
     /// The clip, YUV 4:2:0; frame i's timestamp is i / rate.
@@ -37,6 +40,6 @@ public struct VideoDecoder {
     }
 
     public func decode(_ bytes: [UInt8]) throws -> Video {
-        decode(try VideoFormat.read(bytes))
+        decode(try VideoFormat.read(bytes, budget: budget))
     }
 }

@@ -76,10 +76,13 @@ public enum VideoFormat: MediaFormat {
     }
 
     /// The clip a file holds, every section checked.
-    public static func read(_ bytes: [UInt8]) throws(BitstreamError) -> CompressedVideo { try read(Container(reading: bytes)) }
+    public static func read(_ bytes: [UInt8], budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedVideo {
+        try read(Container(reading: bytes), budget: budget)
+    }
 
     /// The clip a verified container holds.
-    public static func read(_ file: Container) throws(BitstreamError) -> CompressedVideo {
+    /// Refused before the groups' weights are decoded if the clip is beyond `budget`.
+    public static func read(_ file: Container, budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedVideo {
         var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
         let kind = try head.byte()
         guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
@@ -103,6 +106,10 @@ public enum VideoFormat: MediaFormat {
         }
 
         let network = try StoredNetwork(reading: file, outputWidth: patches.outputWidth)
+        let groupCount = (frameCount + groupSize - 1) / groupSize
+        try budget.check(
+            what: "a \(width)×\(height) clip of \(frameCount) frames", network: network.spec, renderedSamples: patches.count * groupCount,
+            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
         let groups = try GroupSection.read(
             file.payload(GroupSection.tag), patches: patches, frameCount: frameCount, layout: network.layout,
             quantization: network.quantization)
@@ -118,7 +125,7 @@ public enum VideoFormat: MediaFormat {
         guard request.scale == 1 else { throw UnsupportedRequest("a video file decodes at its stored size only (--scale 1)") }
         guard !request.output.lowercased().hasSuffix(".png") else { throw UnsupportedRequest("\(request.file) is a video: write .y4m, .mp4 or .mkv") }
         let start = Date()
-        let video = try request.decoding { try VideoDecoder(threads: request.threads).decode(try read(file)) }
+        let video = try request.decoding { try VideoDecoder(threads: request.threads, budget: request.budget).decode(try read(file, budget: request.budget)) }
         let decoded = Date()
         try request.createOutputFolder()
         let path = VideoFile.outputPath(for: request.output)
@@ -135,7 +142,7 @@ public enum VideoFormat: MediaFormat {
 
     /// The clip, the groups and each group's coded size and method.
     public static func describe(_ file: Container) throws -> [String] {
-        let video = try read(file)
+        let video = try read(file, budget: .unlimited)
         return [
             "media      video \(video.width)×\(video.height), \(video.frameCount) frames at \(video.frameRate) fps, \(video.bitDepth)-bit 4:2:0, "
                 + String(format: "%.4f bpp", Double(file.size * 8) / Double(video.width * video.height * video.frameCount)),

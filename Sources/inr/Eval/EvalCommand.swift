@@ -16,14 +16,14 @@ struct EvalCommand: ParsableCommand {
 
 /// Writes `table` as CSV and JSON (rows and per-setting means) and its chart as SVG, atomically.
 func writeResults(_ table: RateDistortionTable, csv: String, json: String?, svg: String?, title: String) throws {
-    try AtomicFile.createFolders(for: [csv, json, svg])
-    try AtomicFile.write(Data(table.csv.utf8), to: csv)
+    try OutputFile.createFolders(for: [csv, json, svg])
+    try OutputFile.write(Data(table.csv.utf8), to: csv)
     struct Results: Encodable {
         var rows: [RateDistortionRow]
         var summaries: [RateDistortionTable.Summary]
     }
     if let json { try writeJSON(Results(rows: table.rows, summaries: table.summaries), to: json) }
-    if let svg { try AtomicFile.write(Data(RateDistortionPlot(title: title, summaries: table.summaries).svg.utf8), to: svg) }
+    if let svg { try OutputFile.write(Data(RateDistortionPlot(title: title, summaries: table.summaries).svg.utf8), to: svg) }
 }
 
 /// Prints each setting's means as an aligned table.

@@ -35,16 +35,28 @@ struct EvalCompareCommand: ParsableCommand {
     @Option(help: "Append the result to this CSV (inr eval plot reads it).")
     var csv: String?
 
-    @Option(help: "Encode time to record in --csv (seconds).")
+    @Option(parsing: .unconditional, help: "Encode time to record in --csv (seconds).")
     var encodeSeconds: Double?
 
-    @Option(help: "Decode time to record in --csv (seconds; measured here for an .inr reconstruction).")
+    @Option(parsing: .unconditional, help: "Decode time to record in --csv (seconds; measured here for an .inr reconstruction).")
     var decodeSeconds: Double?
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    func validate() throws {
+        for (name, value) in [("--encode-seconds", encodeSeconds), ("--decode-seconds", decodeSeconds)] {
+            if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(name) \(value): must be a finite number of seconds, 0 or more") }
+        }
+    }
+
     func run() throws {
+        var files = FileRoles()
+        files.input("the original", original)
+        files.input("the reconstruction", reconstruction)
+        files.input("--compressed", compressed)
+        files.output("--csv", csv)
+        try files.check()
         let reference = try PNG.read(original)
         let decodeStart = Date()
         var decodeSeconds = self.decodeSeconds
@@ -65,24 +77,23 @@ struct EvalCompareCommand: ParsableCommand {
         }
         var bytes: Int?
         if let compressedPath {
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: compressedPath))?[.size] as? Int else {
-                throw MediaError(path: compressedPath, reason: "cannot read the file's size")
-            }
-            bytes = size
+            var status = stat()
+            guard stat(compressedPath, &status) == 0 else { throw MediaError(path: compressedPath, reason: OutputFile.systemError()) }
+            bytes = Int(status.st_size)
         }
         let psnr = Metrics.psnr(reference, image)
         let msssim = try? Metrics.msSSIM(reference, image)
         let bpp = bytes.map { Double($0 * 8) / Double(reference.pixelCount) }
 
         if let csv {
-            guard let bytes else { throw ValidationError("--csv needs --compressed (or an .inr reconstruction) for the rate") }
+            guard let bytes else { throw CommandError("--csv needs --compressed (or an .inr reconstruction) for the rate") }
             var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
             table.rows.append(RateDistortionRow(
                 codec: codec, setting: setting, image: URL(fileURLWithPath: original).lastPathComponent,
                 width: reference.width, height: reference.height, bytes: bytes, psnr: psnr, msssim: msssim,
                 encodeSeconds: encodeSeconds, decodeSeconds: decodeSeconds))
-            try AtomicFile.createFolders(for: [csv])
-            try AtomicFile.write(Data(table.csv.utf8), to: csv)
+            try OutputFile.createFolders(for: [csv])
+            try OutputFile.write(Data(table.csv.utf8), to: csv)
         }
         if json {
             struct Result: Encodable {

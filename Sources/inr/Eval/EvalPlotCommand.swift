@@ -32,6 +32,11 @@ struct EvalPlotCommand: ParsableCommand {
     var csv: String?
 
     func run() throws {
+        var files = FileRoles()
+        for table in tables { files.input("the table", table) }
+        files.output("--output", output)
+        files.output("--csv", csv)
+        try files.check()
         let only = images.map { Set($0.split(separator: ",").map(String.init)) }
         var merged = RateDistortionTable()
         var summaries: [RateDistortionTable.Summary] = []
@@ -46,15 +51,20 @@ struct EvalPlotCommand: ParsableCommand {
                 return summary
             }
         }
-        guard !merged.rows.isEmpty else { throw ValidationError("the tables have no rows" + (images == nil ? "" : " for those images")) }
-        try AtomicFile.createFolders(for: [output, csv])
+        guard !merged.rows.isEmpty else {
+            throw CommandError("\(tables.joined(separator: ", ")): no rows" + (images == nil ? "" : " for the images \(images!)"))
+        }
+        try OutputFile.createFolders(for: [output, csv])
         let plot = RateDistortionPlot(title: title, summaries: summaries, anchors: noAnchors ? [] : PublishedAnchors.all)
-        guard !plot.summaries.isEmpty else { throw ValidationError("no point has a finite PSNR to draw (exact reconstructions are left out)") }
+        guard !plot.summaries.isEmpty else {
+            throw CommandError("\(tables.joined(separator: ", ")): no point has a finite PSNR to draw (exact reconstructions are left out)")
+        }
         if plot.summaries.count < summaries.count {
             print("left out \(summaries.count - plot.summaries.count) exact (infinite-PSNR) point(s)")
         }
-        try AtomicFile.write(Data(plot.svg.utf8), to: output)
-        if let csv { try AtomicFile.write(Data(merged.csv.utf8), to: csv) }
+        let svgFile = try StagedOutput(output).writing { try $0.write(Data(plot.svg.utf8)) }
+        let csvFile = try csv.map { path in try StagedOutput(path).writing { try $0.write(Data(merged.csv.utf8)) } }
+        try OutputFile.commit([csvFile, svgFile])
         printSummaries(summaries)
         print("wrote \(output)")
     }

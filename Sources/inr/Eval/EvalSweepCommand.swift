@@ -29,7 +29,7 @@ struct EvalSweepCommand: ParsableCommand {
     @Option(help: "Only images whose file names contain this.")
     var filter: String?
 
-    @Option(help: "Only the first N images (sorted by name).")
+    @Option(parsing: .unconditional, help: "Only the first N images (sorted by name).")
     var limit: Int?
 
     @Option(name: .customLong("set"), help: "key.path=v1,v2,... (repeatable; every combination is run).")
@@ -46,21 +46,33 @@ struct EvalSweepCommand: ParsableCommand {
     var threads: Int { threadOptions.threads }
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
     }
 
     func run() throws {
         let combinations = try Self.combinations(settings.map(Self.parseSetting))
         // Every setting must decode before the first (long) fit starts.
         let configs = try combinations.map { try CodecConfig.load(config, overrides: $0) }
-        var files = try FileManager.default.contentsOfDirectory(atPath: images).filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        let budget = try DecodeBudget.current()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: images, isDirectory: &isFolder) else {
+            throw CommandError("--images \(images): no such folder")
+        }
+        guard isFolder.boolValue else { throw CommandError("--images \(images) is a file, not a folder of PNG images") }
+        guard let listing = try? FileManager.default.contentsOfDirectory(atPath: images) else {
+            throw CommandError("--images \(images): cannot list the folder: \(OutputFile.systemError())")
+        }
+        var files = listing.filter { $0.lowercased().hasSuffix(".png") }.sorted()
         if let filter { files = files.filter { $0.contains(filter) } }
         if let limit { files = Array(files.prefix(limit)) }
         guard !files.isEmpty else { throw MediaError(path: images, reason: "no PNG images here" + (filter.map { " matching '\($0)'" } ?? "")) }
 
+        var roles = FileRoles()
+        roles.input("the config", config)
+        for name in ["results.csv", "results.json", "rd.svg"] { roles.output("--output", output + "/" + name) }
+        try roles.check()
         let csv = output + "/results.csv"
         var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
-        Interrupt.shared.install()
         let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
         for (overrides, codecConfig) in zip(combinations, configs) {
             let setting = overrides.map(\.description).joined(separator: " ")
@@ -68,20 +80,24 @@ struct EvalSweepCommand: ParsableCommand {
                 if Interrupt.shared.isRequested { break }
                 if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
                 let input = images + "/" + file
-                let image = try PNG.read(input)
+                let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
                 let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
-                try AtomicFile.createFolders(for: [compressed])
-                let encoder = try ImageEncoder(settings: codecConfig.imageEncoderSettings, threads: threads)
-                let (report, _) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
+                try OutputFile.createFolders(for: [compressed])
+                let encoder = try ImageEncoder(settings: codecConfig.imageEncoderSettings, threads: threads, budget: budget)
+                do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+                Interrupt.shared.gracefulStop = true
+                let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
+                Interrupt.shared.gracefulStop = false
                 if report.interrupted { break }
+                try staged.commit()
                 table.rows.append(RateDistortionRow(
                     codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
                     psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
                 // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
-                FileHandle.standardOutput.write(Data((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
+                Console.out((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
                              (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
                              (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
-                             report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n").utf8))
+                             report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n"))
                 try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
             }
         }
