@@ -287,6 +287,11 @@ struct NodeDecoder: Decoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: K) throws -> T {
+            if let node = value(key), node.null != nil, case .scalar(let scalar) = node, !scalar.string.isEmpty {
+                throw decoder.context.error(
+                    at: decoder.context.join(DecodingContext.path(codingPath), key.stringValue), node: node,
+                    "\(scalar.string) is not a value here: delete the key to use its default")
+            }
             guard let node = value(key), node.null == nil else {
                 if let fallback = decoder.defaults[key.stringValue] as? T { return fallback }
                 if let section = T.self as? any ConfigSection.Type, let fallback = section.init() as? T { return fallback }

@@ -23,7 +23,7 @@ public struct ConfigOverride: Equatable, Sendable, CustomStringConvertible {
         let keyPath = text[..<equals].trimmingCharacters(in: .whitespaces)
         let components = keyPath.split(separator: ".", omittingEmptySubsequences: false)
         guard !components.isEmpty, components.allSatisfy({ !$0.isEmpty }) else {
-            throw ConfigError(file: "--set", keyPath: keyPath, message: "not a key path")
+            throw ConfigError(file: "--set", keyPath: "", message: "'\(text)': '\(keyPath)' before '=' is not a key path such as network.width")
         }
         self.init(keyPath: keyPath, value: text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces))
     }
@@ -35,8 +35,9 @@ public struct ConfigOverride: Equatable, Sendable, CustomStringConvertible {
         let valueNode: Node
         do {
             valueNode = try Yams.compose(yaml: value) ?? Node("")
-        } catch {
-            throw ConfigError(file: file, keyPath: keyPath, message: "the value '\(value)' is not valid YAML")
+        } catch let error as YamlError {
+            let problem = YAMLProblem(error, yaml: value).message
+            throw ConfigError(file: file, keyPath: keyPath, message: "the value '\(DecodingContext.shortened(value))' of --set: \(problem)")
         }
         return try Self.setting(keyPath.split(separator: ".").map(String.init)[...], to: Self.unmarked(valueNode), in: root, file: file, path: "")
     }

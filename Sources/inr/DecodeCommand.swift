@@ -40,7 +40,7 @@ struct DecodeCommand: ParsableCommand {
         let container = try readContainer(file)
         let lines: [String]
         do {
-            lines = try container.format().decode(container, DecodeRequest(file: file, output: output, scale: scale, threads: threads, budget: budget))
+            lines = try mediaFormat(of: container, path: file).decode(container, DecodeRequest(file: file, output: output, scale: scale, threads: threads, budget: budget))
         } catch let error as UnsupportedRequest {
             throw CommandError(error.description)
         }
@@ -65,11 +65,25 @@ func readContainer(_ path: String) throws -> Container {
     }
 }
 
+/// The media kind's format; an unknown kind is an error naming the file.
+func mediaFormat(of container: Container, path: String) throws -> any MediaFormat.Type {
+    do {
+        return try container.format()
+    } catch {
+        throw MediaError(path: path, reason: "\(error)")
+    }
+}
+
 /// Reads and decodes an image .inr file; any failure is an error naming the file.
 func decodeFile(_ path: String, threads: Int) throws -> Image {
     let container = try readContainer(path)
+    let format = try mediaFormat(of: container, path: path)
+    guard format.kind == ImageFormat.kind || format.kind == LosslessImageFormat.kind else {
+        throw MediaError(path: path, reason: "is \(format.name == "video" ? "a video" : "an \(format.name)") file, not an image")
+    }
     do {
-        return try ImageDecoder(threads: threads).decode(try ImageFormat.read(container))
+        let budget = try DecodeBudget.current()
+        return try ImageDecoder(threads: threads, budget: budget).decode(try ImageFormat.read(container, budget: budget))
     } catch {
         throw MediaError(path: path, reason: "\(error)")
     }

@@ -21,7 +21,7 @@ struct InspectCommand: ParsableCommand {
         files.output("--symbols", symbols)
         try files.check()
         let container = try readContainer(file)
-        let format = try container.format()
+        let format = try mediaFormat(of: container, path: file)
         let lines: [String], table: [SymbolTensor]?
         do {
             table = try symbols.map { _ in try format.symbols(container) }

@@ -103,6 +103,18 @@ final class SupportTests: XCTestCase {
         try fresh.write(Data([7]))
         try fresh.commit()
         XCTAssertEqual(FileManager.default.contents(atPath: folder + "/new"), Data([7]))
+
+        // Where O_TMPFILE is refused: a hidden temporary, renamed on commit, removed on discard.
+        let named = try StagedOutput(folder + "/new", unnamed: false)
+        XCTAssert(named.writePath.contains("/.new.partial-"), named.writePath)
+        try named.write(Data([8]))
+        named.discard()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["target", "link", "new"])
+        let renamed = try StagedOutput(folder + "/new", unnamed: false)
+        try renamed.write(Data([9]))
+        try renamed.commit()
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/new"), Data([9]))
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["target", "link", "new"])
     }
 
     /// An output that is an input is refused however it is spelt; two outputs may not share a

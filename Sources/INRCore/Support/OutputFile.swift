@@ -38,7 +38,8 @@ public final class StagedOutput: @unchecked Sendable {
     private static let temporaryFileFlag: Int32 = 0o20_000_000 | O_DIRECTORY
 
     /// Prepares `path` for writing. The folder must exist (`OutputFile.createFolders`).
-    public init(_ path: String) throws {
+    /// `unnamed: false` uses a named temporary even where O_TMPFILE works (the fallback's test).
+    public init(_ path: String, unnamed: Bool = true) throws {
         self.path = path
         if OutputFile.isWrittenInPlace(path) {
             target = path
@@ -49,7 +50,7 @@ public final class StagedOutput: @unchecked Sendable {
         target = OutputFile.resolvedTarget(path)
         let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path
-        let descriptor = open(folder, Self.temporaryFileFlag | O_RDWR | O_CLOEXEC, 0o666)
+        let descriptor = unnamed ? open(folder, Self.temporaryFileFlag | O_RDWR | O_CLOEXEC, 0o666) : -1
         if descriptor >= 0, access("/proc/self/fd/\(descriptor)", F_OK) == 0 {
             writePath = "/proc/self/fd/\(descriptor)"
             storage = .unnamed(descriptor: descriptor)
