@@ -1,4 +1,5 @@
 import Foundation
+import INRCore
 
 /// Distortion measures, with the convention of the INR-compression literature (COIN, COIN++,
 /// Strümpler et al.): RGB (all channels), peak 2^bits - 1, mean squared error over every sample

@@ -78,16 +78,3 @@ public enum PNG {
             bit_depth: UInt32(image.bitDepth), samples: UnsafeMutableRawPointer(mutating: samples))
     }
 }
-
-/// A media file that could not be read or written, with the file named.
-public struct MediaError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
-}

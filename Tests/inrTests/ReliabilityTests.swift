@@ -273,7 +273,7 @@ final class ReliabilityTests: XCTestCase {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var counts = ProbeCounts()
-        var random = SplitMix(seed: 14)
+        var random = SeededGenerator(seed: 14)
 
         // Damaged files: every run ends in a clear error (or, rarely, a harmless change that
         // still decodes), within a second, under 200 MB, with nothing left but a whole output.
@@ -389,7 +389,7 @@ final class ReliabilityTests: XCTestCase {
 
     /// `original` with 1 to 3 bytes of one section's payload changed and the file framed
     /// again, so every CRC is right and the damage reaches the section parsers behind them.
-    static func mutatedSection(_ original: [UInt8], random: inout SplitMix) -> [UInt8]? {
+    static func mutatedSection(_ original: [UInt8], random: inout SeededGenerator) -> [UInt8]? {
         guard let container = try? Container(reading: original) else { return nil }
         var sections = container.sections
         let index = Int(random.next() % UInt64(sections.count))
@@ -424,19 +424,6 @@ final class ReliabilityTests: XCTestCase {
         }
         close(descriptor)
         return true
-    }
-}
-
-/// SplitMix64: a seeded source for the probe's moments and mutations.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -63,7 +63,7 @@ public final class StagedOutput: @unchecked Sendable {
         guard created >= 0 else {
             let reason = OutputFile.systemError()
             OutputFile.registry.withLock { _ = $0.temporaries.remove(temporary) }
-            throw OutputFileError(path: path, reason: "cannot create a file in \(folder): \(reason)")
+            throw MediaError(path: path, reason: "cannot create a file in \(folder): \(reason)")
         }
         close(created)
         writePath = temporary
@@ -166,8 +166,8 @@ public final class StagedOutput: @unchecked Sendable {
         storage = .finished
     }
 
-    private func failure(_ what: String) -> OutputFileError {
-        OutputFileError(path: path, reason: "\(what): \(OutputFile.systemError())")
+    private func failure(_ what: String) -> MediaError {
+        MediaError(path: path, reason: "\(what): \(OutputFile.systemError())")
     }
 }
 
@@ -212,7 +212,7 @@ public enum OutputFile {
                 var isFolder: ObjCBool = false
                 let reason = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && !isFolder.boolValue
                     ? "\(folder.path) is a file, not a folder" : "cannot create the folder \(folder.path)"
-                throw OutputFileError(path: path, reason: reason)
+                throw MediaError(path: path, reason: reason)
             }
         }
     }
@@ -256,17 +256,4 @@ public enum OutputFile {
     public static func systemError(_ code: Int32 = errno) -> String {
         String(cString: strerror(code))
     }
-}
-
-/// An output that could not be written, with the path and the reason.
-public struct OutputFileError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import INRCore
 import INRMedia
 
 /// One image coded one way: the row format shared by `inr eval sweep`, `inr eval compare --csv`
