@@ -44,7 +44,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for image in IMAGES:
             for name in CONFIGS:
-                report = fit(os.path.join(ROOT, "Configs", "bitplanes", name + ".yaml"), os.path.join(ROOT, image), folder)
+                report = fit(os.path.join(ROOT, "Configs", "bitplanes", name + ".yaml"), os.path.join(ROOT, image), folder,
+                             time_limit=60)
                 row = {
                     "image": image, "config": name, "width": report["width"], "height": report["height"],
                     "channels": report["channels"], "bitDepth": report["bitDepth"], "exact": report["exact"],

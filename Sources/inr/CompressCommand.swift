@@ -82,11 +82,13 @@ struct CompressCommand: ParsableCommand {
         Interrupt.shared.gracefulStop = false
         reporter.finish()
         report.config = configOptions.config
+        report.timeLimit = config.training.timeLimit
         // The .inr is published last, once every other output is complete.
         let reconstructionFile = try reconstruction.map { path in try StagedOutput(path).writing { try PNG.write(decoded, to: $0) } }
         let metricsFile = try self.report.stage(report)
         try OutputFile.commit([reconstructionFile, metricsFile, file])
         printSummary(report)
+        printTimeLimit(report, plannedSteps: config.training.steps)
         print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
     }
 
@@ -135,6 +137,17 @@ extension CompressCommand {
         }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
+    }
+
+    /// Says whether an opted-in time limit stopped the fit (which makes the file depend on the
+    /// machine's speed and load).
+    func printTimeLimit(_ report: ImageCompressionReport, plannedSteps: Int) {
+        guard let limit = report.timeLimit, model == nil else { return }
+        let stopped = report.fitSteps < plannedSteps && !report.interrupted && report.fitSeconds >= limit
+        print(String(format: "time limit %g s: ", limit) + (stopped
+            ? "the fit stopped at it after \(report.fitSteps) of \(plannedSteps) steps, so this file depends on the machine's speed and load "
+                + "(leave --time-limit out for a reproducible file)"
+            : "the fit finished its \(report.fitSteps) steps within it"))
     }
 
     /// A clip through the video codec (a config with a `video:` section).

@@ -430,3 +430,44 @@ final class ReliabilityTests: XCTestCase {
 private func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t {
     dev_t((major & 0xfff) << 8 | (minor & 0xff) | ((minor & ~0xff) << 12))
 }
+
+/// Reproducible encodes: no shipped config has a time limit, so the same input, config and seed
+/// give the same file on 1 or 2 threads, on an idle machine or one whose every core is busy.
+final class ReproducibilityTests: XCTestCase {
+    func testShippedConfigsHaveNoTimeLimit() throws {
+        let configs = TestSupport.path("Configs")
+        let files = FileManager.default.enumerator(atPath: configs)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") } ?? []
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let text = try String(contentsOfFile: configs + "/" + file, encoding: .utf8)
+            XCTAssertFalse(text.contains("timeLimit:"), "\(file) sets a time limit")
+        }
+    }
+
+    func testTheSameFileOnAnyThreadCountAndUnderLoad() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func encode(_ name: String, threads: Int) throws -> Data {
+            let output = folder + "/\(name).inr"
+            let outcome = try ProcessProbe.run(
+                ReliabilityTests.binary,
+                ["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", TestSupport.kodimCrop, "--output", output,
+                 "--steps", "600", "--threads", "\(threads)"], deadline: 300)
+            XCTAssertEqual(outcome.exitStatus, 0, "\(outcome)")
+            return try Data(contentsOf: URL(fileURLWithPath: output))
+        }
+        let idle = try encode("idle-1", threads: 1)
+        XCTAssertEqual(try encode("idle-2", threads: 2), idle, "2 threads")
+        // A CPU hog on every core: busy shells, killed afterwards.
+        let hogs = try (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
+            let hog = Process()
+            hog.executableURL = URL(fileURLWithPath: "/bin/sh")
+            hog.arguments = ["-c", "while :; do :; done"]
+            try hog.run()
+            return hog
+        }
+        defer { for hog in hogs { hog.terminate(); hog.waitUntilExit() } }
+        XCTAssertEqual(try encode("loaded-2", threads: 2), idle, "2 threads under a CPU hog")
+        XCTAssertEqual(try encode("loaded-1", threads: 1), idle, "1 thread under a CPU hog")
+    }
+}

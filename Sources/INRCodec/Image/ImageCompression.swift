@@ -50,6 +50,9 @@ extension ImageEncoder {
 public struct ImageCompressionReport: Codable, Sendable {
     /// The config file the settings came from (set by the caller that read it).
     public var config: String = ""
+    /// The float fit's time limit, when one was asked for (`--time-limit`): a fit it stopped
+    /// depends on the machine's speed and load, so the file is not reproducible.
+    public var timeLimit: Double?
     public var input: String
     public var output: String
     public var width: Int
