@@ -7,17 +7,21 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
     jmp_buf jump;
     char *message;
     // Set when this file wrote the message itself (a limit, not libpng's complaint).
     volatile int own_message;
+    // errno when libpng reported the error (a failed fread or fwrite), before unwinding.
+    volatile int saved_errno;
 } inr_png_error_context;
 
 // libpng calls this on a fatal error; it must not return.
 static void inr_png_on_error(png_structp png, png_const_charp text) {
     inr_png_error_context *context = (inr_png_error_context *)png_get_error_ptr(png);
+    context->saved_errno = errno;
     snprintf(context->message, INR_PNG_MESSAGE_CAPACITY, "%s", text);
     longjmp(context->jump, 1);
 }
@@ -58,6 +62,7 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
     inr_png_error_context context;
     context.message = message;
     context.own_message = 0;
+    context.saved_errno = 0;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -71,12 +76,14 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
     png_bytep *volatile rows = NULL;
     if (setjmp(context.jump)) {
         // libpng's "Read Error" is a short read: say what happened to the file.
-        if (feof(file)) {
+        if (context.own_message) {
+            // A limit this file checked: its message stands.
+        } else if (feof(file)) {
             snprintf(message, INR_PNG_MESSAGE_CAPACITY, "truncated PNG: the file (%lld bytes) ends before its image data does",
                      (long long)status.st_size);
         } else if (ferror(file)) {
-            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the file: %s", strerror(errno));
-        } else if (context.own_message == 0) {
+            snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the file: %s", strerror(context.saved_errno));
+        } else {
             char text[INR_PNG_MESSAGE_CAPACITY];
             snprintf(text, sizeof text, "%s", message);
             snprintf(message, INR_PNG_MESSAGE_CAPACITY, "damaged PNG (%s)", text);
@@ -161,7 +168,9 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write %u channels at %u bits", image->channels, image->bit_depth);
         return -1;
     }
-    FILE *file = fopen(path, "wb");
+    // Standard output is written on its descriptor: never reopened, never truncated.
+    const int to_stdout = strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
+    FILE *file = to_stdout ? fdopen(dup(1), "wb") : fopen(path, "wb");
     if (!file) {
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file: %s", strerror(errno));
         return -1;
@@ -169,6 +178,7 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
     inr_png_error_context context;
     context.message = message;
     context.own_message = 0;
+    context.saved_errno = 0;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &context, inr_png_on_error, inr_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -180,7 +190,7 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
     png_bytep *volatile rows = NULL;
     if (setjmp(context.jump)) {
         // libpng's "Write Error" is a failed fwrite: give the system's reason.
-        if (ferror(file)) snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write: %s", strerror(errno));
+        if (ferror(file)) snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write: %s", strerror(context.saved_errno));
         free(rows);
         png_destroy_write_struct(&png, &info);
         fclose(file);

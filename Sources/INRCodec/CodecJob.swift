@@ -3,7 +3,8 @@ import INRCore
 import INRMedia
 
 /// The last stage of every codec's compression: stage the file (unnamed until committed), read
-/// it back from disk, decode it, verify the decoding and time it. Every figure a report gives
+/// it back from disk (a device or pipe output: its bytes), decode it, verify the decoding and
+/// time it. Every figure a report gives
 /// comes from the file as written; the caller commits it once its other outputs are written too.
 ///
 ///     bytes ─► StagedOutput ─► read back ─► decode ─► verify ─► Staged (file uncommitted)
@@ -30,7 +31,9 @@ public enum CodecJob {
         do {
             try file.write(Data(bytes))
             let start = Date()
-            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file.writePath)))
+            // An in-place output (a device, a pipe) gets its bytes at commit and cannot be read
+            // back: its bytes are decoded from memory.
+            let written = file.isInPlace ? bytes : [UInt8](try Data(contentsOf: URL(fileURLWithPath: file.writePath)))
             let decoded = try decode(written)
             let seconds = Date().timeIntervalSince(start)
             try verify(decoded)

@@ -8,11 +8,18 @@ import INRTraining
 public struct FitDivergence: Error, CustomStringConvertible {
     public let description: String
 
+    /// The `phase` ("fit") stopped at `step` on a non-finite loss.
+    init(phase: String, step: Int, learningRate: Float? = nil) {
+        description = "the \(phase) diverged at step \(step) (the loss is not finite): lower training.learningRate"
+            + (learningRate.map { " (now \($0))" } ?? "") + "; nothing was written"
+    }
+
+    init(description: String) { self.description = description }
+
     /// Throws when `trainer` stopped on a non-finite loss.
     static func check<Model>(_ trainer: ModelTrainer<Model>, phase: String) throws {
         guard let step = trainer.divergedAtStep else { return }
-        throw FitDivergence(description: "the \(phase) diverged at step \(step) (the loss is not finite): "
-            + "lower training.learningRate (now \(trainer.settings.learningRate)); nothing was written")
+        throw FitDivergence(phase: phase, step: step, learningRate: trainer.settings.learningRate)
     }
 
     /// Throws when the weights to quantise or their step sizes are not all finite.

@@ -1,9 +1,13 @@
 import Foundation
+import INRCore
 import Yams
 
 extension CodecConfig {
     /// Reads and decodes a YAML config, with `overrides` laid over the file's keys; every error
     /// names the file and the key path.
+    /// The longest config file read (1 MiB; the shipped ones are under 2 KB).
+    public static let maximumSize = 1 << 20
+
     public static func load(_ path: String, overrides: [ConfigOverride] = []) throws -> CodecConfig {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
@@ -11,9 +15,9 @@ extension CodecConfig {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ConfigError(file: path, keyPath: "", message: "cannot read the file: \(String(cString: strerror(errno)))")
+            data = try OutputFile.contents(of: path, atMost: maximumSize, kind: "a YAML config")
+        } catch let error as MediaError {
+            throw ConfigError(file: path, keyPath: "", message: error.reason)
         }
         if data.starts(with: Array("INRC".utf8)) || data.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
             throw ConfigError(file: path, keyPath: "", message: "is a binary file (an .inr file or an image), not a YAML config")

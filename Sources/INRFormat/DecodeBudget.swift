@@ -44,8 +44,9 @@ public struct DecodeBudget: Sendable, Equatable {
     }
 
     private static func parse(_ text: String, _ variable: String) throws -> Int {
-        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 1, value < 9.2e18 else {
-            throw BudgetVariableError(description: "\(variable)=\(text): expected a positive number such as 1e12")
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 1, value < 9.2e18,
+              value == value.rounded() else {
+            throw BudgetVariableError(description: "\(variable)=\(text): expected a positive whole number such as 1e12")
         }
         return Int(value)
     }

@@ -9,10 +9,14 @@ import INRCore
 /// low-bit gray files are expanded to 8 bits on reading.
 public enum PNG {
     /// Images above this many samples are refused from their header, before any pixel memory
-    /// is allocated: 2³⁰ samples (a 16k × 16k RGBA image), or `INR_READ_MAX_SAMPLES`.
-    public static var maximumSampleCount: UInt64 {
-        ProcessInfo.processInfo.environment["INR_READ_MAX_SAMPLES"].flatMap { Double($0) }.flatMap { $0 >= 1 && $0 < 1.8e19 ? UInt64($0) : nil }
-            ?? 1 << 30
+    /// is allocated: 2³⁰ samples (a 16k × 16k RGBA image), or `INR_READ_MAX_SAMPLES`; a value
+    /// that is not a positive whole number is an error naming the variable.
+    public static func maximumSampleCount() throws -> UInt64 {
+        guard let text = ProcessInfo.processInfo.environment["INR_READ_MAX_SAMPLES"] else { return 1 << 30 }
+        guard let value = Double(text), value.isFinite, value >= 1, value < 1.8e19, value == value.rounded() else {
+            throw MediaError(path: "INR_READ_MAX_SAMPLES=\(text)", reason: "expected a positive whole number such as 1e9")
+        }
+        return UInt64(value)
     }
 
     /// The image at `path`, refused from its header if it has more than `maximumPixels.count`
@@ -21,7 +25,7 @@ public enum PNG {
     public static func read(_ path: String, maximumPixels: (count: Int, variable: String)? = nil) throws -> Image {
         var raw = inr_png_image()
         var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
-        let status = inr_png_read(path, maximumSampleCount, UInt64(maximumPixels?.count ?? .max), &raw, &message)
+        let status = inr_png_read(path, try maximumSampleCount(), UInt64(maximumPixels?.count ?? .max), &raw, &message)
         if status == -2, let maximumPixels {
             throw MediaError(path: path, reason: "a \(raw.width)×\(raw.height) image has \(Int(raw.width) * Int(raw.height)) pixels, "
                 + "above the decoder's limit of \(maximumPixels.count) (raise it with \(maximumPixels.variable))")

@@ -73,9 +73,19 @@ public enum VideoFile {
         return container
     }
 
+    /// Throws unless `path`'s extension names a container this writes (checked before a decode).
+    public static func checkOutputName(_ path: String) throws {
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard Container(fileExtension: fileExtension) != nil else {
+            throw MediaError(path: path, reason: "cannot write a video as '.\(fileExtension)': use .y4m, .mp4 or .mkv")
+        }
+    }
+
     private static func encode(_ video: Video, container: Container, path: String, writePath: String) throws {
+        // Standard output through FFmpeg's pipe protocol: never reopened or truncated.
+        let target = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].contains(writePath) ? "pipe:1" : writePath
         do {
-            try Encoder(video: video, container: container, path: path, temporaryPath: writePath).encode()
+            try Encoder(video: video, container: container, path: path, temporaryPath: target).encode()
         } catch let failure as Failure {
             throw MediaError(path: path, reason: failure.reason)
         }

@@ -63,7 +63,7 @@ struct CompressCommand: ParsableCommand {
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
         let encoder = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads, budget: budget)
-        do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+        do { try encoder.checkDecodable(image, fitted: fitted) } catch { throw MediaError(path: input, reason: "\(error)") }
         try OutputFile.createFolders(for: [output, reconstruction, metrics])
 
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)

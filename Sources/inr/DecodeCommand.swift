@@ -51,12 +51,7 @@ struct DecodeCommand: ParsableCommand {
 /// Reads an .inr file and checks it once (framing, CRCs, media kind, sections); any failure is
 /// an error naming the file.
 func readContainer(_ path: String) throws -> Container {
-    let data: Data
-    do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw MediaError(path: path, reason: "cannot read the file: \(OutputFile.systemError())")
-    }
+    let data = try OutputFile.contents(of: path, atMost: Container.maximumSize, kind: "an .inr file")
     guard !data.isEmpty else { throw MediaError(path: path, reason: "the file is empty (0 bytes), not an .inr file") }
     do {
         return try Container(reading: [UInt8](data))
@@ -81,8 +76,8 @@ func decodeFile(_ path: String, threads: Int) throws -> Image {
     guard format.kind == ImageFormat.kind || format.kind == LosslessImageFormat.kind else {
         throw MediaError(path: path, reason: "is \(format.name == "video" ? "a video" : "an \(format.name)") file, not an image")
     }
+    let budget = try DecodeBudget.current()
     do {
-        let budget = try DecodeBudget.current()
         return try ImageDecoder(threads: threads, budget: budget).decode(try ImageFormat.read(container, budget: budget))
     } catch {
         throw MediaError(path: path, reason: "\(error)")

@@ -13,9 +13,8 @@ struct INR: ParsableCommand {
         subcommands: [FitCommand.self, CompressCommand.self, DecodeCommand.self, InspectCommand.self, EvalCommand.self, BenchCommand.self])
 
     static func main() {
-        Interrupt.blockSignals()
-        Launcher.prepareProcess()
         Interrupt.shared.install()
+        Launcher.prepareProcess()
         main(nil)
     }
 }

@@ -12,13 +12,19 @@ import Synchronization
 ///
 /// The three signals are blocked in every thread from the first line of `main` (and across the
 /// launcher's re-execution, which keeps the mask and any pending signal) and taken by one thread
-/// in `sigwait`, so a signal is never handled by a default action once `main` runs, and the
-/// handling is ordinary code (locks, messages), not a signal handler.
+/// in `sigwait`, so the handling is ordinary code (locks, messages), not a signal handler.
+/// Threads that a library started while it loaded, before `main` (OpenBLAS's, when there was no
+/// re-execution), do not block them: a handler forwards a signal that lands on one of them to
+/// the `sigwait` thread, so no signal takes its default action once `main` runs.
 final class Interrupt: Sendable {
     static let shared = Interrupt()
 
     private let requested = Atomic<Bool>(false)
     private let graceful = Atomic<Bool>(false)
+    /// What the first SIGINT of a graceful stop says the command will do.
+    nonisolated(unsafe) var gracefulMessage = "finishing with the best weights so far"
+    /// The `sigwait` thread, written once before the forwarding handlers are installed.
+    nonisolated(unsafe) fileprivate static var signalThread = pthread_t()
 
     /// A stop was asked for (the fit ends after its current step).
     var isRequested: Bool { requested.load(ordering: .relaxed) }
@@ -45,34 +51,39 @@ final class Interrupt: Sendable {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
-    /// Starts the thread that takes the signals; called once from `main`.
+    /// Starts the thread that takes the signals and installs the forwarding handlers; called
+    /// once from `main`.
     func install() {
         signal(SIGPIPE, SIG_IGN)
         Self.blockSignals()
-        let thread = Thread { [self] in
-            var set = Self.handledSet
+        let created = pthread_create(&Self.signalThread, nil, { _ in
+            var set = Interrupt.handledSet
             while true {
                 var number: Int32 = 0
                 guard sigwait(&set, &number) == 0 else { continue }
-                handle(number)
+                Interrupt.shared.handle(number)
             }
-        }
-        thread.name = "inr signals"
-        thread.start()
+        }, nil)
+        precondition(created == 0, "cannot start the signal thread")
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { number in pthread_kill(Interrupt.signalThread, number) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        for number in Self.handled { sigaction(number, &action, nil) }
     }
 
     private func handle(_ number: Int32) {
         if number == SIGINT, gracefulStop, !requested.exchange(true, ordering: .relaxed) {
-            Console.error("\ninterrupted: finishing with the best weights so far (Ctrl-C again to abort, writing nothing more)\n")
+            Console.error("\ninterrupted: \(gracefulMessage) (Ctrl-C again to abort, writing nothing more)\n")
             return
         }
         requested.store(true, ordering: .relaxed)
-        OutputFile.abandon { published in
+        OutputFile.abandon(status: 128 + number) { published, partlyWritten in
             let name = number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "SIGHUP"
-            let kept = published.isEmpty
+            var said = published.isEmpty
                 ? "no output was written" : "kept \(published.joined(separator: ", ")) (complete); nothing else was written"
-            Console.error("\ninterrupted (\(name)): \(kept)\n")
-            _exit(128 + number)
+            if !partlyWritten.isEmpty { said += "; \(partlyWritten.joined(separator: ", ")) (written in place) got part of its output" }
+            return "\ninterrupted (\(name)): \(said)\n"
         }
     }
 }

@@ -58,11 +58,6 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write a JSON report here.")
     var metrics: String?
 
-    /// Writes `report` to `--metrics`, if given.
-    func write<Report: Encodable>(_ report: Report) throws {
-        if let metrics { try writeJSON(report, to: metrics) }
-    }
-
     /// Stages `report` for `--metrics`, if given (the caller commits it with its other outputs).
     func stage<Report: Encodable>(_ report: Report) throws -> StagedOutput? {
         guard let metrics else { return nil }

@@ -9,9 +9,9 @@ final class DecodeBudgetTests: XCTestCase {
         XCTAssertEqual(try DecodeBudget.current([:]), .standard)
         let raised = try DecodeBudget.current(["INR_DECODE_MAX_PIXELS": "1e9", "INR_DECODE_MAX_MULTIPLY_ADDS": "2e12", "INR_DECODE_MAX_SAMPLES": "4096"])
         XCTAssertEqual(raised, DecodeBudget(pixels: 1_000_000_000, multiplyAdds: 2_000_000_000_000, samples: 4096))
-        for bad in ["", "lots", "-1", "0", "nan", "1e400"] {
+        for bad in ["", "lots", "-1", "0", "nan", "1e400", "1.5"] {
             XCTAssertThrowsError(try DecodeBudget.current(["INR_DECODE_MAX_SAMPLES": bad])) { error in
-                XCTAssertEqual("\(error)", "INR_DECODE_MAX_SAMPLES=\(bad): expected a positive number such as 1e12")
+                XCTAssertEqual("\(error)", "INR_DECODE_MAX_SAMPLES=\(bad): expected a positive whole number such as 1e12")
             }
         }
     }

@@ -24,11 +24,13 @@ public enum ProcessProbe {
         }
     }
 
-    /// Runs `executable` with `arguments`; sends `signal` after `signalAfter` seconds if it is
-    /// still running, and SIGKILL at `deadline`.
+    /// Runs `executable` with `arguments`; sends `signal` `signalAfter` seconds after the
+    /// process has blocked the signals it handles (`blockedMask`, read from its main thread's
+    /// `SigBlk`: before that it is still being loaded and a signal takes its default action),
+    /// if it is still running; SIGKILL at `deadline`.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
-        signal: Int32? = nil, signalAfter: Double = 0, deadline: Double = 60, closedStandardOutput: Bool = false
+        signal: Int32? = nil, signalAfter: Double = 0, blockedMask: UInt64 = 0, deadline: Double = 60, closedStandardOutput: Bool = false
     ) throws -> Outcome {
         let errorFile = try TestSupport.temporaryFolder() + "/stderr"
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: errorFile).deletingLastPathComponent().path) }
@@ -60,16 +62,18 @@ public enum ProcessProbe {
 
         let start = Date()
         var status: Int32 = 0
-        var usage = rusage()
         var signalled = false, timedOut = false
         var peak = 0
+        var ready: Date?
         while true {
-            peak = max(peak, Self.highWaterMark(pid))
-            let waited = wait4(pid, &status, WNOHANG, &usage)
+            let observed = Self.status(pid)
+            peak = max(peak, observed.highWaterMark)
+            if ready == nil, observed.blocked & blockedMask == blockedMask { ready = Date() }
+            let waited = waitpid(pid, &status, WNOHANG)
             if waited == pid { break }
-            if waited < 0 && errno != EINTR { throw TestSupportError("wait4: \(String(cString: strerror(errno)))") }
+            if waited < 0 && errno != EINTR { throw TestSupportError("waitpid: \(String(cString: strerror(errno)))") }
             let elapsed = Date().timeIntervalSince(start)
-            if let signal, !signalled, elapsed >= signalAfter {
+            if let signal, !signalled, let ready, Date().timeIntervalSince(ready) >= signalAfter {
                 kill(pid, signal)
                 signalled = true
             }
@@ -81,18 +85,21 @@ public enum ProcessProbe {
         }
         let seconds = Date().timeIntervalSince(start)
         let exited = status & 0x7f == 0
-        _ = usage
         return Outcome(
             exitStatus: exited ? (status >> 8) & 0xff : nil, signal: exited ? nil : status & 0x7f, seconds: seconds,
             peakMemory: peak,
             stderr: String(decoding: FileManager.default.contents(atPath: errorFile) ?? Data(), as: UTF8.self), timedOut: timedOut)
     }
 
-    /// The process's peak resident memory so far in bytes (0 once it has exited).
-    static func highWaterMark(_ pid: pid_t) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kilobytes * 1024
+    /// The process's peak resident memory so far in bytes (0 once it has exited) and its main
+    /// thread's blocked signals (bit n − 1 for signal n).
+    static func status(_ pid: pid_t) -> (highWaterMark: Int, blocked: UInt64) {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Substring? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + ":") }?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first
+        }
+        let kilobytes = field("VmHWM").flatMap { Int($0) } ?? 0
+        let blocked = field("SigBlk").flatMap { UInt64($0, radix: 16) } ?? 0
+        return (kilobytes * 1024, blocked)
     }
 }

@@ -113,7 +113,7 @@ final class ReliabilityTests: XCTestCase {
             Case(name: "one column beyond the decoder", arguments: ["compress", Self.imageConfig, "--input", f + "/8193.png", "--output", f + "/o.inr"],
                  message: "\(f)/8193.png: a 8193×8192 image has 67117056 pixels, above the decoder's limit of 67108864 (raise it with INR_DECODE_MAX_PIXELS)"),
             Case(name: "a bad budget variable", arguments: ["decode", Self.golden, "--output", f + "/x.png"],
-                 message: "INR_DECODE_MAX_SAMPLES=lots: expected a positive number such as 1e12", environment: ["INR_DECODE_MAX_SAMPLES": "lots"]),
+                 message: "INR_DECODE_MAX_SAMPLES=lots: expected a positive whole number such as 1e12", environment: ["INR_DECODE_MAX_SAMPLES": "lots"]),
         ]
         if Self.makeDevice(f + "/full", minor: 7) {
             cases.append(Case(name: "full disk", arguments: ["decode", Self.golden, "--output", f + "/full"],
@@ -193,6 +193,11 @@ final class ReliabilityTests: XCTestCase {
             var status = stat()
             XCTAssertEqual(stat(f + "/null", &status), 0)
             XCTAssertEqual(status.st_mode & S_IFMT, S_IFCHR, "the device node is still a device")
+            // compress verifies a file it cannot read back (a device) from its bytes.
+            let compressed = try ProcessProbe.run(Self.binary, ["compress", Self.imageConfig, "--input", Self.image, "--output", f + "/null", "--steps", "5"])
+            XCTAssertEqual(compressed.exitStatus, 0, "\(compressed)")
+            XCTAssertEqual(stat(f + "/null", &status), 0)
+            XCTAssertEqual(status.st_mode & S_IFMT, S_IFCHR, "the device node is still a device")
         } else {
             print("device-node output skipped: cannot create a device node here (not root, or a nodev file system)")
         }
@@ -224,6 +229,10 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(linked.exitStatus, 0, "\(linked)")
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: f + "/link.png"), "target.png", "the link stays")
         XCTAssert(FileManager.default.contents(atPath: f + "/target.png")?.starts(with: [0x89, 0x50]) == true, "its target is the image")
+
+        // Standard output, written on its descriptor.
+        let streamed = try ProcessProbe.run(Self.binary, ["decode", Self.golden, "--output", "/dev/stdout"])
+        XCTAssertEqual(streamed.exitStatus, 0, "\(streamed)")
 
         // A closed standard output does not kill the command; its file is still written.
         let closed = try ProcessProbe.run(Self.binary, ["decode", Self.golden, "--output", f + "/closed.png"], closedStandardOutput: true)
@@ -338,19 +347,24 @@ final class ReliabilityTests: XCTestCase {
             // The moments fall between `main` and the end of an undisturbed run of the job.
             let reference = folder + "/reference"
             try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: true)
-            let undisturbed = try ProcessProbe.run(Self.binary, job.arguments(reference), deadline: 60)
+            let undisturbed = try ProcessProbe.run(Self.binary, job.arguments(reference), blockedMask: Self.handledSignals, deadline: 60)
             try FileManager.default.removeItem(atPath: reference)
             XCTAssertEqual(undisturbed.exitStatus, 0, "\(job.name): \(undisturbed)")
             durations.append(String(format: "%@ %.2f s", job.name, undisturbed.seconds))
-            let span = max(0.01, undisturbed.seconds - Self.startup)
+            let span = max(0.01, undisturbed.seconds - 0.1)
             for signal in [SIGINT, SIGTERM, SIGKILL] {
                 for trial in 0..<5 {
                     let work = folder + "/signal"
                     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-                    // From 0.15 s on: before `main` runs (the loader maps the libraries for about
-                    // 0.1 s) a signal takes its default action, with no file open yet.
-                    let moment = Self.startup + Double(random.next() % 1000) / 1000 * span
-                    let outcome = try ProcessProbe.run(Self.binary, job.arguments(work), signal: signal, signalAfter: moment, deadline: 60)
+                    // From the moment `main` blocks the signals: before, while the loader maps the
+                    // libraries (about 0.1 s), a signal takes its default action, no file open yet.
+                    // Odd trials set OPENBLAS_CORETYPE, so the launcher does not re-execute and
+                    // OpenBLAS's threads, started before `main`, do not block the signals.
+                    let moment = Double(random.next() % 1000) / 1000 * span
+                    let environment = trial % 2 == 1 ? CPUFeatures.current.openBLASCoreType.map { ["OPENBLAS_CORETYPE": $0] } ?? [:] : [:]
+                    let outcome = try ProcessProbe.run(
+                        Self.binary, job.arguments(work), environment: environment, signal: signal, signalAfter: moment,
+                        blockedMask: Self.handledSignals, deadline: 60)
                     let present = Set(try FileManager.default.contentsOfDirectory(atPath: work))
                     var unexpected = present.subtracting(job.outputs)
                     if outcome.exitStatus == 130 || outcome.exitStatus == 143 {
@@ -384,8 +398,8 @@ final class ReliabilityTests: XCTestCase {
         XCTAssert(counts.problems.isEmpty, counts.problems.prefix(20).joined(separator: "\n"))
     }
 
-    /// How long the binary takes to reach `main`, where it blocks the signals it handles.
-    static let startup = 0.15
+    /// SIGHUP, SIGINT and SIGTERM as `SigBlk` shows them: blocked from the first line of `main`.
+    static let handledSignals: UInt64 = 1 << (SIGHUP - 1) | 1 << (SIGINT - 1) | 1 << (SIGTERM - 1)
 
     /// `original` with 1 to 3 bytes of one section's payload changed and the file framed
     /// again, so every CRC is right and the damage reaches the section parsers behind them.

@@ -87,15 +87,16 @@ public struct ImageEncoder {
     }
 
     /// Throws, before any fitting, if the decoder would refuse the file `image` makes with
-    /// these settings: beyond its largest image or its work budget.
-    public func checkDecodable(_ image: Image) throws {
-        try budget.checkImage(width: image.width, height: image.height)
+    /// these settings (or, with `fitted`, with that checkpoint's network): beyond its largest
+    /// image or its work budget (`ImageFormat.checkBudget`, the decoder's own check).
+    public func checkDecodable(_ image: Image, fitted: ImageModel? = nil) throws {
         let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
         let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
-        let spec = settings.network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
-        try budget.check(
-            what: "a \(image.width)×\(image.height) image", network: spec, renderedSamples: image.pixelCount,
-            decodedSamples: image.pixelCount * image.channels)
+        let spec = fitted?.spec
+            ?? settings.network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
+        try ImageFormat.checkBudget(
+            width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: bitPlanes,
+            network: spec, budget)
     }
 
     private var bitPlanes: BitPlaneHead? { settings.bitPlanes }

@@ -92,18 +92,18 @@ public struct VideoEncoder {
     }
 
     /// Throws, before any fitting, if the decoder would refuse the file a clip of this shape
-    /// makes: beyond what the format holds or the decoder's work budget.
+    /// makes: beyond what the format holds, what the decoder renders, or its work budget (the
+    /// checks `VideoFormat.read` makes from the header).
     public func checkDecodable(width: Int, height: Int, frameCount: Int, frameRate: Video.FrameRate) throws {
         if let problem = VideoFormat.shapeProblem(width: width, height: height, frameCount: frameCount, frameRate: frameRate) {
             throw DecodeError("\(problem): an .inr video cannot hold it (--frames takes part of a clip)")
         }
         let patches = patches(width: width, height: height)
+        if let problem = VideoFormat.renderingProblem(patches) { throw DecodeError(problem + ": use a smaller video.patchSize or groupSize") }
         let image = settings.image
         let spec = image.network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
-        let groupCount = (frameCount + settings.groupSize - 1) / settings.groupSize
-        try budget.check(
-            what: "a \(width)×\(height) clip of \(frameCount) frames", network: spec, renderedSamples: patches.count * groupCount,
-            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
+        let parameters = ParameterLayout(spec: spec, encodingShapes: image.encoding.encoding.parameterShapes).count
+        try VideoFormat.checkBudget(patches: patches, frameCount: frameCount, network: spec, parameters: parameters, budget)
     }
 
     /// The network shape every group shares, for clips of `width × height`.
@@ -186,18 +186,14 @@ private struct GroupChain {
                 // A scene change: the previous group's weights are a poor start.
                 let refit = intra(samples, pixelCount: pixelCount)
                 if refit.evaluation.score > fit.evaluation.score {
-                    (fit.parameters, fit.evaluation) = (refit.parameters, refit.evaluation)
+                    (fit.parameters, fit.evaluation, fit.divergedAtStep) = (refit.parameters, refit.evaluation, refit.divergedAtStep)
                     refitted = true
                 }
                 fit.steps += refit.steps
                 fit.seconds += refit.seconds
-                fit.divergedAtStep = fit.divergedAtStep ?? refit.divergedAtStep
             }
         }
-        if let step = fit.divergedAtStep {
-            throw FitDivergence(description: "the fit of frame group \(symbols.count) diverged at step \(step) (the loss is not finite): "
-                + "lower training.learningRate; nothing was written")
-        }
+        if let step = fit.divergedAtStep { throw FitDivergence(phase: "fit of frame group \(symbols.count)", step: step) }
         try FitDivergence.check(parameters: fit.parameters, stepSizes: stepSizes)
         previousGroupWeights = fit.parameters
         previousEvaluation = fit.evaluation

@@ -35,18 +35,15 @@ public struct FileRoles {
         for input in inputs { try Self.checkReadable(input) }
         for output in outputs { try Self.checkWritable(output) }
         for (index, output) in outputs.enumerated() {
-            guard let identity = Self.identity(output.path) ?? Self.identity(OutputFile.resolvedTarget(output.path)) else {
-                // Not there yet: it can still equal another output spelled differently.
-                for other in outputs[..<index] where Self.lexicallySame(other.path, output.path) {
-                    throw FileRoleError("\(output.role) \(output.path) is also \(other.role): give each output its own file")
+            if let identity = Self.identity(output.path) {
+                for input in inputs where Self.identity(input.path) == identity {
+                    throw FileRoleError("\(output.role) \(output.path) is \(input.role) \(input.path): refusing to overwrite an input; choose another output")
                 }
-                continue
+                if OutputFile.isWrittenInPlace(output.path) { continue }
             }
-            for input in inputs where Self.identity(input.path) == identity {
-                throw FileRoleError("\(output.role) \(output.path) is \(input.role) \(input.path): refusing to overwrite an input; choose another output")
-            }
-            if OutputFile.isWrittenInPlace(output.path) { continue }
-            for other in outputs[..<index] where Self.identity(other.path) == identity || Self.lexicallySame(other.path, output.path) {
+            // Not there yet, or a regular file: compared with the other outputs by where it will be.
+            let place = Self.place(output.path)
+            for other in outputs[..<index] where !OutputFile.isWrittenInPlace(other.path) && Self.place(other.path) == place {
                 throw FileRoleError("\(output.role) \(output.path) is also \(other.role): give each output its own file")
             }
         }
@@ -85,8 +82,13 @@ public struct FileRoles {
         return [UInt64(status.st_dev), UInt64(status.st_ino)]
     }
 
-    static func lexicallySame(_ first: String, _ second: String) -> Bool {
-        URL(fileURLWithPath: first).standardizedFileURL.path == URL(fileURLWithPath: second).standardizedFileURL.path
+    /// Where `path` is or will be: the file's device and inode, or (absent) its folder's and
+    /// its name, so that spellings through a linked folder compare equal.
+    static func place(_ path: String) -> String {
+        if let identity = identity(path) { return "\(identity)" }
+        let url = URL(fileURLWithPath: path)
+        let folder = identity(url.deletingLastPathComponent().path).map { "\($0)" } ?? url.deletingLastPathComponent().standardizedFileURL.path
+        return folder + "/" + url.lastPathComponent
     }
 }
 

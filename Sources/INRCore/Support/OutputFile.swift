@@ -28,8 +28,9 @@ public final class StagedOutput: @unchecked Sendable {
         case unnamed(descriptor: Int32)
         /// A hidden temporary beside the target, registered for removal on a signal.
         case named(String)
-        /// A device, FIFO or standard stream: written in place.
-        case direct
+        /// A device, FIFO or standard stream: written in place; `write(_:)`'s data waits for
+        /// `commit()`, so nothing reaches it before the command's other outputs are complete.
+        case direct(pending: Data?)
         case finished
     }
 
@@ -44,7 +45,8 @@ public final class StagedOutput: @unchecked Sendable {
         if OutputFile.isWrittenInPlace(path) {
             target = path
             writePath = path
-            storage = .direct
+            storage = .direct(pending: nil)
+            OutputFile.registry.withLock { $0.inPlace.append(path) }
             return
         }
         target = OutputFile.resolvedTarget(path)
@@ -58,21 +60,25 @@ public final class StagedOutput: @unchecked Sendable {
         }
         if descriptor >= 0 { close(descriptor) }
         let temporary = OutputFile.temporaryName(beside: target)
-        OutputFile.registry.withLock { _ = $0.temporaries.insert(temporary) }
-        let created = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard created >= 0 else {
-            let reason = OutputFile.systemError()
-            OutputFile.registry.withLock { _ = $0.temporaries.remove(temporary) }
-            throw MediaError(path: path, reason: "cannot create a file in \(folder): \(reason)")
+        // Created under the lock, so a signal's clean-up cannot miss it.
+        let failure: String? = OutputFile.registry.withLock { registry in
+            let created = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            guard created >= 0 else { return OutputFile.systemError() }
+            close(created)
+            registry.temporaries.insert(temporary)
+            return nil
         }
-        close(created)
+        if let failure { throw MediaError(path: path, reason: "cannot create a file in \(folder): \(failure)") }
         writePath = temporary
         storage = .named(temporary)
     }
 
     deinit { discard() }
 
-    /// Replaces the file's content with `data`.
+    /// Written where it is (a device, a FIFO, a standard stream): it cannot be read back.
+    public var isInPlace: Bool { if case .direct = storage { true } else { false } }
+
+    /// Replaces the file's content with `data` (an in-place output gets it at `commit()`).
     public func write(_ data: Data) throws {
         let descriptor: Int32
         switch storage {
@@ -82,12 +88,17 @@ public final class StagedOutput: @unchecked Sendable {
         case .named:
             descriptor = open(writePath, O_WRONLY | O_TRUNC | O_CLOEXEC)
         case .direct:
-            descriptor = open(writePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            storage = .direct(pending: data)
+            return
         case .finished:
             preconditionFailure("StagedOutput.write after commit or discard")
         }
         guard descriptor >= 0 else { throw failure("cannot open the file") }
         defer { close(descriptor) }
+        try Self.writeAll(data, to: descriptor, failure: failure)
+    }
+
+    private static func writeAll(_ data: Data, to descriptor: Int32, failure: (String) -> MediaError) throws {
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -117,9 +128,19 @@ public final class StagedOutput: @unchecked Sendable {
         switch storage {
         case .finished:
             return
-        case .direct:
+        case .direct(let pending):
+            if let pending {
+                // A standard stream is written on its descriptor (never reopened, never truncated).
+                let descriptor = OutputFile.standardStream(path) ?? open(writePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+                guard descriptor >= 0 else { throw failure("cannot open the file") }
+                defer { close(descriptor) }
+                try Self.writeAll(pending, to: descriptor, failure: failure)
+            }
             storage = .finished
-            OutputFile.registry.withLock { $0.published.append(path) }
+            OutputFile.registry.withLock { registry in
+                registry.inPlace.removeAll { $0 == path }
+                registry.published.append(path)
+            }
         case .named(let temporary):
             try OutputFile.registry.withLock { registry in
                 guard rename(temporary, target) == 0 else { throw failure("cannot rename \(temporary) into place") }
@@ -160,7 +181,9 @@ public final class StagedOutput: @unchecked Sendable {
                 unlink(temporary)
                 registry.temporaries.remove(temporary)
             }
-        case .direct, .finished:
+        case .direct:
+            OutputFile.registry.withLock { registry in registry.inPlace.removeAll { $0 == path } }
+        case .finished:
             break
         }
         storage = .finished
@@ -178,6 +201,8 @@ public enum OutputFile {
     struct Registry {
         var temporaries: Set<String> = []
         var published: [String] = []
+        /// Devices, FIFOs and streams being written in place, not yet complete.
+        var inPlace: [String] = []
     }
 
     static let registry = Mutex(Registry())
@@ -226,14 +251,49 @@ public enum OutputFile {
         return status.st_mode & S_IFMT != S_IFREG && status.st_mode & S_IFMT != S_IFDIR
     }
 
-    /// Removes every named temporary and returns the outputs published so far. The registry
-    /// stays locked while `body` runs, so no output is published meanwhile: a signal handler
-    /// calls this and exits inside `body`.
-    public static func abandon(_ body: (_ published: [String]) -> Never) -> Never {
+    /// Ends the process with `status` after printing `message(published, partlyWritten)` and
+    /// removing every named temporary, last, just before `_exit`. The registry stays locked
+    /// throughout, so no output is published or created meanwhile.
+    public static func abandon(status: Int32, message: (_ published: [String], _ partlyWritten: [String]) -> String) -> Never {
         registry.withLock { registry in
+            let text = message(registry.published, registry.inPlace)
+            FileHandle.standardError.synchronousWriteIgnoringErrors(text)
+            fflush(nil)  // what print() buffered for a pipe (also flushes a libpng write into a temporary: harmless)
             for temporary in registry.temporaries { unlink(temporary) }
-            registry.temporaries.removeAll()
-            body(registry.published)
+            _exit(status)
+        }
+    }
+
+    /// The bytes of the input `path`, refused with the system's reason, or once past `limit`
+    /// bytes (a huge file, or a device such as /dev/zero), naming `kind` ("an .inr file").
+    public static func contents(of path: String, atMost limit: Int, kind: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MediaError(path: path, reason: "cannot read the file: \(systemError())") }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) > limit {
+            throw MediaError(path: path, reason: "\(status.st_size) bytes, longer than \(limit): not \(kind) this reads")
+        }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MediaError(path: path, reason: errno == EISDIR ? "is a folder, not \(kind)" : "cannot read the file: \(systemError())")
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: chunk[..<count])
+            guard data.count <= limit else { throw MediaError(path: path, reason: "longer than \(limit) bytes: not \(kind) this reads") }
+        }
+    }
+
+    /// The descriptor (a duplicate) of a standard stream named by `path`, or nil.
+    static func standardStream(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1": dup(STDOUT_FILENO)
+        case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2": dup(STDERR_FILENO)
+        default: nil
         }
     }
 
@@ -255,5 +315,18 @@ public enum OutputFile {
     /// The last system call's error, as `strerror` words it.
     public static func systemError(_ code: Int32 = errno) -> String {
         String(cString: strerror(code))
+    }
+}
+
+extension FileHandle {
+    /// Writes `text` with `write(2)`, ignoring a closed or full stream.
+    fileprivate func synchronousWriteIgnoringErrors(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress!, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

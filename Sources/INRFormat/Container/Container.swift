@@ -20,6 +20,10 @@ public struct Container: Hashable, Sendable {
     public static let version: UInt8 = 1
     /// The first section's tag; its payload starts with the media kind.
     public static let headTag = "HEAD"
+    /// The largest file the reader takes (256 MiB, some ten times a minute of 1080p video at
+    /// 0.05 bpp): a longer file is refused from its size, a device or a pipe that does not end
+    /// after this many bytes.
+    public static let maximumSize = 1 << 28
 
     /// A tag (4 ASCII letters) and its payload.
     public struct Section: Hashable, Sendable {

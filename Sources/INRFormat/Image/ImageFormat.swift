@@ -59,16 +59,26 @@ public enum ImageFormat: MediaFormat {
         let network = try StoredNetwork(
             reading: file, extraInputWidth: lossless?.head.extraInputWidth(channels: channels) ?? 0,
             outputWidth: lossless?.head.outputWidth(channels: channels, bitDepth: bitDepth) ?? channels)
-        try budget.checkImage(width: width, height: height)
-        try budget.check(
-            what: "a \(width)×\(height) image", network: network.spec, renderedSamples: width * height,
-            decodedSamples: width * height * channels)
+        try checkBudget(width: width, height: height, channels: channels, bitDepth: bitDepth, bitPlanes: lossless?.head, network: network.spec, budget)
         let symbols = try WeightSection.read(
             file.payload(WeightSection.tag), layout: network.layout, quantization: network.quantization)
         let parameters = network.parameters(symbols)
         return CompressedImage(
             width: width, height: height, channels: channels, bitDepth: bitDepth, encoding: network.encoding, parameters: parameters,
             lossless: lossless)
+    }
+
+    /// Throws `.overBudget` when decoding an image of this shape with `network` (and, lossless,
+    /// its bit-plane head's queries) is beyond `budget`: the one check of both the decoder
+    /// (from the header) and the encoder (before fitting).
+    public static func checkBudget(
+        width: Int, height: Int, channels: Int, bitDepth: Int, bitPlanes: BitPlaneHead?, network: NetworkSpec, _ budget: DecodeBudget
+    ) throws(BitstreamError) {
+        try budget.checkImage(width: width, height: height)
+        let queries = bitPlanes?.queriesPerPixel(channels: channels, bitDepth: bitDepth) ?? 1
+        try budget.check(
+            what: "a \(width)×\(height) image", network: network, renderedSamples: width * height * queries,
+            decodedSamples: width * height * channels)
     }
 
     /// Renders the image (at `request.scale`) and writes it as PNG.

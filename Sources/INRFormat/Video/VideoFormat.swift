@@ -101,15 +101,10 @@ public enum VideoFormat: MediaFormat {
         }
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
         let patches = VideoPatches(width: width, height: height, patchSize: patchSize, groupSize: groupSize)
-        guard patches.count * patches.outputWidth <= maximumGroupOutputs else {
-            throw .corrupt("HEAD", "\(patches.count) patches of \(patches.outputWidth) outputs are too many to render")
-        }
+        if let problem = renderingProblem(patches) { throw .corrupt("HEAD", problem) }
 
         let network = try StoredNetwork(reading: file, outputWidth: patches.outputWidth)
-        let groupCount = (frameCount + groupSize - 1) / groupSize
-        try budget.check(
-            what: "a \(width)×\(height) clip of \(frameCount) frames", network: network.spec, renderedSamples: patches.count * groupCount,
-            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
+        try checkBudget(patches: patches, frameCount: frameCount, network: network.spec, parameters: network.layout.count, budget)
         let groups = try GroupSection.read(
             file.payload(GroupSection.tag), patches: patches, frameCount: frameCount, layout: network.layout,
             quantization: network.quantization)
@@ -119,11 +114,36 @@ public enum VideoFormat: MediaFormat {
             quantization: network.quantization, stepSizes: network.stepSizes, groups: groups)
     }
 
+    /// Why the decoder cannot render groups of this shape (too many outputs a group), or nil.
+    public static func renderingProblem(_ patches: VideoPatches) -> String? {
+        guard patches.count * patches.outputWidth > maximumGroupOutputs else { return nil }
+        return "\(patches.count) patches of \(patches.outputWidth) outputs are too many to render (at most \(maximumGroupOutputs) a group)"
+    }
+
+    /// Throws `.overBudget` when a clip of `frameCount` frames of `patches` with `network` is
+    /// beyond `budget`, or its groups beyond the integers GRPS holds: the one check of both the
+    /// decoder (from the header) and the encoder (before fitting).
+    public static func checkBudget(
+        patches: VideoPatches, frameCount: Int, network: NetworkSpec, parameters: Int, _ budget: DecodeBudget
+    ) throws(BitstreamError) {
+        let groupCount = patches.groups(frameCount: frameCount).count
+        guard groupCount * parameters <= GroupSection.maximumSymbols else {
+            throw .overBudget("\(groupCount) groups of \(parameters) parameters are more than the \(GroupSection.maximumSymbols) integers a file holds")
+        }
+        let (width, height) = (patches.width, patches.height)
+        try budget.check(
+            what: "a \(width)×\(height) clip of \(frameCount) frames", network: network, renderedSamples: patches.count * groupCount,
+            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
+    }
+
     /// Renders every frame and writes the clip (.y4m, .mkv, or .mp4 where this FFmpeg has
     /// libx264, else a lossless .mkv beside it), at the stored size only.
     public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
         guard request.scale == 1 else { throw UnsupportedRequest("a video file decodes at its stored size only (--scale 1)") }
         guard !request.output.lowercased().hasSuffix(".png") else { throw UnsupportedRequest("\(request.file) is a video: write .y4m, .mp4 or .mkv") }
+        if !OutputFile.isWrittenInPlace(request.output) {
+            do { try VideoFile.checkOutputName(VideoFile.outputPath(for: request.output)) } catch { throw UnsupportedRequest("--output \(error)") }
+        }
         let start = Date()
         let video = try request.decoding { try VideoDecoder(threads: request.threads, budget: request.budget).decode(try read(file, budget: request.budget)) }
         let decoded = Date()

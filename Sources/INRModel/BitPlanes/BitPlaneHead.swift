@@ -59,6 +59,16 @@ public struct BitPlaneHead: Codable, Hashable, Sendable {
         }
     }
 
+    /// Network evaluations per pixel: one, one per plane, or (interlaced) one per plane and
+    /// channel. `BitPlaneSamples.count` and the decoder's budget both count with it.
+    public func queriesPerPixel(channels: Int, bitDepth: Int) -> Int {
+        switch (layout, context) {
+        case (.allOutputs, _): 1
+        case (.bitInput, .interlaced): channels * bitDepth
+        case (.bitInput, _): bitDepth
+        }
+    }
+
     /// Network outputs: one logit per channel, per bit and channel, or (interlaced) one.
     public func outputWidth(channels: Int, bitDepth: Int) -> Int {
         switch (layout, context) {

@@ -40,13 +40,7 @@ public struct BitPlaneSamples: SampleInputs {
     public var bitDepth: Int { image.bitDepth }
     public var channels: Int { image.channels }
     public var pixelCount: Int { grid.count }
-    public var count: Int {
-        switch (layout, context) {
-        case (.allOutputs, _): pixelCount
-        case (.bitInput, .interlaced): pixelCount * channels * bitDepth
-        case (.bitInput, _): pixelCount * bitDepth
-        }
-    }
+    public var count: Int { pixelCount * head.queriesPerPixel(channels: channels, bitDepth: bitDepth) }
     public var targetWidth: Int { head.outputWidth(channels: channels, bitDepth: bitDepth) }
     public var extraInputWidth: Int { head.extraInputWidth(channels: channels) }
 

@@ -54,13 +54,17 @@ struct EvalSweepCommand: ParsableCommand {
         // Every setting must decode before the first (long) fit starts.
         let configs = try combinations.map { try CodecConfig.load(config, overrides: $0) }
         let budget = try DecodeBudget.current()
+        Interrupt.shared.gracefulMessage = "stopping this image's fit; its result is dropped, the finished images' are kept"
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: images, isDirectory: &isFolder) else {
             throw CommandError("--images \(images): no such folder")
         }
         guard isFolder.boolValue else { throw CommandError("--images \(images) is a file, not a folder of PNG images") }
-        guard let listing = try? FileManager.default.contentsOfDirectory(atPath: images) else {
-            throw CommandError("--images \(images): cannot list the folder: \(OutputFile.systemError())")
+        let listing: [String]
+        do {
+            listing = try FileManager.default.contentsOfDirectory(atPath: images)
+        } catch {
+            throw CommandError("--images \(images): cannot list the folder: \(MediaError.systemReason(error))")
         }
         var files = listing.filter { $0.lowercased().hasSuffix(".png") }.sorted()
         if let filter { files = files.filter { $0.contains(filter) } }
