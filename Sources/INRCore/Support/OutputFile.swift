@@ -257,7 +257,7 @@ public enum OutputFile {
     public static func abandon(status: Int32, message: (_ published: [String], _ partlyWritten: [String]) -> String) -> Never {
         registry.withLock { registry in
             let text = message(registry.published, registry.inPlace)
-            FileHandle.standardError.synchronousWriteIgnoringErrors(text)
+            OutputFile.writeIgnoringErrors(text, to: STDERR_FILENO)
             fflush(nil)  // what print() buffered for a pipe (also flushes a libpng write into a temporary: harmless)
             for temporary in registry.temporaries { unlink(temporary) }
             _exit(status)
@@ -288,6 +288,18 @@ public enum OutputFile {
         }
     }
 
+    /// Writes `text` with `write(2)` straight to `descriptor` (a log line that must show at once
+    /// even into a pipe); a closed or full stream is not an error.
+    public static func writeIgnoringErrors(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
     /// The descriptor (a duplicate) of a standard stream named by `path`, or nil.
     static func standardStream(_ path: String) -> Int32? {
         switch path {
@@ -315,18 +327,5 @@ public enum OutputFile {
     /// The last system call's error, as `strerror` words it.
     public static func systemError(_ code: Int32 = errno) -> String {
         String(cString: strerror(code))
-    }
-}
-
-extension FileHandle {
-    /// Writes `text` with `write(2)`, ignoring a closed or full stream.
-    fileprivate func synchronousWriteIgnoringErrors(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Foundation.write(fileDescriptor, $0.baseAddress!, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
     }
 }
