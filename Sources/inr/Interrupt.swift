@@ -44,18 +44,13 @@ final class Interrupt: Sendable {
         return set
     }
 
-    /// Blocks the handled signals in the calling thread and the threads it starts; called first
-    /// thing in `main`, before any other thread exists.
-    static func blockSignals() {
-        var set = handledSet
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
-    /// Starts the thread that takes the signals and installs the forwarding handlers; called
-    /// once from `main`.
+    /// Blocks the handled signals in this thread and every thread it starts, starts the thread
+    /// that takes them and installs the forwarding handlers; called first thing in `main`,
+    /// before any other thread of ours exists.
     func install() {
         signal(SIGPIPE, SIG_IGN)
-        Self.blockSignals()
+        var blocked = Self.handledSet
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
         let created = pthread_create(&Self.signalThread, nil, { _ in
             var set = Interrupt.handledSet
             while true {

@@ -34,9 +34,10 @@ public struct FileRoles {
     public func check() throws {
         for input in inputs { try Self.checkReadable(input) }
         for output in outputs { try Self.checkWritable(output) }
+        let inputIdentities = inputs.map { Self.identity($0.path) }
         for (index, output) in outputs.enumerated() {
             if let identity = Self.identity(output.path) {
-                for input in inputs where Self.identity(input.path) == identity {
+                for (input, inputIdentity) in zip(inputs, inputIdentities) where inputIdentity == identity {
                     throw FileRoleError("\(output.role) \(output.path) is \(input.role) \(input.path): refusing to overwrite an input; choose another output")
                 }
                 if OutputFile.isWrittenInPlace(output.path) { continue }
