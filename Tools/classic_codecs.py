@@ -7,7 +7,10 @@ files: PSNR over all samples with peak 255, MS-SSIM as CompressAI computes it, b
 encoded file's bytes. Rows go to a CSV in inr eval's format, so `inr eval plot` draws them next to
 inr's curve and the published anchors.
 
-    python3 Tools/classic_codecs.py --output results/classic.csv [--images DIR] [--limit N]
+    python3 Tools/classic_codecs.py --output results/classic.csv [--images DIR] [--limit N] [--keep-decoded]
+
+With --keep-decoded every decoded image is kept as decoded/<codec>/q=<quality>/<image>.png
+beside the CSV, where `inr eval report` finds them.
 
 Needs Tools/setup-baselines.sh (Debian's libjpeg-turbo-progs, webp, libavif-bin).
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,7 +71,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N images")
     parser.add_argument("--codecs", default="JPEG,WebP,AVIF")
     parser.add_argument("--output", default=os.path.join(ROOT, "results", "classic.csv"))
+    parser.add_argument("--qualities", help="only these qualities (comma-separated), for every codec")
+    parser.add_argument("--keep-decoded", action="store_true", help="keep the decoded images for `inr eval report`")
     args = parser.parse_args()
+    kept = os.path.join(os.path.dirname(os.path.abspath(args.output)), "decoded")
 
     for tool in ("cjpeg", "cwebp", "avifenc", "ffmpeg"):
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
@@ -86,16 +93,22 @@ def main() -> None:
                 if codec.get("input") == ".ppm":
                     encoder_input = os.path.join(folder, "source.ppm")
                     timed(["ffmpeg", "-v", "error", "-y", "-i", source, "-pix_fmt", "rgb24", encoder_input])
-                for quality in codec["qualities"]:
+                qualities = [int(q) for q in args.qualities.split(",")] if args.qualities else codec["qualities"]
+                for quality in qualities:
                     encoded = os.path.join(folder, "encoded" + codec["suffix"])
                     decoded = os.path.join(folder, "decoded-raw" + codec["decoded"])
                     encode_seconds = timed(codec["encode"](encoder_input, encoded, quality))
                     decode_seconds = timed(codec["decode"](encoded, decoded))
-                    subprocess.run([INR, "eval", "compare", source, to_png(decoded, folder), "--compressed", encoded,
+                    png = to_png(decoded, folder)
+                    if args.keep_decoded:
+                        target = os.path.join(kept, name, f"q={quality}", os.path.splitext(image)[0] + ".png")
+                        os.makedirs(os.path.dirname(target), exist_ok=True)
+                        shutil.copyfile(png, target)
+                    subprocess.run([INR, "eval", "compare", source, png, "--compressed", encoded,
                                     "--codec", name, "--setting", f"q={quality}", "--csv", args.output,
                                     "--encode-seconds", f"{encode_seconds:.4f}", "--decode-seconds", f"{decode_seconds:.4f}"],
                                    check=True, stdout=subprocess.DEVNULL)
-                say(f"{name} {image}: {len(codec['qualities'])} qualities")
+                say(f"{name} {image}: {len(qualities)} qualities")
     summarize(args.output)
 
 
@@ -114,7 +127,8 @@ def summarize(path: str) -> None:
     for (codec, setting), group in group_results(read_results(path)).items():
         bpp, psnr, msssim = mean(group, "bpp"), mean(group, "psnr"), mean(group, "msssim")
         curves.setdefault(codec, []).append((bpp, psnr))
-        say(f"{codec:6} {setting:8} {len(group):6d} {bpp:7.4f} {psnr:6.2f} {msssim:8.4f}")
+        msssim_text = f"{msssim:8.4f}" if msssim is not None else f"{'-':>8}"  # images under 161 px have none
+        say(f"{codec:6} {setting:8} {len(group):6d} {bpp:7.4f} {psnr:6.2f} {msssim_text}")
     say("\nPSNR (dB) of the mean curve at a given rate:")
     say(f"{'codec':6} {'0.15 bpp':>9} {'0.3 bpp':>9} {'0.6 bpp':>9}")
     for codec, points in curves.items():

@@ -3,6 +3,8 @@
 # OpenBLAS, libpng and FFmpeg's libraries (libavformat, libavcodec, libswscale, libavutil: video
 # files) for the build, pkg-config to find them, the ffmpeg tools for the tests that check the
 # PNG and video readers against an independent decoder, qemu-user for the test that runs the
-# release binary on emulated CPUs without AVX-512.
+# release binary on emulated CPUs without AVX-512, and Chromium and cjpeg/djpeg
+# (libjpeg-turbo-progs) for the test that renders `inr eval report`'s page with a JPEG column.
 set -euo pipefail
-"$(dirname "$0")/apt-install.sh" libopenblas-dev libpng-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config ffmpeg qemu-user
+"$(dirname "$0")/apt-install.sh" libopenblas-dev libpng-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev pkg-config ffmpeg qemu-user \
+    chromium libjpeg-turbo-progs

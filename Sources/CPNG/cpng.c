@@ -32,6 +32,10 @@ static void inr_png_on_warning(png_structp png, png_const_charp text) {
     (void)text;
 }
 
+// Reads a PNG from `file` (the signature not yet read), `size` bytes long (for messages); the
+// caller closes the file.
+static int inr_png_read_stream(FILE *file, long long size, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
+
 int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
     memset(image, 0, sizeof(*image));
     message[0] = 0;
@@ -46,6 +50,29 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "is a folder, not a PNG file");
         return -1;
     }
+    const int result = inr_png_read_stream(file, (long long)status.st_size, max_samples, max_pixels, image, message);
+    fclose(file);
+    return result;
+}
+
+int inr_png_read_memory(const void *bytes, size_t size, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    memset(image, 0, sizeof(*image));
+    message[0] = 0;
+    if (size == 0) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "the PNG stream is empty");
+        return -1;
+    }
+    FILE *file = fmemopen((void *)bytes, size, "rb");
+    if (!file) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the PNG stream: %s", strerror(errno));
+        return -1;
+    }
+    const int result = inr_png_read_stream(file, (long long)size, max_samples, max_pixels, image, message);
+    fclose(file);
+    return result;
+}
+
+static int inr_png_read_stream(FILE *file, long long size, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
     unsigned char signature[8];
     const size_t signature_bytes = fread(signature, 1, 8, file);
     if (signature_bytes != 8 || png_sig_cmp(signature, 0, 8) != 0) {
@@ -56,7 +83,6 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
         } else {
             snprintf(message, INR_PNG_MESSAGE_CAPACITY, "not a PNG file (it does not start with the PNG signature)");
         }
-        fclose(file);
         return -1;
     }
     inr_png_error_context context;
@@ -67,7 +93,6 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);
-        fclose(file);
         snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
         return -1;
     }
@@ -80,7 +105,7 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
             // A limit this file checked: its message stands.
         } else if (feof(file)) {
             snprintf(message, INR_PNG_MESSAGE_CAPACITY, "truncated PNG: the file (%lld bytes) ends before its image data does",
-                     (long long)status.st_size);
+                     size);
         } else if (ferror(file)) {
             snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot read the file: %s", strerror(context.saved_errno));
         } else {
@@ -91,7 +116,6 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
         free(rows);
         free(samples);
         png_destroy_read_struct(&png, &info, NULL);
-        fclose(file);
         return -1;
     }
     png_init_io(png, file);
@@ -125,7 +149,6 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
         image->width = width;
         image->height = height;
         png_destroy_read_struct(&png, &info, NULL);
-        fclose(file);
         return -2;
     }
     if (sample_count > max_samples) {
@@ -152,7 +175,6 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
 
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
-    fclose(file);
     image->width = width;
     image->height = height;
     image->channels = channels;
@@ -161,20 +183,9 @@ int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, in
     return 0;
 }
 
-int inr_png_write(const char *path, const inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
-    message[0] = 0;
+// Writes `image` to `file` at zlib `level` (-1: libpng's default) and closes it.
+static int inr_png_write_stream(FILE *file, const inr_png_image *image, int level, char message[INR_PNG_MESSAGE_CAPACITY]) {
     static const int color_types[5] = {-1, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
-    if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write %u channels at %u bits", image->channels, image->bit_depth);
-        return -1;
-    }
-    // Standard output is written on its descriptor: never reopened, never truncated.
-    const int to_stdout = strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
-    FILE *file = to_stdout ? fdopen(dup(1), "wb") : fopen(path, "wb");
-    if (!file) {
-        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file: %s", strerror(errno));
-        return -1;
-    }
     inr_png_error_context context;
     context.message = message;
     context.own_message = 0;
@@ -197,6 +208,7 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
         return -1;
     }
     png_init_io(png, file);
+    if (level >= 0) png_set_compression_level(png, level);
     png_set_IHDR(png, info, image->width, image->height, (int)image->bit_depth, color_types[image->channels],
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
@@ -225,6 +237,53 @@ int inr_png_write(const char *path, const inr_png_image *image, char message[INR
         return -1;
     }
     return 0;
+}
+
+static int inr_png_check_layout(const inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot write %u channels at %u bits", image->channels, image->bit_depth);
+        return -1;
+    }
+    return 0;
+}
+
+int inr_png_write(const char *path, const inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    message[0] = 0;
+    if (inr_png_check_layout(image, message) != 0) return -1;
+    // Standard output is written on its descriptor: never reopened, never truncated.
+    const int to_stdout = strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
+    FILE *file = to_stdout ? fdopen(dup(1), "wb") : fopen(path, "wb");
+    if (!file) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "cannot create the file: %s", strerror(errno));
+        return -1;
+    }
+    return inr_png_write_stream(file, image, -1, message);
+}
+
+int inr_png_write_memory(const inr_png_image *image, int level, unsigned char **bytes, size_t *size, char message[INR_PNG_MESSAGE_CAPACITY]) {
+    message[0] = 0;
+    *bytes = NULL;
+    *size = 0;
+    if (inr_png_check_layout(image, message) != 0) return -1;
+    char *buffer = NULL;
+    size_t length = 0;
+    FILE *file = open_memstream(&buffer, &length);
+    if (!file) {
+        snprintf(message, INR_PNG_MESSAGE_CAPACITY, "out of memory");
+        return -1;
+    }
+    // open_memstream's buffer and length are valid after fclose, which the writer does.
+    if (inr_png_write_stream(file, image, level, message) != 0) {
+        free(buffer);
+        return -1;
+    }
+    *bytes = (unsigned char *)buffer;
+    *size = length;
+    return 0;
+}
+
+void inr_png_free_bytes(unsigned char *bytes) {
+    free(bytes);
 }
 
 void inr_png_free(inr_png_image *image) {

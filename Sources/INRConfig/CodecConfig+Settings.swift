@@ -35,7 +35,8 @@ extension CodecConfig {
     public var imageEncoderSettings: ImageEncoder.Settings {
         ImageEncoder.Settings(
             seed: seed, encoding: encoding.makeEncoding(seed: seed), network: networkShape, bitPlanes: head.bitPlanes,
-            training: trainingSettings, quantization: quantizationSettings)
+            training: trainingSettings, quantization: quantizationSettings,
+            sizing: network.sizing == .image && head.bitPlanes != nil ? .lossless(maximumWidth: network.width) : .fixed)
     }
 
     /// The video codec's settings (a config with a `video:` section).

@@ -10,7 +10,7 @@ import INRTraining
 ///     seed: 0
 ///     encoding:  { type: raw | positional | fourier | sape | grid, ... }
 ///     head:      { type: intensity | bitPlanes, layout, context, contextSize }
-///     network:   { hiddenLayers, width, activation, omega0, firstOmega0, initialization }
+///     network:   { hiddenLayers, width, activation, omega0, firstOmega0, initialization, sizing }
 ///     training:  { steps, learningRate, schedule, batch, evaluationInterval, timeLimit, stopWhenExact }
 ///     optimizer: { type: adam, beta1, beta2, epsilon, weightDecay }
 ///     loss:      { type: mse, l1WeightPenalty }
@@ -34,6 +34,9 @@ public struct CodecConfig: ConfigSection, Equatable {
 
     /// A video network has G·1.5·P² outputs: it must still be a network the format holds.
     public func validate() throws {
+        if network.sizing == .image, head.bitPlanes == nil {
+            throw ConfigValueError("network.sizing", "image sizes a lossless (bitPlanes) network; a lossy config's width follows --bpp or --quality instead")
+        }
         guard let video else { return }
         let outputs = VideoPatches.outputWidth(patchSize: video.patchSize, groupSize: video.groupSize)
         do {
@@ -55,6 +58,11 @@ public struct NetworkConfig: ConfigSection, Equatable {
     public var firstOmega0: Float? = nil
     /// `siren` or `default` (PyTorch's); defaults to `siren` for sine networks.
     public var initialization: NetworkSpec.Initialization? = nil
+    /// `fixed`: every hidden layer has `width` units. `image` (lossless configs): the width is
+    /// chosen from the image's size, channels and bit depth, at most `width` (`NetworkSizing`).
+    public var sizing: Sizing = .fixed
+
+    public enum Sizing: String, ConfigChoice { case fixed, image }
 
     public init() {}
 

@@ -6,7 +6,8 @@ import INRModel
 /// Decoding: parse → dequantise → render the pixel grid (optionally at another size).
 ///
 ///     bytes ─► Container ─► ImageFormat.read ─► QuantizedParameters.dequantized ─► Renderer ─► Image
-///                                     └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
+///                  │                  └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
+///                  └─ stored (kind 4) ─► StoredImageFormat.read ─► PNG.decode ─► Image
 ///
 /// Rendering uses `KernelSelection.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
 /// each pixel depends only on its own coordinates, so a file gives the same samples on any
@@ -52,8 +53,17 @@ public struct ImageDecoder {
         return Image(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth, normalized: values)
     }
 
+    /// The image of a file of any image kind: rendered (kind 1), bit-plane coded (2) or stored (4).
+    public func decode(_ file: Container, scale: Double = 1) throws -> Image {
+        if try file.format().kind == StoredImageFormat.kind {
+            guard scale == 1 else { throw DecodeError("a stored image decodes at its stored size only (scale 1)") }
+            return try StoredImageFormat.image(try StoredImageFormat.read(file), budget: budget)
+        }
+        return try decode(try ImageFormat.read(file, budget: budget), scale: scale)
+    }
+
     public func decode(_ bytes: [UInt8], scale: Double = 1) throws -> Image {
-        try decode(try ImageFormat.read(bytes, budget: budget), scale: scale)
+        try decode(try Container(reading: bytes), scale: scale)
     }
 }
 

@@ -32,8 +32,47 @@ public enum PNG {
         }
         guard status == 0 else { throw MediaError(path: path, reason: messageText(message)) }
         defer { inr_png_free(&raw) }
+        guard let image = image(raw) else { throw MediaError(path: path, reason: "empty image") }
+        return image
+    }
+
+    /// The image a PNG stream in memory holds (a stored `.inr` image's), refused from its header
+    /// beyond `maximumSamples` samples or `maximumPixels` pixels. Errors are `PNGStreamError`s.
+    public static func decode(_ bytes: [UInt8], maximumSamples: Int, maximumPixels: Int) throws(PNGStreamError) -> Image {
+        var raw = inr_png_image()
+        var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
+        let status = bytes.withUnsafeBytes { buffer in
+            inr_png_read_memory(buffer.baseAddress, buffer.count, UInt64(max(0, maximumSamples)), UInt64(max(0, maximumPixels)), &raw, &message)
+        }
+        if status == -2 {
+            throw PNGStreamError(description: "a \(raw.width)×\(raw.height) image is beyond the limit of \(maximumPixels) pixels")
+        }
+        guard status == 0 else { throw PNGStreamError(description: messageText(message)) }
+        defer { inr_png_free(&raw) }
+        guard let image = image(raw) else { throw PNGStreamError(description: "empty image") }
+        return image
+    }
+
+    /// `image` as a PNG stream at zlib `compressionLevel` (0–9), with libpng's adaptive row
+    /// filters: level 9 is the PNG the lossless codec must never lose to.
+    public static func encode(_ image: Image, compressionLevel: Int = 9) throws(PNGStreamError) -> [UInt8] {
+        var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
+        var bytes: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        let level = Int32(min(max(compressionLevel, 0), 9))
+        let status: Int32 = withSamples(image) { samples in
+            var raw = rawImage(image, samples)
+            return inr_png_write_memory(&raw, level, &bytes, &size, &message)
+        }
+        guard status == 0, let bytes else { throw PNGStreamError(description: messageText(message)) }
+        defer { inr_png_free_bytes(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+
+    /// A read image's samples as an `Image`; nil for an empty one.
+    private static func image(_ raw: inr_png_image) -> Image? {
+        guard raw.width > 0, raw.height > 0 else { return nil }
         let count = Int(raw.width) * Int(raw.height) * Int(raw.channels)
-        guard raw.width > 0, raw.height > 0 else { throw MediaError(path: path, reason: "empty image") }
         let samples: [UInt16]
         if raw.bit_depth == 16 {
             samples = Array(UnsafeBufferPointer(start: raw.samples.assumingMemoryBound(to: UInt16.self), count: count))
@@ -41,6 +80,15 @@ public enum PNG {
             samples = UnsafeBufferPointer(start: raw.samples.assumingMemoryBound(to: UInt8.self), count: count).map(UInt16.init)
         }
         return Image(width: Int(raw.width), height: Int(raw.height), channels: Int(raw.channels), bitDepth: Int(raw.bit_depth), samples: samples)
+    }
+
+    /// Calls `body` with the samples as libpng takes them: 16-bit as they are, 8-bit as bytes.
+    private static func withSamples<T>(_ image: Image, _ body: (UnsafeRawPointer) -> T) -> T {
+        if image.bitDepth == 16 {
+            return image.samples.withUnsafeBytes { body($0.baseAddress!) }
+        }
+        let bytes = image.samples.map { UInt8(truncatingIfNeeded: $0) }
+        return bytes.withUnsafeBytes { body($0.baseAddress!) }
     }
 
     /// Writes `image` to `path`; the file appears only once complete (`OutputFile`).
@@ -55,18 +103,9 @@ public enum PNG {
 
     private static func encode(_ image: Image, to writePath: String, name: String) throws {
         var message = [CChar](repeating: 0, count: Int(INR_PNG_MESSAGE_CAPACITY))
-        let status: Int32
-        if image.bitDepth == 16 {
-            status = image.samples.withUnsafeBytes { bytes in
-                var raw = rawImage(image, bytes.baseAddress!)
-                return inr_png_write(writePath, &raw, &message)
-            }
-        } else {
-            let bytes = image.samples.map { UInt8(truncatingIfNeeded: $0) }
-            status = bytes.withUnsafeBytes { bytes in
-                var raw = rawImage(image, bytes.baseAddress!)
-                return inr_png_write(writePath, &raw, &message)
-            }
+        let status: Int32 = withSamples(image) { samples in
+            var raw = rawImage(image, samples)
+            return inr_png_write(writePath, &raw, &message)
         }
         guard status == 0 else { throw MediaError(path: name, reason: messageText(message)) }
     }
@@ -81,4 +120,9 @@ public enum PNG {
             width: UInt32(image.width), height: UInt32(image.height), channels: UInt32(image.channels),
             bit_depth: UInt32(image.bitDepth), samples: UnsafeMutableRawPointer(mutating: samples))
     }
+}
+
+/// A PNG stream in memory that does not decode (or encode); the caller names the file.
+public struct PNGStreamError: Error, CustomStringConvertible {
+    public let description: String
 }

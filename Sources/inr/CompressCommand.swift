@@ -35,6 +35,9 @@ struct CompressCommand: ParsableCommand {
     @Option(help: "Skip the fit: quantise this checkpoint of `inr fit` on the same image (.inrmodel).")
     var model: String?
 
+    @OptionGroup(title: "Rate")
+    var rate: RateOptions
+
     @OptionGroup var threadOptions: ThreadOptions
 
     @Option(help: "Also write the decoded image here (PNG), or the decoded clip (.y4m, .mp4, .mkv).")
@@ -62,15 +65,24 @@ struct CompressCommand: ParsableCommand {
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
-        let encoder = try ImageEncoder(settings: config.imageEncoderSettings, threads: threads, budget: budget)
+        var settings = config.imageEncoderSettings
+        if let sizing = rate.sizing, let flag = rate.flag {
+            guard config.head.bitPlanes == nil else {
+                throw CommandError("\(flag) is for lossy configs; \(configOptions.config) is lossless, whose file is as small as the image allows")
+            }
+            settings.sizing = sizing
+        }
+        let encoder = try ImageEncoder(settings: settings, threads: threads, budget: budget)
         do { try encoder.checkDecodable(image, fitted: fitted) } catch { throw MediaError(path: input, reason: "\(error)") }
         try OutputFile.createFolders(for: [output, reconstruction, metrics])
 
         var reporter = ProgressReporter(totalSteps: config.training.steps, timeLimit: config.training.timeLimit)
         var phase = ImageEncoder.Phase.fit
         Interrupt.shared.gracefulStop = true
+        // A lossless file may store the input's own PNG, when that is the smallest file.
+        let inputPNG = config.head.bitPlanes == nil ? nil : try? [UInt8](OutputFile.contents(of: input, atMost: Container.maximumSize, kind: "a PNG"))
         var (report, decoded, file) = try encoder.compress(
-            image, input: input, output: output, fitted: fitted, shouldStop: { Interrupt.shared.isRequested }
+            image, input: input, output: output, fitted: fitted, inputPNG: inputPNG, shouldStop: { Interrupt.shared.isRequested }
         ) { name, step in
             if name != phase {
                 reporter.finish()
@@ -124,7 +136,10 @@ extension CompressCommand {
 
     /// The quality (or, lossless, the sizes) and the times of an image's compression.
     func printSummary(_ report: ImageCompressionReport) {
-        if let bits = report.losslessBitsBytes {
+        if report.stored {
+            print(String(format: "lossless, every sample exact: %.4f bpp (%d bytes), the image stored as PNG: the network's file took %d bytes",
+                         report.bpp, report.bytes, report.networkFileBytes))
+        } else if let bits = report.losslessBitsBytes {
             print("lossless, every sample exact: "
                 + String(format: "%.4f bpp (%d bytes: network %d, bits %d); the fit estimated %.4f bpp (float), %.4f (quantised)",
                           report.bpp, report.bytes, report.bytes - bits, bits,
@@ -134,6 +149,10 @@ extension CompressCommand {
                          report.psnr, report.bpp, report.bytes, report.floatPSNR ?? .nan, report.quantizedPSNR ?? .nan)
                 + (report.qatSteps > 0 ? String(format: ", fine-tuned %.2f dB", report.fineTunedPSNR ?? .nan) : "")
                 + (report.msssim.map { String(format: "; MS-SSIM %.4f", $0) } ?? ""))
+        }
+        if let target = report.targetBitsPerPixel {
+            print(String(format: "target %.4f bpp: the file is %+.1f%% from it; hidden width %d, step sizes × %.3g",
+                         target, (report.bpp / target - 1) * 100, report.hiddenWidths.first ?? 0, report.stepScale ?? 1))
         }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))
@@ -161,7 +180,9 @@ extension CompressCommand {
             throw CommandError("\(configOptions.config) is a video config (it has a video: section); --input \(input) is an image")
         }
         let budget = try DecodeBudget.current()
-        let encoder = try VideoEncoder(settings: config.videoEncoderSettings, threads: threads, budget: budget)
+        var settings = config.videoEncoderSettings
+        if let sizing = rate.sizing { settings.image.sizing = sizing }
+        let encoder = try VideoEncoder(settings: settings, threads: threads, budget: budget)
         var options = try video.readOptions(input: input)
         options.maximumSamples = min(options.maximumSamples, budget.samples)
         let clip = try VideoFile.read(input, options: options)
@@ -183,6 +204,10 @@ extension CompressCommand {
         try OutputFile.commit([reconstructionFile, metricsFile, file])
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
                      report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
+        if let target = report.targetBitsPerPixel {
+            print(String(format: "target %.4f bpp: the file is %+.1f%% from it (hidden width %d, from the clip's size and frame count)",
+                         target, (report.bpp / target - 1) * 100, report.hiddenWidths.first ?? 0))
+        }
         print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
                      report.encodeSeconds, report.encodeFramesPerSecond, report.fitSeconds, report.decodeSeconds * 1000, report.decodeFramesPerSecond))
         print("wrote \(output)" + (reconstructionPath.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? "")

@@ -73,12 +73,12 @@ func mediaFormat(of container: Container, path: String) throws -> any MediaForma
 func decodeFile(_ path: String, threads: Int) throws -> Image {
     let container = try readContainer(path)
     let format = try mediaFormat(of: container, path: path)
-    guard format.kind == ImageFormat.kind || format.kind == LosslessImageFormat.kind else {
+    guard [ImageFormat.kind, LosslessImageFormat.kind, StoredImageFormat.kind].contains(format.kind) else {
         throw MediaError(path: path, reason: "is \(format.name == "video" ? "a video" : "an \(format.name)") file, not an image")
     }
     let budget = try DecodeBudget.current()
     do {
-        return try ImageDecoder(threads: threads, budget: budget).decode(try ImageFormat.read(container, budget: budget))
+        return try ImageDecoder(threads: threads, budget: budget).decode(container)
     } catch {
         throw MediaError(path: path, reason: "\(error)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import INRCodec
 import INRConfig
 import INRCore
 
@@ -64,4 +65,33 @@ struct ReportOptions: ParsableArguments {
         let data = try reportEncoder(pretty: true).encode(report)
         return try StagedOutput(metrics).writing { try $0.write(data) }
     }
+}
+
+/// `--bpp` and `--quality`: the rate knob of `compress` (lossy configs).
+struct RateOptions: ParsableArguments {
+    static let maximumBitsPerPixel = 64.0
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Target bits per pixel of the written file: within ±5% of it and never above 1.05×.",
+        discussion: "The network's width follows from it and the image's size; then the step sizes are scaled to land on it."))
+    var bpp: Double?
+
+    @Option(parsing: .unconditional, help: "Quality 0–100, higher is better: a target of 0.05 · 2^(Q/20) bpp (50 ≈ 0.28, 75 ≈ 0.67, 100 = 1.6).")
+    var quality: Double?
+
+    func validate() throws {
+        if bpp != nil && quality != nil { throw ValidationError("give --bpp or --quality, not both") }
+        if let bpp, !(bpp.isFinite && bpp > 0 && bpp <= Self.maximumBitsPerPixel) {
+            throw ValidationError("--bpp \(bpp): must be a positive number of bits per pixel, at most \(Int(Self.maximumBitsPerPixel))")
+        }
+        if let quality, !(quality.isFinite && (0...100).contains(quality)) { throw ValidationError("--quality \(quality): must be between 0 and 100") }
+    }
+
+    /// How the network is sized, if a rate or quality was asked for.
+    var sizing: NetworkSizing? { bpp.map { .rate(bitsPerPixel: $0) } ?? quality.map { .quality($0) } }
+
+    /// The flag that was given, for messages.
+    var flag: String? { bpp.map { "--bpp \(formatted($0))" } ?? quality.map { "--quality \(formatted($0))" } }
+
+    private func formatted(_ value: Double) -> String { String(format: "%g", value) }
 }

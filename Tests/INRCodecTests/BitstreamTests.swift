@@ -76,7 +76,7 @@ final class BitstreamTests: XCTestCase {
         var head = try Container(reading: try Self.bytes(Self.golden[0].file)).sections
         head[0] = Container.Section(Container.headTag, [9] + head[0].payload.dropFirst())
         XCTAssertThrowsError(try Container(reading: Container(sections: head).bytes)) { error in
-            XCTAssertEqual("\(error)", "corrupt HEAD: media kind 9 is not an image, a lossless image or a video (this build reads kinds 1 to 3)")
+            XCTAssertEqual("\(error)", "corrupt HEAD: media kind 9 is not an image, a lossless image, a video or a stored image (this build reads kinds 1 to 4)")
         }
     }
 

@@ -20,6 +20,7 @@ final class LosslessTests: XCTestCase {
         config.head.context = context
         config.head.contextSize = context == .interlaced ? 3 : 1
         config.network.width = 16
+        config.network.sizing = .fixed
         config.training.steps = steps
         config.training.batch = .random(RandomBatchConfig())
         config.training.evaluationInterval = steps
@@ -27,8 +28,9 @@ final class LosslessTests: XCTestCase {
         return config
     }
 
+    /// The network's file (kind 2), even where the stored PNG (kind 4) would be smaller.
     static func compress(_ image: Image, _ config: CodecConfig, threads: Int) throws -> [UInt8] {
-        try ImageEncoder(settings: config.imageEncoderSettings, threads: threads).encode(image).bytes
+        ImageFormat.bytes(try ImageEncoder(settings: config.imageEncoderSettings, threads: threads).encode(image).compressed)
     }
 
     /// Kodak crops (8-bit RGB) and the 16-bit files (RGB with 12-bit data, gray) decode to
@@ -110,6 +112,71 @@ final class LosslessTests: XCTestCase {
         XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(bytes, scale: 2)) { error in
             XCTAssertTrue("\(error)".contains("lossless"), "\(error)")
         }
+    }
+
+    /// Where the network cannot win, the file is the image's PNG (kind 4), a few bytes above it:
+    /// exact, deterministic, and refused when damaged.
+    func testStoredFallbackIsNeverLargerThanPNG() throws {
+        // A smooth gradient: deflate codes it in a few hundred bytes, which no network file reaches.
+        let ramp: [UInt16] = (0..<(64 * 48)).map { (index: Int) -> UInt16 in UInt16(index % 64 * 2 + index / 64) }
+        let image = Image(width: 64, height: 48, channels: 1, bitDepth: 8, samples: ramp)
+        let encoder = try ImageEncoder(settings: try Self.config(steps: 20).imageEncoderSettings, threads: 2)
+        let output = try encoder.encode(image)
+        let png = try PNG.encode(image, compressionLevel: 9)
+        XCTAssertTrue(output.stored, "\(output.bytes.count) bytes, the network's file \(output.networkFileBytes)")
+        XCTAssertEqual(output.pngBytes, png.count)
+        XCTAssertLessThanOrEqual(output.bytes.count, png.count + 32)
+        XCTAssertLessThan(output.bytes.count, output.networkFileBytes)
+        XCTAssertEqual(try encoder.encode(image).bytes, output.bytes, "the same input gives the same file")
+        for threads in [1, 2] { XCTAssertEqual(try ImageDecoder(threads: threads).decode(output.bytes), image) }
+        let container = try Container(reading: output.bytes)
+        XCTAssertEqual(try container.format().kind, StoredImageFormat.kind)
+        XCTAssertEqual(container.sections.map { $0.tag }, [Container.headTag, StoredImageFormat.streamTag])
+        XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(output.bytes, scale: 2))
+
+        // The input's own PNG is stored where it is smaller than the level-9 re-encoding.
+        let smaller = Array(png.prefix(png.count))  // the same stream stands in for an input file
+        XCTAssertEqual(try encoder.encode(image, inputPNG: smaller).bytes, output.bytes)
+        let other = Image(width: 64, height: 48, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 7, count: 64 * 48))
+        let mismatched = try encoder.encode(image, inputPNG: try PNG.encode(other, compressionLevel: 9))
+        XCTAssertEqual(try ImageDecoder(threads: 1).decode(mismatched.bytes), image, "an input PNG of other samples is not stored")
+
+        // A PNG stream of another shape than HEAD's, or a damaged one, is refused (CRCs fixed up).
+        var wrongHead = output.bytes
+        wrongHead[Container.magic.count + 1 + 4 + 1 + 1] ^= 1  // HEAD's width varint
+        XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(BitstreamTests.recomputingChecksums(wrongHead)))
+        let streamStart = try XCTUnwrap(Self.range(of: Array(StoredImageFormat.streamTag.utf8), in: output.bytes))
+        var refused = 0
+        for trial in 0..<40 {
+            var damaged = output.bytes
+            damaged[streamStart + 6 + trial * 13 % (png.count - 4)] ^= UInt8(1 << (trial % 8))
+            do {
+                let decoded = try ImageDecoder(threads: 1).decode(BitstreamTests.recomputingChecksums(damaged))
+                XCTAssertEqual(decoded, image, "a damaged PNG stream decoded to other samples without an error")
+            } catch {
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(refused, 30)
+    }
+
+    /// `network.sizing: image`: a small image gets a narrow network, a photo the config's width,
+    /// 16-bit samples a wider one than 8-bit at the same size.
+    func testWidthFollowsTheImage() throws {
+        var config = try CodecConfig.load(TestSupport.path("Configs/lossless/interlaced.yaml"))
+        XCTAssertEqual(config.network.sizing, .image)
+        let settings = config.imageEncoderSettings
+        func width(_ width: Int, _ height: Int, channels: Int, bitDepth: Int) -> Int {
+            let image = Image(width: width, height: height, channels: channels, bitDepth: bitDepth,
+                              samples: [UInt16](repeating: 0, count: width * height * channels))
+            return settings.sized(for: image).network.hiddenWidths[0]
+        }
+        XCTAssertEqual(width(768, 512, channels: 3, bitDepth: 8), 64)
+        XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 8), 16)
+        XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 8), width(64, 64, channels: 3, bitDepth: 16))
+        XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 16), width(128, 128, channels: 3, bitDepth: 16))
+        config.network.sizing = .fixed
+        XCTAssertEqual(config.imageEncoderSettings.sized(for: Image(width: 8, height: 8, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 0, count: 64))).network.hiddenWidths, [64, 64])
     }
 
     /// The logit → probability table: P(0) = ½ at 0, symmetric, monotone, within the clamp,

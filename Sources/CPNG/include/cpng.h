@@ -25,9 +25,20 @@ typedef struct {
 /// (with `image`'s width and height set, nothing to free) for more than `max_pixels` pixels.
 int inr_png_read(const char *path, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
 
+/// Reads a PNG stream held in memory (`size` bytes at `bytes`), as `inr_png_read` reads a file.
+int inr_png_read_memory(const void *bytes, size_t size, uint64_t max_samples, uint64_t max_pixels, inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
+
 /// Writes `image` to `path` (which the caller later renames into place). Returns 0, or -1 with
 /// `message` set.
 int inr_png_write(const char *path, const inr_png_image *image, char message[INR_PNG_MESSAGE_CAPACITY]);
+
+/// Encodes `image` as a PNG stream in memory at zlib compression `level` (0–9; -1 libpng's
+/// default), with libpng's default adaptive row filters. Returns 0 with `bytes` (free it with
+/// `inr_png_free_bytes`) and `size` set, or -1 with `message` set.
+int inr_png_write_memory(const inr_png_image *image, int level, unsigned char **bytes, size_t *size, char message[INR_PNG_MESSAGE_CAPACITY]);
+
+/// Frees the bytes of `inr_png_write_memory`.
+void inr_png_free_bytes(unsigned char *bytes);
 
 /// Frees the samples of an image `inr_png_read` returned.
 void inr_png_free(inr_png_image *image);

@@ -11,12 +11,12 @@ extension ImageEncoder {
     /// Returns the report, the decoded image and the staged file, which the caller commits once
     /// its other outputs are written.
     public func compress(
-        _ image: Image, input: String, output: String, fitted: ImageModel? = nil, shouldStop: () -> Bool = { false },
+        _ image: Image, input: String, output: String, fitted: ImageModel? = nil, inputPNG: [UInt8]? = nil, shouldStop: () -> Bool = { false },
         progress: (_ phase: Phase, _ report: Trainer.StepReport) -> Void = { _, _ in }
     ) throws -> (report: ImageCompressionReport, decoded: Image, file: StagedOutput) {
         let decoder = try ImageDecoder(threads: threads, budget: budget)
         let start = Date()
-        let result = try encode(image, fitted: fitted, shouldStop: shouldStop, progress: progress)
+        let result = try encode(image, fitted: fitted, inputPNG: inputPNG, shouldStop: shouldStop, progress: progress)
         let encodeSeconds = Date().timeIntervalSince(start)
         let published = try CodecJob.stage(result.bytes, for: output, decode: { try decoder.decode($0) }) { decoded in
             // Cannot happen unless encoder and decoder disagree; a lossless file that is not is
@@ -39,7 +39,10 @@ extension ImageEncoder {
             fineTunedCodeBitsPerPixel: result.finalEvaluation.codeBitsPerPixel,
             fitSteps: result.fitSteps, qatSteps: result.fineTuningSteps, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
             qatSeconds: result.fineTuningSeconds, decodeSeconds: published.decodeSeconds,
-            parameterCount: result.compressed.parameters.symbols.count, threads: threads,
+            parameterCount: result.compressed.parameters.symbols.count,
+            hiddenWidths: result.compressed.parameters.spec.hiddenWidths,
+            targetBitsPerPixel: settings.sizing.bitsPerPixel, stepScale: result.stepScale,
+            stored: result.stored, networkFileBytes: result.networkFileBytes, pngBytes: result.pngBytes, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, interrupted: shouldStop())
         return (report, decoded, published.file)
     }
@@ -83,6 +86,18 @@ public struct ImageCompressionReport: Codable, Sendable {
     public var qatSeconds: Double
     public var decodeSeconds: Double
     public var parameterCount: Int
+    /// The network's hidden widths (chosen from the image with `network.sizing: image` or a rate).
+    public var hiddenWidths: [Int]
+    /// `--bpp` (or `--quality`'s rate), and the factor the step sizes were scaled by to hit it.
+    public var targetBitsPerPixel: Double?
+    public var stepScale: Double?
+    /// Lossless: the file is the stored image (kind 4), the network's file of
+    /// `networkFileBytes` being larger.
+    public var stored: Bool
+    public var networkFileBytes: Int
+    /// Lossless: the image's PNG at compression level 9 (libpng's adaptive filters), the size a
+    /// lossless file never exceeds by more than its stored header.
+    public var pngBytes: Int?
     public var threads: Int
     public var instructionSet: String
     public var interrupted: Bool

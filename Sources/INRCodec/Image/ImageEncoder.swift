@@ -8,9 +8,11 @@ import INRTraining
 
 /// The image encoder, lossy and lossless (its decoder is `ImageDecoder`, in INRFormat):
 ///
-///     fit (float) ─► best weights ─► step sizes (MSE-optimal per group)
+///     network sized for the image (`NetworkSizing`: the config's, lossless, or a target rate)
+///     ─► fit (float) ─► best weights ─► step sizes (MSE-optimal per group) [─► × s to hit the rate: `RateControl`]
 ///        ─► [fine-tune with fake quantisation, step sizes fixed] ─► integers ─► bitstream
 ///                         bit planes (lossless): ─► BitPlaneCoder codes every bit ─┘
+///                                   lossless, when the image's PNG is smaller ─► stored image (kind 4)
 ///
 /// It takes plain settings (a config file becomes them in INRConfig) and returns the bytes;
 /// `compress` also writes them, reads the file back, decodes and measures it (`CodecJob`).
@@ -26,10 +28,12 @@ public struct ImageEncoder {
         /// The float fit.
         public var training: TrainingSettings
         public var quantization: QuantizationSettings
+        /// Whether `network`'s widths stand or are chosen from the image (and a target rate).
+        public var sizing: NetworkSizing
 
         public init(
             seed: UInt64, encoding: EncodingModel, network: NetworkShape, bitPlanes: BitPlaneHead? = nil,
-            training: TrainingSettings, quantization: QuantizationSettings
+            training: TrainingSettings, quantization: QuantizationSettings, sizing: NetworkSizing = .fixed
         ) {
             self.seed = seed
             self.encoding = encoding
@@ -37,6 +41,14 @@ public struct ImageEncoder {
             self.bitPlanes = bitPlanes
             self.training = training
             self.quantization = quantization
+            self.sizing = sizing
+        }
+
+        /// These settings with the network `sizing` chooses for `image`.
+        public func sized(for image: Image) -> Settings {
+            var sized = self
+            sized.network.hiddenWidths = sizing.hiddenWidths(for: image, settings: self)
+            return sized
         }
 
         /// What the network is fitted to: the image's intensities or its bit planes.
@@ -44,9 +56,11 @@ public struct ImageEncoder {
             if let bitPlanes { BitPlaneSamples(image: image, head: bitPlanes) } else { ImageSamples(image: image) }
         }
 
-        /// A trainer for `image`, initialised from `seed` (the float fit; `inr fit` runs this).
+        /// A trainer for `image`, initialised from `seed` (the float fit; `inr fit` runs this),
+        /// its network sized for the image.
         public func trainer(for image: Image, kernels: any KernelSet, threads: Int) -> Trainer {
             let samples = samples(image)
+            let network = sized(for: image).network
             let spec = network.spec(inputWidth: encoding.encoding.outputWidth + samples.extraInputWidth, outputWidth: samples.targetWidth)
             return Trainer(
                 samples: samples, spec: spec, encoding: encoding, parameters: Parameters(spec: spec, encoding: encoding.encoding, seed: seed),
@@ -68,6 +82,14 @@ public struct ImageEncoder {
         public var fineTuningSteps: Int
         public var fitSeconds: Double
         public var fineTuningSeconds: Double
+        /// Lossless: the network's file was larger than the image's PNG, so `bytes` is the stored
+        /// image (`StoredImageFormat`); `networkFileBytes` is what the network's file took.
+        public var stored: Bool
+        public var networkFileBytes: Int
+        /// Lossless: the image's PNG stream at compression level 9 (what a stored file holds).
+        public var pngBytes: Int?
+        /// With a target rate: the factor `RateControl` scaled the step sizes by.
+        public var stepScale: Double?
     }
 
     public let settings: Settings
@@ -93,7 +115,7 @@ public struct ImageEncoder {
         let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
         let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
         let spec = fitted?.spec
-            ?? settings.network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
+            ?? settings.sized(for: image).network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
         try ImageFormat.checkBudget(
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: bitPlanes,
             network: spec, budget)
@@ -103,9 +125,12 @@ public struct ImageEncoder {
 
     /// Fits, quantises and codes `image`. With `fitted` (a checkpoint of `inr fit` for this
     /// image and head), the fit is skipped and the checkpoint's weights and encoding state are
-    /// quantised instead. Throws only if the decoding kernels cannot be chosen (`INR_ISA`).
+    /// quantised instead. A lossless encode stores the image (`StoredImageFormat`) when its PNG
+    /// is smaller than the network's file: `inputPNG` (the input file's own bytes, used if it
+    /// decodes to exactly `image`) or its level-9 re-encoding, whichever is smaller. Throws only
+    /// if the decoding kernels cannot be chosen (`INR_ISA`).
     public func encode(
-        _ image: Image, fitted: ImageModel? = nil, shouldStop: () -> Bool = { false },
+        _ image: Image, fitted: ImageModel? = nil, inputPNG: [UInt8]? = nil, shouldStop: () -> Bool = { false },
         progress: (_ phase: Phase, _ report: Trainer.StepReport) -> Void = { _, _ in }
     ) throws -> Output {
         precondition(fitted == nil || fitted!.bitPlanes == settings.bitPlanes, "the checkpoint's head differs from the settings'")
@@ -126,9 +151,28 @@ public struct ImageEncoder {
         }
 
         let quantization = settings.quantization
-        let quantizer = UniformQuantizer(spec: quantization.spec)
-        let stepSizes = quantizer.stepSizes(for: start.parameters)
+        let rate = settings.sizing.bitsPerPixel.map { RateControl(targetBytes: $0 * Double(image.pixelCount) / 8) }
+        // A quality (not a rate) takes the smallest file where its rate is below it.
+        let lenient = if case .quality = settings.sizing { true } else { false }
+        let quantizer = rate == nil ? UniformQuantizer(spec: quantization.spec) : RateControl.quantizer(for: quantization.spec)
+        var stepSizes = UniformQuantizer(spec: quantization.spec).stepSizes(for: start.parameters)
         try FitDivergence.check(parameters: start.parameters, stepSizes: stepSizes)
+        var stepScale: Double?
+        var reachable = true
+        func fileBytes(_ parameters: QuantizedParameters, _ encoding: EncodingModel) -> [UInt8] {
+            ImageFormat.bytes(
+                CompressedImage(
+                    width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, encoding: encoding,
+                    parameters: parameters))
+        }
+        if let rate {
+            // Aim 2% low: fine-tuning moves the rate a little, and the band is ±5%.
+            guard let choice = rate.search(baseSteps: stepSizes, aim: 0.98, smallestIfAbove: lenient, fileSize: {
+                fileBytes(quantizer.quantize(start.parameters, stepSizes: $0), start.encoding).count
+            }) else { throw RateControl.unreachable(rate, image: image) }
+            (stepSizes, stepScale) = (choice.stepSizes, choice.scale)
+            reachable = Double(choice.bytes) <= RateControl.tolerance.upperBound * rate.targetBytes
+        }
         let transform = QuantizationAwareTraining(
             quantizer: quantizer, stepSizes: stepSizes, rateWeight: quantization.rateWeight, pixelCount: image.pixelCount)
         let fineTune = Trainer(
@@ -139,7 +183,21 @@ public struct ImageEncoder {
         fineTune.fit(shouldStop: shouldStop) { progress(.fineTune, $0) }
         try FitDivergence.check(fineTune, phase: "quantisation-aware fine-tuning")
 
-        let parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: stepSizes)
+        var parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: stepSizes)
+        var finalEvaluation = fineTune.best.evaluation
+        if let rate, !rate.accepts(fileBytes(parameters, fineTune.best.encoding).count), reachable {
+            // Fine-tuning moved the rate out of the band: scale the steps once more, from the
+            // fine-tuned weights, and measure what that quantisation renders.
+            guard let choice = rate.search(baseSteps: stepSizes, smallestIfAbove: lenient, fileSize: {
+                fileBytes(quantizer.quantize(fineTune.best.parameters, stepSizes: $0), fineTune.best.encoding).count
+            }) else { throw RateControl.unreachable(rate, image: image) }
+            parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: choice.stepSizes)
+            stepScale = (stepScale ?? 1) * choice.scale
+            let check = Trainer(
+                samples: samples, spec: parameters.spec, encoding: fineTune.best.encoding, parameters: parameters.dequantized(),
+                settings: settings.training, kernels: kernels, threads: threads)
+            finalEvaluation = check.evaluate()
+        }
         let lossless = try settings.bitPlanes.map { head in
             let coder = try BitPlaneCoder(head: head, encoding: fineTune.best.encoding, parameters: parameters, threads: threads)
             return LosslessCode(head: head, checksum: CRC32.checksum(image.sampleBytes), bits: coder.encode(image))
@@ -147,11 +205,24 @@ public struct ImageEncoder {
         let compressed = CompressedImage(
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
             encoding: fineTune.best.encoding, parameters: parameters, lossless: lossless)
+        let networkFile = ImageFormat.bytes(compressed)
+        // A lossless file is never larger than the image's PNG (level 9) and a few bytes.
+        let png = lossless == nil ? nil : try StoredImageFormat.png(image)
+        let storedFile = png.map { png in
+            var smallest = png
+            if let inputPNG, inputPNG.count < png.count,
+               (try? PNG.decode(inputPNG, maximumSamples: image.samples.count, maximumPixels: image.pixelCount)) == image {
+                smallest = inputPNG
+            }
+            return StoredImageFormat.bytes(image, png: smallest)
+        }
+        let stored = storedFile.map { $0.count < networkFile.count } ?? false
         return Output(
-            compressed: compressed, bytes: ImageFormat.bytes(compressed),
-            floatEvaluation: start.evaluation, quantizedEvaluation: quantizedEvaluation, finalEvaluation: fineTune.best.evaluation,
+            compressed: compressed, bytes: stored ? storedFile! : networkFile,
+            floatEvaluation: start.evaluation, quantizedEvaluation: quantizedEvaluation, finalEvaluation: finalEvaluation,
             fitSteps: fitSteps, fineTuningSteps: fineTune.completedSteps,
-            fitSeconds: fitSeconds, fineTuningSeconds: fineTune.elapsedSeconds)
+            fitSeconds: fitSeconds, fineTuningSeconds: fineTune.elapsedSeconds,
+            stored: stored, networkFileBytes: networkFile.count, pngBytes: png?.count, stepScale: stepScale)
     }
 
     /// The two trainings of an encode, for progress reports.

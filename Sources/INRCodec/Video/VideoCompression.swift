@@ -33,6 +33,7 @@ extension VideoEncoder {
             encodeSeconds: encodeSeconds, fitSeconds: result.seconds, decodeSeconds: published.decodeSeconds,
             encodeFramesPerSecond: Double(frames) / encodeSeconds, decodeFramesPerSecond: Double(frames) / published.decodeSeconds,
             parametersPerGroup: result.compressed.groups.first?.count ?? 0,
+            hiddenWidths: result.compressed.spec.hiddenWidths, targetBitsPerPixel: settings.image.sizing.bitsPerPixel,
             groups: result.groups.map {
                 .init(frames: "\($0.frames.lowerBound):\($0.frames.upperBound)", steps: $0.steps, seconds: $0.seconds,
                       psnrYUV: $0.evaluation.psnr ?? .nan, bytes: $0.bytes, refitted: $0.refitted)
@@ -82,6 +83,10 @@ public struct VideoCompressionReport: Codable, Sendable {
     public var encodeFramesPerSecond: Double
     public var decodeFramesPerSecond: Double
     public var parametersPerGroup: Int
+    /// Every group's hidden widths (the config's, or chosen from `--bpp`)…
+    public var hiddenWidths: [Int]
+    /// …and the target rate, when one was asked for.
+    public var targetBitsPerPixel: Double?
     public var groups: [Group]
     public var threads: Int
     public var instructionSet: String

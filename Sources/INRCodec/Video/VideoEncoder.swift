@@ -101,9 +101,18 @@ public struct VideoEncoder {
         let patches = patches(width: width, height: height)
         if let problem = VideoFormat.renderingProblem(patches) { throw DecodeError(problem + ": use a smaller video.patchSize or groupSize") }
         let image = settings.image
-        let spec = image.network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+        let network = network(forClipWidth: width, height: height, frameCount: frameCount)
+        let spec = network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
         let parameters = ParameterLayout(spec: spec, encodingShapes: image.encoding.encoding.parameterShapes).count
         try VideoFormat.checkBudget(patches: patches, frameCount: frameCount, network: spec, parameters: parameters, budget)
+    }
+
+    /// The network every group of a clip of this shape has: the config's, or sized from the
+    /// target rate (`NetworkSizing`).
+    public func network(forClipWidth width: Int, height: Int, frameCount: Int) -> NetworkShape {
+        var network = settings.image.network
+        network.hiddenWidths = settings.image.sizing.hiddenWidths(forClipWidth: width, height: height, frameCount: frameCount, settings: settings)
+        return network
     }
 
     /// The network shape every group shares, for clips of `width × height`.
@@ -119,7 +128,8 @@ public struct VideoEncoder {
                      "a clip the format cannot hold")
         let patches = patches(width: video.width, height: video.height)
         let image = settings.image
-        let spec = image.network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+        let network = network(forClipWidth: video.width, height: video.height, frameCount: video.frames.count)
+        let spec = network.spec(inputWidth: image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
         let quantizer = UniformQuantizer(spec: image.quantization.spec)
         var chain = GroupChain(settings: settings, spec: spec, quantizer: quantizer, kernels: kernels, threads: threads, shouldStop: shouldStop)
         var reports: [GroupReport] = []

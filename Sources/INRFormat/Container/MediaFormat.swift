@@ -6,7 +6,7 @@ import INRMedia
 /// follow HEAD, and what `inr decode` and `inr inspect` do with such a file.
 ///
 /// Implementations, one file each beside their kind: `ImageFormat` (1), `LosslessImageFormat`
-/// (2), `VideoFormat` (3). A new kind is one such file and one line in `MediaFormats.registered`;
+/// (2), `VideoFormat` (3), `StoredImageFormat` (4). A new kind is one such file and one line in `MediaFormats.registered`;
 /// the command line dispatches through the registry.
 public protocol MediaFormat: Sendable {
     /// HEAD's first byte: stable across versions, never reused.
@@ -37,7 +37,7 @@ extension MediaFormat {
 /// The registry: media kind → format.
 public enum MediaFormats {
     /// Every kind this build reads, in kind order; a new kind adds its format here.
-    public static let registered: [any MediaFormat.Type] = [ImageFormat.self, LosslessImageFormat.self, VideoFormat.self]
+    public static let registered: [any MediaFormat.Type] = [ImageFormat.self, LosslessImageFormat.self, VideoFormat.self, StoredImageFormat.self]
 
     public static func format(kind: UInt8) -> (any MediaFormat.Type)? {
         registered.first { $0.kind == kind }

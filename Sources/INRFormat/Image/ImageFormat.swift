@@ -88,7 +88,7 @@ public enum ImageFormat: MediaFormat {
         }
         let start = Date()
         let image = try request.decoding {
-            try ImageDecoder(threads: request.threads, budget: request.budget).decode(try read(file, budget: request.budget), scale: request.scale)
+            try ImageDecoder(threads: request.threads, budget: request.budget).decode(file, scale: request.scale)
         }
         let decoded = Date()
         try request.createOutputFolder()

@@ -7,11 +7,12 @@ import INRCore
 ///     compare  original + reconstruction (PNG or .inr) ─► PSNR, MS-SSIM, bpp
 ///     sweep    config × --set values × folder of images ─► compress each ─► results.csv/json, rd.svg
 ///     plot     results.csv files (inr's, Tools/classic_codecs.py's) ─► one SVG with the anchors
+///     report   a sweep + classic codecs' decoded images ─► one HTML page of pictures, chart and tables
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure reconstructions, sweep configs over folders of images, plot rate-distortion.",
-        subcommands: [EvalCompareCommand.self, EvalSweepCommand.self, EvalPlotCommand.self])
+        abstract: "Measure reconstructions, sweep configs over folders of images, plot rate-distortion, write a visual report.",
+        subcommands: [EvalCompareCommand.self, EvalSweepCommand.self, EvalPlotCommand.self, EvalReportCommand.self])
 }
 
 /// Writes `table` as CSV and JSON (rows and per-setting means) and its chart as SVG, atomically.

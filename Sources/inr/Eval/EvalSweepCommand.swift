@@ -35,6 +35,9 @@ struct EvalSweepCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "key.path=v1,v2,... (repeatable; every combination is run).")
     var settings: [String] = []
 
+    @Option(help: "Target rates, comma-separated (e.g. 0.15,0.3,0.6): each is run as `inr compress --bpp`, combined with every --set.")
+    var bpp: String?
+
     @Option(help: "The folder for results.csv, results.json, rd.svg and the .inr files.")
     var output: String
 
@@ -47,12 +50,29 @@ struct EvalSweepCommand: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
+        _ = try targets()
+    }
+
+    /// `--bpp`'s rates; one nil (the config's own network) without it.
+    func targets() throws -> [Double?] {
+        guard let bpp else { return [nil] }
+        return try bpp.split(separator: ",", omittingEmptySubsequences: false).map { text in
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0,
+                  value <= RateOptions.maximumBitsPerPixel else {
+                throw ValidationError("--bpp \(bpp): '\(text)' is not a positive number of bits per pixel up to \(Int(RateOptions.maximumBitsPerPixel))")
+            }
+            return value
+        }
     }
 
     func run() throws {
         let combinations = try Self.combinations(settings.map(Self.parseSetting))
         // Every setting must decode before the first (long) fit starts.
         let configs = try combinations.map { try CodecConfig.load(config, overrides: $0) }
+        let targets = try targets()
+        if targets != [nil], configs.contains(where: { $0.head.bitPlanes != nil }) {
+            throw CommandError("--bpp is for lossy configs; \(config) is lossless")
+        }
         let budget = try DecodeBudget.current()
         Interrupt.shared.gracefulMessage = "stopping this image's fit; its result is dropped, the finished images' are kept"
         var isFolder: ObjCBool = false
@@ -79,30 +99,34 @@ struct EvalSweepCommand: ParsableCommand {
         var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
         let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
         for (overrides, codecConfig) in zip(combinations, configs) {
-            let setting = overrides.map(\.description).joined(separator: " ")
-            for file in files {
-                if Interrupt.shared.isRequested { break }
-                if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
-                let input = images + "/" + file
-                let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
-                let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
-                try OutputFile.createFolders(for: [compressed])
-                let encoder = try ImageEncoder(settings: codecConfig.imageEncoderSettings, threads: threads, budget: budget)
-                do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
-                Interrupt.shared.gracefulStop = true
-                let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
-                Interrupt.shared.gracefulStop = false
-                if report.interrupted { break }
-                try staged.commit()
-                table.rows.append(RateDistortionRow(
-                    codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
-                    psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
-                // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
-                Console.out((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
-                             (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
-                             (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
-                             report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n"))
-                try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
+            for target in targets {
+                let setting = (overrides.map(\.description) + (target.map { [String(format: "bpp=%g", $0)] } ?? [])).joined(separator: " ")
+                var encoderSettings = codecConfig.imageEncoderSettings
+                if let target { encoderSettings.sizing = .rate(bitsPerPixel: target) }
+                for file in files {
+                    if Interrupt.shared.isRequested { break }
+                    if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
+                    let input = images + "/" + file
+                    let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
+                    let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
+                    try OutputFile.createFolders(for: [compressed])
+                    let encoder = try ImageEncoder(settings: encoderSettings, threads: threads, budget: budget)
+                    do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+                    Interrupt.shared.gracefulStop = true
+                    let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
+                    Interrupt.shared.gracefulStop = false
+                    if report.interrupted { break }
+                    try staged.commit()
+                    table.rows.append(RateDistortionRow(
+                        codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
+                        psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
+                    // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
+                    Console.out((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
+                                 (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
+                                 (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
+                                 report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n"))
+                    try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
+                }
             }
         }
         try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)

@@ -1,0 +1,153 @@
+import Foundation
+import INRCore
+import INRFormat
+import INRMedia
+import INRModel
+import INRNetwork
+
+/// How an image encoder sizes its network: as the config says, or from the image.
+///
+/// A coordinate network's file is mostly its weights, so its size must follow the image: the
+/// same network is a tenth of a large photo's lossless file and more than all of a 64 × 64
+/// one's, and a fixed network gives 0.30 bpp on a 768 × 512 image but 0.47 on a 500 × 500 one.
+/// Both rules keep the config's depth, activations and encoding and choose the hidden width
+/// (every hidden layer the same), the largest that fits the budget (docs/rate-distortion.md and
+/// docs/lossless.md give the measurements behind them):
+///
+///     lossless:  P(w) · (weightBits − 1)         ≤ pixels · channels · bitDepth / 12
+///     rate B:    P(w) · bitsPerWeight + 8 · H(w) ≤ B · pixels
+///
+/// P(w) is the parameter count at width w (the encoding's own parameters included), H(w) the
+/// file's bytes outside the weights' code (container, HEAD, NETW, ENCO, QUAN), and
+/// bitsPerWeight = weightBits − 1 what the range coder spends on a network fitted to an image
+/// (measured: 8-bit weights code at 6.5–7.3 bits). With a rate, `RateControl` then scales the
+/// step sizes so the written file lands on B.
+public enum NetworkSizing: Sendable, Equatable {
+    /// The config's widths.
+    case fixed
+    /// Lossless: from the image's raw size, at most `maximumWidth` (the config's width).
+    case lossless(maximumWidth: Int)
+    /// A target rate in bits per pixel (`--bpp`): a file within ±5% of it, never above 1.05×,
+    /// or an error when the image's smallest file is larger.
+    case rate(bitsPerPixel: Double)
+    /// A quality, 0–100 (`--quality`): the rate `bitsPerPixel(quality:)` targets, and the
+    /// smallest file this config makes where that rate is below it (a tiny image at Q near 0).
+    case quality(Double)
+
+    /// The narrowest network either rule picks.
+    public static let minimumWidth = 4
+    /// The widest network the rate rule picks (a 1.5 bpp 1024 × 768 image needs about 330).
+    public static let maximumRateWidth = 1024
+    /// The lossless rule's share of the image's raw bits that the weights may take.
+    public static let losslessWeightShare = 1.0 / 12
+
+    /// The rate `--quality Q` (0–100) targets: 0.05 · 2^(Q/20) bpp, from 0.05 to 1.6 bpp
+    /// (50 ≈ 0.28, the default config's rate on Kodak; each 20 points double the bits).
+    public static func bitsPerPixel(quality: Double) -> Double {
+        0.05 * exp2(quality / 20)
+    }
+
+    /// The target rate, if any.
+    public var bitsPerPixel: Double? {
+        switch self {
+        case .rate(let bitsPerPixel): bitsPerPixel
+        case .quality(let quality): Self.bitsPerPixel(quality: quality)
+        case .fixed, .lossless: nil
+        }
+    }
+
+    /// The widths for `image` with `settings` (whose network is the config's).
+    public func hiddenWidths(for image: Image, settings: ImageEncoder.Settings) -> [Int] {
+        let depth = settings.network.hiddenWidths.count
+        switch self {
+        case .fixed:
+            return settings.network.hiddenWidths
+        case .lossless(let maximumWidth):
+            let weightBits = Double(max(1, settings.quantization.spec.weightBits - 1))
+            let budget = Double(image.pixelCount * image.channels * image.bitDepth) * Self.losslessWeightShare
+            let width = Self.widest(in: Self.minimumWidth...max(Self.minimumWidth, maximumWidth)) { width in
+                Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * weightBits <= budget
+            }
+            return Array(repeating: width, count: depth)
+        case .rate, .quality:
+            let bitsPerPixel = self.bitsPerPixel!
+            let bitsPerWeight = Double(max(1, settings.quantization.spec.weightBits - 1))
+            let budget = bitsPerPixel * Double(image.pixelCount)
+            let width = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { width in
+                let weights = Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * bitsPerWeight
+                return weights + 8 * Double(Self.overheadBytes(width: width, depth: depth, image: image, settings: settings)) <= budget
+            }
+            return Array(repeating: width, count: depth)
+        }
+    }
+
+    /// Video (`--bpp` with a video config): every group's network has the same width, and the
+    /// clip's file is about
+    ///
+    ///     P(w) · (firstGroupBits + laterGroupBits · (groups − 1)) ≤ B · width · height · frames
+    ///
+    /// group 0 coding its weights whole at about weightBits − 0.5 bits each, every later group
+    /// its differences from the one before at about 1.7 bits per weight (measured with
+    /// nirvana.yaml on carphone: 5.5 and 1.68; docs/video.md). The rule only picks the width:
+    /// the rate lands near B, not on it (docs/video.md has how near).
+    public func hiddenWidths(forClipWidth width: Int, height: Int, frameCount: Int, settings: VideoEncoder.Settings) -> [Int] {
+        let shape = settings.image.network, encoding = settings.image.encoding.encoding
+        guard let bitsPerPixel else { return shape.hiddenWidths }
+        let depth = shape.hiddenWidths.count
+        let patches = VideoPatches(width: width, height: height, patchSize: settings.patchSize, groupSize: settings.groupSize)
+        let groups = (frameCount + settings.groupSize - 1) / settings.groupSize
+        let perWeight = Double(settings.image.quantization.spec.weightBits) - 0.5 + Self.laterGroupBitsPerWeight * Double(groups - 1)
+        let budget = bitsPerPixel * Double(width * height * frameCount)
+        let chosen = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { candidate in
+            var sized = shape
+            sized.hiddenWidths = Array(repeating: candidate, count: depth)
+            let spec = sized.spec(inputWidth: encoding.outputWidth, outputWidth: patches.outputWidth)
+            return Double(ParameterLayout(spec: spec, encodingShapes: encoding.parameterShapes).count) * perWeight <= budget
+        }
+        return Array(repeating: chosen, count: depth)
+    }
+
+    /// What a later video group's differences cost per weight (carphone, nirvana.yaml: 1.68).
+    public static let laterGroupBitsPerWeight = 1.7
+
+    /// The largest width in `range` that `fits` (widths that fit form a prefix), or its lower bound.
+    static func widest(in range: ClosedRange<Int>, fits: (Int) -> Bool) -> Int {
+        var (low, high) = (range.lowerBound, range.upperBound)
+        guard fits(low) else { return low }
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if fits(middle) { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// The network's spec at `width` for `image`.
+    static func spec(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings) -> NetworkSpec {
+        var shape = settings.network
+        shape.hiddenWidths = Array(repeating: width, count: depth)
+        let head = settings.bitPlanes
+        let inputWidth = settings.encoding.encoding.outputWidth + (head?.extraInputWidth(channels: image.channels) ?? 0)
+        let outputWidth = head?.outputWidth(channels: image.channels, bitDepth: image.bitDepth) ?? image.channels
+        return shape.spec(inputWidth: inputWidth, outputWidth: outputWidth)
+    }
+
+    static func parameterCount(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings) -> Int {
+        spec(width: width, depth: depth, image: image, settings: settings).parameterCount + settings.encoding.encoding.parameterCount
+    }
+
+    /// The bytes of a file at `width` whose weights are all zero: everything but the weights' code.
+    static func overheadBytes(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings) -> Int {
+        let spec = spec(width: width, depth: depth, image: image, settings: settings)
+        let encodingShapes = settings.encoding.encoding.parameterShapes
+        let layout = ParameterLayout(spec: spec, encodingShapes: encodingShapes)
+        let groups = settings.quantization.spec.groups(of: layout).count
+        let parameters = QuantizedParameters(
+            spec: spec, encodingShapes: encodingShapes, quantization: settings.quantization.spec,
+            symbols: [Int32](repeating: 0, count: layout.count), stepSizes: [Float16](repeating: 1, count: groups))
+        return ImageFormat.bytes(
+            CompressedImage(
+                width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth,
+                encoding: settings.encoding, parameters: parameters)
+        ).count
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import INRCoding
+import INRCore
+import INRMedia
+
+/// Media kind 4, a stored image (docs/bitstream.md, docs/lossless.md): the lossless encoder's
+/// fallback when its network's file would be larger than the image's PNG: the input file's own,
+/// or its re-encoding at compression level 9, whichever is smaller. The file is that PNG stream
+/// in a container, so a lossless file is never more than a few bytes above either.
+///
+///     HEAD  kind (u8) · width, height (varints) · channels · bit depth (u8)
+///     PNGS  a PNG stream of exactly those samples (as inr reads PNG: palette and low-bit gray expanded)
+///
+///     Image ─► PNG.encode ─► container ─► bytes      bytes ─► Container ─► read ─► PNG.decode ─► Image
+public enum StoredImageFormat: MediaFormat {
+    public static let kind: UInt8 = 4
+    public static let name = "stored image"
+    public static let streamTag = "PNGS"
+    public static let sections = [streamTag]
+
+    /// What a stored file holds: the image's shape and its PNG stream.
+    public struct StoredImage: Hashable, Sendable {
+        public var width: Int
+        public var height: Int
+        public var channels: Int
+        public var bitDepth: Int
+        public var png: [UInt8]
+    }
+
+    /// `image`'s PNG stream at level 9, as a stored file holds it.
+    public static func png(_ image: Image) throws -> [UInt8] {
+        do { return try PNG.encode(image, compressionLevel: 9) } catch { throw DecodeError("cannot store the image as PNG: \(error)") }
+    }
+
+    /// The file of `image` whose PNG stream (`png(image)`) is `png`.
+    public static func bytes(_ image: Image, png: [UInt8]) -> [UInt8] {
+        var head = ByteWriter()
+        head.append(byte: kind)
+        head.append(varint: image.width)
+        head.append(varint: image.height)
+        head.append(byte: UInt8(image.channels))
+        head.append(byte: UInt8(image.bitDepth))
+        return Container(sections: [Container.Section(Container.headTag, head.bytes), Container.Section(streamTag, png)]).bytes
+    }
+
+    /// The stored image of a verified container of this kind (its PNG not yet decoded).
+    public static func read(_ file: Container) throws(BitstreamError) -> StoredImage {
+        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+        let kind = try head.byte()
+        guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
+        let width = try head.varint(in: 1...ImageFormat.maximumSide, "width")
+        let height = try head.varint(in: 1...ImageFormat.maximumSide, "height")
+        let channels = Int(try head.byte())
+        guard (1...4).contains(channels) else { throw .corrupt("HEAD", "\(channels) channels") }
+        let bitDepth = Int(try head.byte())
+        guard bitDepth == 8 || bitDepth == 16 else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
+        return StoredImage(width: width, height: height, channels: channels, bitDepth: bitDepth, png: Array(file.payload(streamTag)))
+    }
+
+    /// The samples, refused from HEAD beyond `budget`, and refused unless the PNG stream holds
+    /// exactly the image HEAD announces.
+    public static func image(_ stored: StoredImage, budget: DecodeBudget) throws -> Image {
+        try budget.checkImage(width: stored.width, height: stored.height)
+        let samples = stored.width * stored.height * stored.channels
+        guard samples <= budget.samples else {
+            throw BitstreamError.overBudget(
+                "a \(stored.width)×\(stored.height) image has \(samples) samples, above the decoder's limit of \(budget.samples) "
+                    + "(raise it with \(DecodeBudget.samplesVariable))")
+        }
+        let image: Image
+        do {
+            image = try PNG.decode(stored.png, maximumSamples: samples, maximumPixels: stored.width * stored.height)
+        } catch {
+            throw BitstreamError.corrupt(streamTag, "the PNG stream does not decode: \(error)")
+        }
+        guard image.width == stored.width, image.height == stored.height, image.channels == stored.channels, image.bitDepth == stored.bitDepth else {
+            throw BitstreamError.corrupt(
+                streamTag, "the PNG stream holds a \(image.width)×\(image.height) \(image.channels)-channel \(image.bitDepth)-bit image; "
+                    + "HEAD says \(stored.width)×\(stored.height) \(stored.channels)-channel \(stored.bitDepth)-bit")
+        }
+        return image
+    }
+
+    /// The exact samples as PNG (at the stored size only).
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        guard request.scale == 1 else {
+            throw UnsupportedRequest("--scale \(request.scale): \(request.file) is a stored image, which decodes at its stored size only")
+        }
+        return try ImageFormat.decode(file, request)
+    }
+
+    public static func describe(_ file: Container) throws -> [String] {
+        let stored = try read(file)
+        return [
+            "media      \(name) \(stored.width)×\(stored.height), \(stored.channels) channel(s), \(stored.bitDepth)-bit, "
+                + String(format: "%.4f bpp", Double(file.size * 8) / Double(stored.width * stored.height)),
+            "stored     PNG stream of \(stored.png.count) B (a network's file was larger)",
+        ]
+    }
+
+    public static func symbols(_ file: Container) throws -> [SymbolTensor] {
+        throw UnsupportedRequest("--symbols: a stored image holds no network")
+    }
+}
