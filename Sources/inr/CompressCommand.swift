@@ -153,6 +153,10 @@ extension CompressCommand {
         if let target = report.targetBitsPerPixel {
             print(String(format: "target %.4f bpp: the file is %+.1f%% from it; hidden width %d, step sizes × %.3g",
                          target, (report.bpp / target - 1) * 100, report.hiddenWidths.first ?? 0, report.stepScale ?? 1))
+            if report.bpp < RateControl.tolerance.lowerBound * target {
+                print("the file is below the target: this image's widest network (at most \(NetworkSizing.maximumRateWidth) units, and "
+                    + "what the decoder's budget renders; \(DecodeBudget.multiplyAddsVariable) raises it) with the finest steps codes no more bits")
+            }
         }
         print(String(format: "encode %.1f s (fit %d steps %.1f s, fine-tune %d steps %.1f s), decode %.0f ms",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds, report.qatSteps, report.qatSeconds, report.decodeSeconds * 1000))

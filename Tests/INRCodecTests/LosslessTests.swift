@@ -134,9 +134,18 @@ final class LosslessTests: XCTestCase {
         XCTAssertEqual(container.sections.map { $0.tag }, [Container.headTag, StoredImageFormat.streamTag])
         XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(output.bytes, scale: 2))
 
-        // The input's own PNG is stored where it is smaller than the level-9 re-encoding.
-        let smaller = Array(png.prefix(png.count))  // the same stream stands in for an input file
-        XCTAssertEqual(try encoder.encode(image, inputPNG: smaller).bytes, output.bytes)
+        // The input's own PNG (its sample chunks) is stored where it is smaller than the level-9
+        // re-encoding: a 1-bit gray file, which inr reads as 8-bit.
+        let grayPath = TestSupport.path("Media/png/gray1.png")
+        let gray = try PNG.read(grayPath)
+        let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: grayPath)))
+        XCTAssertLessThan(input.count, try PNG.encode(gray, compressionLevel: 9).count)
+        let grayOutput = try encoder.encode(gray, inputPNG: input + [0x00])  // trailing junk is dropped with the other chunks
+        XCTAssertTrue(grayOutput.stored)
+        XCTAssertLessThanOrEqual(grayOutput.bytes.count, input.count + 32)
+        XCTAssertEqual(try ImageDecoder(threads: 1).decode(grayOutput.bytes), gray)
+        XCTAssertEqual(StoredImageFormat.stripped(input + [0x00]), StoredImageFormat.stripped(input))
+        XCTAssertNil(StoredImageFormat.stripped(Array(input.prefix(input.count - 5))), "a cut stream is not a PNG to store")
         let other = Image(width: 64, height: 48, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 7, count: 64 * 48))
         let mismatched = try encoder.encode(image, inputPNG: try PNG.encode(other, compressionLevel: 9))
         XCTAssertEqual(try ImageDecoder(threads: 1).decode(mismatched.bytes), image, "an input PNG of other samples is not stored")

@@ -62,6 +62,7 @@ final class RateControlTests: XCTestCase {
     func testRateBelowTheSmallestFileIsAnErrorAndQualityTakesTheSmallest() throws {
         let image = try PNG.read(TestSupport.kodimCrop)
         let strict = try ImageEncoder(settings: try settings(steps: 5, qatSteps: 0, sizing: .rate(bitsPerPixel: 0.01)), threads: 2)
+        XCTAssertThrowsError(try strict.checkDecodable(image), "refused before any fitting")
         XCTAssertThrowsError(try strict.encode(image)) { error in
             XCTAssertTrue("\(error)".contains("below the smallest file"), "\(error)")
         }

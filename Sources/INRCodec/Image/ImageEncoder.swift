@@ -44,10 +44,10 @@ public struct ImageEncoder {
             self.sizing = sizing
         }
 
-        /// These settings with the network `sizing` chooses for `image`.
-        public func sized(for image: Image) -> Settings {
+        /// These settings with the network `sizing` chooses for `image` (within `budget`, the decoder's).
+        public func sized(for image: Image, budget: DecodeBudget = .standard) -> Settings {
             var sized = self
-            sized.network.hiddenWidths = sizing.hiddenWidths(for: image, settings: self)
+            sized.network.hiddenWidths = sizing.hiddenWidths(for: image, settings: self, budget: budget)
             return sized
         }
 
@@ -58,9 +58,9 @@ public struct ImageEncoder {
 
         /// A trainer for `image`, initialised from `seed` (the float fit; `inr fit` runs this),
         /// its network sized for the image.
-        public func trainer(for image: Image, kernels: any KernelSet, threads: Int) -> Trainer {
+        public func trainer(for image: Image, kernels: any KernelSet, threads: Int, budget: DecodeBudget = .standard) -> Trainer {
             let samples = samples(image)
-            let network = sized(for: image).network
+            let network = sized(for: image, budget: budget).network
             let spec = network.spec(inputWidth: encoding.encoding.outputWidth + samples.extraInputWidth, outputWidth: samples.targetWidth)
             return Trainer(
                 samples: samples, spec: spec, encoding: encoding, parameters: Parameters(spec: spec, encoding: encoding.encoding, seed: seed),
@@ -114,8 +114,13 @@ public struct ImageEncoder {
     public func checkDecodable(_ image: Image, fitted: ImageModel? = nil) throws {
         let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
         let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
+        if fitted == nil, case .rate = settings.sizing, let target = settings.sizing.bitsPerPixel,
+           let smallest = settings.sizing.smallestFileBytes(for: image, settings: settings),
+           Double(smallest) > RateControl.tolerance.upperBound * target * Double(image.pixelCount) / 8 {
+            throw RateControl.unreachable(RateControl(targetBytes: target * Double(image.pixelCount) / 8), image: image)
+        }
         let spec = fitted?.spec
-            ?? settings.sized(for: image).network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
+            ?? settings.sized(for: image, budget: budget).network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
         try ImageFormat.checkBudget(
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: bitPlanes,
             network: spec, budget)
@@ -143,7 +148,7 @@ public struct ImageEncoder {
                 settings: settings.training, kernels: kernels, threads: threads)
             start = (fitted.parameters, fitted.encoding, check.evaluate())
         } else {
-            let fit = settings.trainer(for: image, kernels: kernels, threads: threads)
+            let fit = settings.trainer(for: image, kernels: kernels, threads: threads, budget: budget)
             fit.fit(shouldStop: shouldStop) { progress(.fit, $0) }
             try FitDivergence.check(fit, phase: "fit")
             start = (fit.best.parameters, fit.best.encoding, fit.best.evaluation)
@@ -155,10 +160,13 @@ public struct ImageEncoder {
         // A quality (not a rate) takes the smallest file where its rate is below it.
         let lenient = if case .quality = settings.sizing { true } else { false }
         let quantizer = rate == nil ? UniformQuantizer(spec: quantization.spec) : RateControl.quantizer(for: quantization.spec)
-        var stepSizes = UniformQuantizer(spec: quantization.spec).stepSizes(for: start.parameters)
-        try FitDivergence.check(parameters: start.parameters, stepSizes: stepSizes)
+        let baseSteps = UniformQuantizer(spec: quantization.spec).stepSizes(for: start.parameters)
+        try FitDivergence.check(parameters: start.parameters, stepSizes: baseSteps)
+        var stepSizes = baseSteps
         var stepScale: Double?
-        var reachable = true
+        // Whether a second search after fine-tuning can help: the first reached the band's
+        // ceiling, and finer steps were still to be had.
+        var researchable = true
         func fileBytes(_ parameters: QuantizedParameters, _ encoding: EncodingModel) -> [UInt8] {
             ImageFormat.bytes(
                 CompressedImage(
@@ -167,11 +175,12 @@ public struct ImageEncoder {
         }
         if let rate {
             // Aim 2% low: fine-tuning moves the rate a little, and the band is ±5%.
-            guard let choice = rate.search(baseSteps: stepSizes, aim: 0.98, smallestIfAbove: lenient, fileSize: {
+            guard let choice = rate.search(baseSteps: baseSteps, aim: 0.98, smallestIfAbove: lenient, fileSize: {
                 fileBytes(quantizer.quantize(start.parameters, stepSizes: $0), start.encoding).count
             }) else { throw RateControl.unreachable(rate, image: image) }
             (stepSizes, stepScale) = (choice.stepSizes, choice.scale)
-            reachable = Double(choice.bytes) <= RateControl.tolerance.upperBound * rate.targetBytes
+            researchable = Double(choice.bytes) <= RateControl.tolerance.upperBound * rate.targetBytes
+                && !(choice.scale == RateControl.scales.lowerBound && !rate.accepts(choice.bytes))
         }
         let transform = QuantizationAwareTraining(
             quantizer: quantizer, stepSizes: stepSizes, rateWeight: quantization.rateWeight, pixelCount: image.pixelCount)
@@ -185,14 +194,14 @@ public struct ImageEncoder {
 
         var parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: stepSizes)
         var finalEvaluation = fineTune.best.evaluation
-        if let rate, !rate.accepts(fileBytes(parameters, fineTune.best.encoding).count), reachable {
-            // Fine-tuning moved the rate out of the band: scale the steps once more, from the
-            // fine-tuned weights, and measure what that quantisation renders.
-            guard let choice = rate.search(baseSteps: stepSizes, smallestIfAbove: lenient, fileSize: {
+        if let rate, !rate.accepts(fileBytes(parameters, fineTune.best.encoding).count), researchable {
+            // Fine-tuning moved the rate out of the band: search the scale of the MSE-optimal
+            // steps once more, on the fine-tuned weights, and measure what that renders.
+            guard let choice = rate.search(baseSteps: baseSteps, smallestIfAbove: lenient, fileSize: {
                 fileBytes(quantizer.quantize(fineTune.best.parameters, stepSizes: $0), fineTune.best.encoding).count
             }) else { throw RateControl.unreachable(rate, image: image) }
             parameters = quantizer.quantize(fineTune.best.parameters, stepSizes: choice.stepSizes)
-            stepScale = (stepScale ?? 1) * choice.scale
+            stepScale = choice.scale
             let check = Trainer(
                 samples: samples, spec: parameters.spec, encoding: fineTune.best.encoding, parameters: parameters.dequantized(),
                 settings: settings.training, kernels: kernels, threads: threads)
@@ -207,12 +216,13 @@ public struct ImageEncoder {
             encoding: fineTune.best.encoding, parameters: parameters, lossless: lossless)
         let networkFile = ImageFormat.bytes(compressed)
         // A lossless file is never larger than the image's PNG (level 9) and a few bytes.
-        let png = lossless == nil ? nil : try StoredImageFormat.png(image)
+        // (Where the PNG cannot be made, the network's file stands.)
+        let png = lossless == nil ? nil : try? StoredImageFormat.png(image)
         let storedFile = png.map { png in
             var smallest = png
-            if let inputPNG, inputPNG.count < png.count,
-               (try? PNG.decode(inputPNG, maximumSamples: image.samples.count, maximumPixels: image.pixelCount)) == image {
-                smallest = inputPNG
+            if let input = inputPNG.flatMap(StoredImageFormat.stripped), input.count < png.count,
+               (try? PNG.decode(input, maximumSamples: image.samples.count, maximumPixels: image.pixelCount)) == image {
+                smallest = input
             }
             return StoredImageFormat.bytes(image, png: smallest)
         }

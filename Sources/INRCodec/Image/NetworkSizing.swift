@@ -56,8 +56,10 @@ public enum NetworkSizing: Sendable, Equatable {
         }
     }
 
-    /// The widths for `image` with `settings` (whose network is the config's).
-    public func hiddenWidths(for image: Image, settings: ImageEncoder.Settings) -> [Int] {
+    /// The widths for `image` with `settings` (whose network is the config's). A rate's network
+    /// also stays within `budget`, the decoder's (a large photo at a high rate gets the widest
+    /// network the decoder renders, and a file below the target).
+    public func hiddenWidths(for image: Image, settings: ImageEncoder.Settings, budget: DecodeBudget = .standard) -> [Int] {
         let depth = settings.network.hiddenWidths.count
         switch self {
         case .fixed:
@@ -70,10 +72,15 @@ public enum NetworkSizing: Sendable, Equatable {
             }
             return Array(repeating: width, count: depth)
         case .rate, .quality:
+            let decodeBudget = budget
             let bitsPerPixel = self.bitsPerPixel!
             let bitsPerWeight = Double(max(1, settings.quantization.spec.weightBits - 1))
             let budget = bitsPerPixel * Double(image.pixelCount)
             let width = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { width in
+                let spec = Self.spec(width: width, depth: depth, image: image, settings: settings)
+                guard (try? ImageFormat.checkBudget(
+                    width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: nil,
+                    network: spec, decodeBudget)) != nil else { return false }
                 let weights = Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * bitsPerWeight
                 return weights + 8 * Double(Self.overheadBytes(width: width, depth: depth, image: image, settings: settings)) <= budget
             }
@@ -90,7 +97,9 @@ public enum NetworkSizing: Sendable, Equatable {
     /// its differences from the one before at about 1.7 bits per weight (measured with
     /// nirvana.yaml on carphone: 5.5 and 1.68; docs/video.md). The rule only picks the width:
     /// the rate lands near B, not on it (docs/video.md has how near).
-    public func hiddenWidths(forClipWidth width: Int, height: Int, frameCount: Int, settings: VideoEncoder.Settings) -> [Int] {
+    public func hiddenWidths(
+        forClipWidth width: Int, height: Int, frameCount: Int, settings: VideoEncoder.Settings, budget decodeBudget: DecodeBudget = .standard
+    ) -> [Int] {
         let shape = settings.image.network, encoding = settings.image.encoding.encoding
         guard let bitsPerPixel else { return shape.hiddenWidths }
         let depth = shape.hiddenWidths.count
@@ -102,13 +111,24 @@ public enum NetworkSizing: Sendable, Equatable {
             var sized = shape
             sized.hiddenWidths = Array(repeating: candidate, count: depth)
             let spec = sized.spec(inputWidth: encoding.outputWidth, outputWidth: patches.outputWidth)
-            return Double(ParameterLayout(spec: spec, encodingShapes: encoding.parameterShapes).count) * perWeight <= budget
+            let parameters = ParameterLayout(spec: spec, encodingShapes: encoding.parameterShapes).count
+            guard (try? VideoFormat.checkBudget(patches: patches, frameCount: frameCount, network: spec, parameters: parameters, decodeBudget)) != nil else {
+                return false
+            }
+            return Double(parameters) * perWeight <= budget
         }
         return Array(repeating: chosen, count: depth)
     }
 
     /// What a later video group's differences cost per weight (carphone, nirvana.yaml: 1.68).
     public static let laterGroupBitsPerWeight = 1.7
+
+    /// The smallest file a rate's network can make of `image`: the narrowest network's, every
+    /// weight zero (nil without a rate). A target below it is refused before any fitting.
+    public func smallestFileBytes(for image: Image, settings: ImageEncoder.Settings) -> Int? {
+        guard bitsPerPixel != nil else { return nil }
+        return Self.overheadBytes(width: Self.minimumWidth, depth: settings.network.hiddenWidths.count, image: image, settings: settings)
+    }
 
     /// The largest width in `range` that `fits` (widths that fit form a prefix), or its lower bound.
     static func widest(in range: ClosedRange<Int>, fits: (Int) -> Bool) -> Int {

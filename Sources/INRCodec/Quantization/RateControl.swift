@@ -50,13 +50,22 @@ public struct RateControl: Sendable {
         Self.tolerance.contains(Double(bytes) / targetBytes)
     }
 
+    /// `baseSteps` × `scale`, each kept a finite, non-zero half float where the base is non-zero.
+    public static func scaled(_ baseSteps: [Float16], by scale: Double) -> [Float16] {
+        baseSteps.map { base in
+            guard base > 0 else { return base }
+            let step = min(Double(base) * scale, Double(Float16.greatestFiniteMagnitude))
+            return max(Float16(Float(step)), Float16.leastNonzeroMagnitude)
+        }
+    }
+
     /// The scale of `baseSteps` whose file (`fileSize`) lands nearest `aim` × target, by the
-    /// rule above; when even the coarsest steps give a file above 1.05 × target, nil, or with
-    /// `smallestIfAbove` the smallest file measured.
+    /// rule above (`best`). When even the coarsest steps give a file above 1.05 × target: nil,
+    /// or with `smallestIfAbove` the finest steps whose file is within 2% of the smallest.
     public func search(baseSteps: [Float16], aim: Double = 1, smallestIfAbove: Bool = false, fileSize: ([Float16]) -> Int) -> Choice? {
         var measured: [Choice] = []
         func measure(_ scale: Double) -> Choice {
-            let steps = baseSteps.map { Float16(Float(Double($0) * scale)) }
+            let steps = Self.scaled(baseSteps, by: scale)
             let choice = Choice(stepSizes: steps, scale: scale, bytes: fileSize(steps))
             measured.append(choice)
             return choice
@@ -72,7 +81,9 @@ public struct RateControl: Sendable {
             }
             _ = measure(exp2(high))
         }
-        return best(of: measured, goal: goal) ?? (smallestIfAbove ? measured.min { ($0.bytes, $0.scale) < ($1.bytes, $1.scale) } : nil)
+        if let choice = best(of: measured, goal: goal) { return choice }
+        guard smallestIfAbove, let smallest = measured.map(\.bytes).min() else { return nil }
+        return measured.filter { Double($0.bytes) <= 1.02 * Double(smallest) }.min { $0.scale < $1.scale }
     }
 
     /// The error of a target below the smallest file the network can make of an image.
@@ -87,11 +98,11 @@ public struct RateControl: Sendable {
     /// not above the goal, else the smallest above it; outside it, the largest under the ceiling.
     /// Equal sizes keep the finer steps.
     func best(of measured: [Choice], goal: Double) -> Choice? {
-        let larger: (Choice, Choice) -> Bool = { ($0.bytes, -$0.scale) < ($1.bytes, -$1.scale) }
         let allowed = measured.filter { Double($0.bytes) <= Self.tolerance.upperBound * targetBytes }
         let band = allowed.filter { accepts($0.bytes) }
-        guard !band.isEmpty else { return allowed.max(by: larger) }
-        return band.filter { Double($0.bytes) <= goal }.max(by: larger) ?? band.min(by: larger)
+        let largest = { (candidates: [Choice]) in candidates.max { ($0.bytes, -$0.scale) < ($1.bytes, -$1.scale) } }
+        guard !band.isEmpty else { return largest(allowed) }
+        return largest(band.filter { Double($0.bytes) <= goal }) ?? band.min { ($0.bytes, $0.scale) < ($1.bytes, $1.scale) }
     }
 }
 

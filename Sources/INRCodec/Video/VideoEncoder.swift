@@ -111,7 +111,8 @@ public struct VideoEncoder {
     /// target rate (`NetworkSizing`).
     public func network(forClipWidth width: Int, height: Int, frameCount: Int) -> NetworkShape {
         var network = settings.image.network
-        network.hiddenWidths = settings.image.sizing.hiddenWidths(forClipWidth: width, height: height, frameCount: frameCount, settings: settings)
+        network.hiddenWidths = settings.image.sizing.hiddenWidths(
+            forClipWidth: width, height: height, frameCount: frameCount, settings: settings, budget: budget)
         return network
     }
 

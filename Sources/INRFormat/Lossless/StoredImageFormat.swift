@@ -32,6 +32,27 @@ public enum StoredImageFormat: MediaFormat {
         do { return try PNG.encode(image, compressionLevel: 9) } catch { throw DecodeError("cannot store the image as PNG: \(error)") }
     }
 
+    /// The chunks of a PNG stream that make its samples as inr reads them (IHDR, PLTE, tRNS,
+    /// IDAT, IEND), the rest (text, EXIF, ICC profiles, gamma…) left out: what a stored file
+    /// keeps of an input PNG. Nil for bytes that are not a well-framed PNG stream.
+    public static func stripped(_ png: [UInt8]) -> [UInt8]? {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard png.count > 8, Array(png[0..<8]) == signature else { return nil }
+        let kept: Set<String> = ["IHDR", "PLTE", "tRNS", "IDAT", "IEND"]
+        var result = signature
+        var offset = 8
+        while offset + 12 <= png.count {
+            let length = png[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            let end = offset + 12 + length
+            guard length <= png.count, end <= png.count else { return nil }
+            let type = String(decoding: png[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            if kept.contains(type) { result += png[offset..<end] }
+            offset = end
+            if type == "IEND" { return result }
+        }
+        return nil
+    }
+
     /// The file of `image` whose PNG stream (`png(image)`) is `png`.
     public static func bytes(_ image: Image, png: [UInt8]) -> [UInt8] {
         var head = ByteWriter()

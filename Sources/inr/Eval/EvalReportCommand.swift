@@ -77,21 +77,23 @@ struct EvalReportCommand: ParsableCommand {
         var page = ReportPage(title: title)
         try OutputFile.createFolders(for: [output + "/images/x"])
         let imageNames = inr.rows.map(\.image).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for name in imageNames {
+        for (index, name) in imageNames.enumerated() {
             if Interrupt.shared.isRequested { throw ExitCode(130) }
             let stem = (name as NSString).deletingPathExtension
             let originalPath = images + "/" + name
             let original = try PNG.read(originalPath)
-            let folder = output + "/images/" + Self.slug(stem)
+            // Numbered folders and pictures: names that slug alike never share a file.
+            let relativeFolder = "images/\(index + 1)-\(Self.slug(stem))"
+            let folder = output + "/" + relativeFolder
             try OutputFile.createFolders(for: [folder + "/x"])
-            try PNG.write(original, to: folder + "/original.png")
-            var section = ReportPage.Section(image: name, width: original.width, height: original.height, original: "images/\(Self.slug(stem))/original.png")
+            try PNG.write(original, to: folder + "/0-original.png")
+            var section = ReportPage.Section(image: name, width: original.width, height: original.height, original: relativeFolder + "/0-original.png")
 
             let candidates = inr.rows.filter { $0.image == name }
             let chosen = candidates.min { abs($0.bpp - bpp) < abs($1.bpp - bpp) }!
             let file = "\(sweep)/files/\(EvalSweepCommand.slug(chosen.setting))/\(stem).inr"
             let decodedImage = try decodeFile(file, threads: threadOptions.threads)
-            section.views.append(try view(of: chosen, image: decodedImage, original: original, folder: folder, stem: stem))
+            section.views.append(try view(of: chosen, image: decodedImage, original: original, folder: relativeFolder, number: 1))
 
             var codecs: [String] = []
             for row in others.rows where !codecs.contains(row.codec) { codecs.append(row.codec) }
@@ -103,7 +105,7 @@ struct EvalReportCommand: ParsableCommand {
                     section.missing.append("\(codec) \(nearest.setting): no decoded image at \(path) (run Tools/classic_codecs.py with --keep-decoded)")
                     continue
                 }
-                section.views.append(try view(of: nearest, image: try PNG.read(path), original: original, folder: folder, stem: stem))
+                section.views.append(try view(of: nearest, image: try PNG.read(path), original: original, folder: relativeFolder, number: section.views.count + 1))
             }
             page.sections.append(section)
             print("\(name): inr \(chosen.setting.isEmpty ? "-" : chosen.setting) at \(String(format: "%.4f", chosen.bpp)) bpp, \(section.views.count - 1) codec(s) beside it")
@@ -118,20 +120,20 @@ struct EvalReportCommand: ParsableCommand {
 
     /// One codec's picture of an image: the decoded image and its error map written beside the
     /// page, with the row's figures (as the sweep or classic_codecs.py measured them).
-    func view(of row: RateDistortionRow, image: Image, original: Image, folder: String, stem: String) throws -> ReportPage.View {
+    func view(of row: RateDistortionRow, image: Image, original: Image, folder: String, number: Int) throws -> ReportPage.View {
         guard image.width == original.width, image.height == original.height, image.channels == original.channels else {
             throw CommandError("\(row.codec) \(row.setting) \(row.image): the decoded image is \(image.width)×\(image.height)×\(image.channels), the original \(original.width)×\(original.height)×\(original.channels)")
         }
-        let label = Self.slug(row.codec + (row.setting.isEmpty ? "" : "-" + row.setting))
-        try PNG.write(image, to: "\(folder)/\(label).png")
-        try PNG.write(ErrorMap.image(original: original, reconstruction: image), to: "\(folder)/\(label)-error.png")
-        let relative = "images/\(Self.slug(stem))/\(label)"
+        let relative = "\(folder)/\(number)-" + Self.slug(row.codec + (row.setting.isEmpty ? "" : "-" + row.setting))
+        try PNG.write(image, to: "\(output)/\(relative).png")
+        try PNG.write(ErrorMap.image(original: original, reconstruction: image), to: "\(output)/\(relative)-error.png")
         return ReportPage.View(codec: row.codec, setting: row.setting, bpp: row.bpp, psnr: row.psnr, msssim: row.msssim,
                                picture: relative + ".png", errorMap: relative + "-error.png")
     }
 
-    /// A file name from anything: letters, digits, '.', '-', '=' kept, the rest '_'.
+    /// A file name from anything: ASCII letters, digits, '-' and '=' kept, the rest '_' (no
+    /// '.', so never "..").
     static func slug(_ text: String) -> String {
-        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "=") ? $0 : "_" })
+        String(text.prefix(80).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "=") ? $0 : "_" })
     }
 }

@@ -62,7 +62,7 @@ struct ReportPage {
                 <h2>\(escaped(section.image)) <small>\(section.width) × \(section.height)</small></h2>
                 <div class="tools"><button class="errors">error maps</button> <button class="reset">reset zoom</button></div>
                 <div class="views" style="--aspect: \(section.width) / \(section.height)">
-                <figure class="view" data-codec="original"><div class="frame"><img class="picture" src="\(escaped(section.original))" alt="original"></div>\
+                <figure class="view" data-codec="original"><div class="frame"><img class="picture" src="\(escaped(section.original))" alt="original" draggable="false"></div>\
                 <figcaption><b>original</b></figcaption></figure>
 
                 """
@@ -70,8 +70,8 @@ struct ReportPage {
                 page += """
                     <figure class="view" data-codec="\(escaped(view.codec))" data-setting="\(escaped(view.setting))" \
                     data-bpp="\(String(format: "%.4f", view.bpp))" data-psnr="\(String(format: "%.2f", view.psnr))">\
-                    <div class="frame"><img class="picture" src="\(escaped(view.picture))" alt="\(escaped(view.codec))">\
-                    <img class="error" src="\(escaped(view.errorMap))" alt="\(escaped(view.codec)) error map"></div>\
+                    <div class="frame"><img class="picture" src="\(escaped(view.picture))" alt="\(escaped(view.codec))" draggable="false">\
+                    <img class="error" src="\(escaped(view.errorMap))" alt="\(escaped(view.codec)) error map" draggable="false"></div>\
                     <figcaption><b>\(escaped(view.codec))</b> \(escaped(view.setting))<br>\(escaped(view.figures))</figcaption></figure>
 
                     """
@@ -110,8 +110,8 @@ struct ReportPage {
         .help { color: #555; max-width: 60em; }
         .tools { margin: 0.3em 0 0.6em; }
         .views { display: flex; flex-wrap: wrap; gap: 12px; }
-        figure.view { margin: 0; width: 360px; }
-        .frame { position: relative; overflow: hidden; width: 360px; aspect-ratio: var(--aspect); background: #000;
+        figure.view { margin: 0; width: 300px; }
+        .frame { position: relative; overflow: hidden; width: 300px; aspect-ratio: var(--aspect); background: #000;
                  cursor: grab; touch-action: none; }
         .frame img { position: absolute; left: 0; top: 0; width: 100%; transform-origin: 0 0;
                      image-rendering: pixelated; user-select: none; -webkit-user-drag: none; }
@@ -142,23 +142,29 @@ struct ReportPage {
             frame.addEventListener("wheel", function (event) {
               event.preventDefault();
               var box = frame.getBoundingClientRect(), cx = event.clientX - box.left, cy = event.clientY - box.top;
-              var next = Math.min(64, Math.max(1, scale * Math.exp(-event.deltaY * 0.002)));
+              var delta = event.deltaY * (event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? 400 : 1);
+              var next = Math.min(64, Math.max(1, scale * Math.exp(-delta * 0.002)));
               x = cx - (cx - x) * next / scale; y = cy - (cy - y) * next / scale; scale = next; apply();
             }, { passive: false });
             frame.addEventListener("pointerdown", function (event) {
+              event.preventDefault();
               drag = { x: event.clientX - x, y: event.clientY - y }; frame.setPointerCapture(event.pointerId);
             });
             frame.addEventListener("pointermove", function (event) {
               if (drag) { x = event.clientX - drag.x; y = event.clientY - drag.y; apply(); }
             });
-            frame.addEventListener("pointerup", function () { drag = null; });
+            ["pointerup", "pointercancel", "lostpointercapture"].forEach(function (name) {
+              frame.addEventListener(name, function () { drag = null; });
+            });
           });
           section.querySelector("button.reset").addEventListener("click", function () { scale = 1; x = 0; y = 0; apply(); });
           section.querySelector("button.errors").addEventListener("click", function () { section.classList.toggle("show-errors"); });
         });
+        var errorsShown = false;
         document.addEventListener("keydown", function (event) {
           if (event.key === "e" || event.key === "E") {
-            document.querySelectorAll("section.image").forEach(function (s) { s.classList.toggle("show-errors"); });
+            errorsShown = !errorsShown;
+            document.querySelectorAll("section.image").forEach(function (s) { s.classList.toggle("show-errors", errorsShown); });
           }
         });
         """
