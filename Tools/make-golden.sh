@@ -13,7 +13,7 @@ inputs=(
     "fourier-gelu Media/png/rgba8.png"
     "sape-spatial Media/png/rgb16.png"
     "sape-global Media/png/gray_alpha8.png"
-    "lossless-interlaced Media/png/gray_alpha8.png"
+    "lossless-interlaced Media/lossless/kodim05_crop64.png"
     "grid Media/png/gray8.png"
     "video-nirvana Media/video/park_joy_64x48.y4m"
 )

@@ -100,7 +100,7 @@ final class ConfigTests: XCTestCase {
         let path = folder + "/bad.yaml"
         try "network:\n  depth: 3\n".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try CodecConfig.load(path)) { error in
-            XCTAssertEqual("\(error)", "\(path):2:3: network.depth: unknown key 'depth' (known keys: activation, firstOmega0, hiddenLayers, initialization, omega0, width)")
+            XCTAssertEqual("\(error)", "\(path):2:3: network.depth: unknown key 'depth' (known keys: activation, firstOmega0, hiddenLayers, initialization, omega0, sizing, width)")
         }
         XCTAssertThrowsError(try CodecConfig.load(folder + "/missing.yaml")) { error in
             XCTAssertEqual("\(error)", "\(folder)/missing.yaml: cannot read the file: No such file or directory")
