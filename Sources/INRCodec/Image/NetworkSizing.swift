@@ -20,8 +20,8 @@ import INRNetwork
 /// P(w) is the parameter count at width w (the encoding's own parameters included), H(w) the
 /// file's bytes outside the weights' code (container, HEAD, NETW, ENCO, QUAN), and
 /// bitsPerWeight = weightBits − 1 what the range coder spends on a network fitted to an image
-/// (measured: 8-bit weights code at 6.5–7.3 bits). With a rate, `RateControl` then scales the
-/// step sizes so the written file lands on B.
+/// (kodim23 with codec.yaml: 16,963 parameters in 14.8 KB, 6.98 bits each). With a rate,
+/// `RateControl` then scales the step sizes so the written file lands on B.
 public enum NetworkSizing: Sendable, Equatable {
     /// The config's widths.
     case fixed

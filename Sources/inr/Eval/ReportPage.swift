@@ -53,7 +53,8 @@ struct ReportPage {
             <h1>\(escaped(title))</h1>
             <p class="help">Scroll over a picture to zoom, drag to pan: every picture of an image follows. \
             <b>E</b> or the button shows where each differs from the original (black: exact; red, yellow, white: \
-            a growing error, white from 1/12 of the range). bpp is each file's bytes × 8 / pixels.</p>
+            a growing error, white from 1/12 of the range). bpp is each file's bytes × 8 / pixels. \
+            A link can open a view: <code>index.html#zoom=4&amp;x=0.3&amp;y=0.6&amp;errors=1</code>.</p>
 
             """
         for section in sections {
@@ -110,8 +111,8 @@ struct ReportPage {
         .help { color: #555; max-width: 60em; }
         .tools { margin: 0.3em 0 0.6em; }
         .views { display: flex; flex-wrap: wrap; gap: 12px; }
-        figure.view { margin: 0; width: 300px; }
-        .frame { position: relative; overflow: hidden; width: 300px; aspect-ratio: var(--aspect); background: #000;
+        figure.view { margin: 0; width: 236px; }
+        .frame { position: relative; overflow: hidden; width: 236px; aspect-ratio: var(--aspect); background: #000;
                  cursor: grab; touch-action: none; }
         .frame img { position: absolute; left: 0; top: 0; width: 100%; transform-origin: 0 0;
                      image-rendering: pixelated; user-select: none; -webkit-user-drag: none; }
@@ -158,9 +159,19 @@ struct ReportPage {
             });
           });
           section.querySelector("button.reset").addEventListener("click", function () { scale = 1; x = 0; y = 0; apply(); });
+          // A shared view: #zoom=S&x=X&y=Y (X, Y the fractions of the picture at its centre) and &errors=1.
+          var view = new URLSearchParams(location.hash.slice(1));
+          if (view.has("zoom")) {
+            var size = frames[0].getBoundingClientRect();
+            scale = Math.min(64, Math.max(1, parseFloat(view.get("zoom")) || 1));
+            x = size.width / 2 - (parseFloat(view.get("x")) || 0.5) * size.width * scale;
+            y = size.height / 2 - (parseFloat(view.get("y")) || 0.5) * size.height * scale;
+            apply();
+          }
+          if (view.get("errors") === "1") { section.classList.add("show-errors"); }
           section.querySelector("button.errors").addEventListener("click", function () { section.classList.toggle("show-errors"); });
         });
-        var errorsShown = false;
+        var errorsShown = new URLSearchParams(location.hash.slice(1)).get("errors") === "1";
         document.addEventListener("keydown", function (event) {
           if (event.key === "e" || event.key === "E") {
             errorsShown = !errorsShown;
