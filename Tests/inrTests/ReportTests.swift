@@ -88,6 +88,12 @@ final class ReportTests: XCTestCase {
         let shown = dom.components(separatedBy: "<img class=\"picture\"").count - 1
         XCTAssertEqual(shown, figures.count)
 
+        // The script: a view in the link zooms every picture of every image alike and shows the
+        // error maps.
+        let zoomed = String(decoding: try chromium(browser, ["--dump-dom"], page: page + "#zoom=4&x=0.5&y=0.5&errors=1"), as: UTF8.self)
+        XCTAssertEqual(zoomed.components(separatedBy: "scale(4)").count - 1, 2 * (1 + 2 * codecs.count), "every picture and error map zoomed")
+        XCTAssertEqual(zoomed.components(separatedBy: "class=\"image show-errors\"").count - 1, 2)
+
         // The screenshot is a page of pictures, not a blank one.
         let shot = folder + "/shot.png"
         _ = try chromium(browser, ["--window-size=1280,1000", "--screenshot=\(shot)"], page: page)
