@@ -9,9 +9,10 @@ import XCTest
 /// `--bpp` and `--quality` (`NetworkSizing`, `RateControl`): the written file lands on the rate
 /// at every size, and quality rises with Q.
 final class RateControlTests: XCTestCase {
-    /// codec.yaml with a short fit: where the file lands does not depend on how well it fits.
-    func settings(steps: Int, qatSteps: Int, sizing: NetworkSizing) throws -> ImageEncoder.Settings {
-        var config = try CodecConfig.load(TestSupport.path("Configs/image/codec.yaml"))
+    /// A config (codec.yaml unless named) with a short fit: where the file lands does not depend
+    /// on how well it fits.
+    func settings(steps: Int, qatSteps: Int, sizing: NetworkSizing, config name: String = "codec") throws -> ImageEncoder.Settings {
+        var config = try CodecConfig.load(TestSupport.path("Configs/image/\(name).yaml"))
         config.training.steps = steps
         config.training.evaluationInterval = min(steps, 100)
         config.quantization.qatSteps = qatSteps
@@ -57,6 +58,19 @@ final class RateControlTests: XCTestCase {
         let small = NetworkSizing.rate(bitsPerPixel: 0.3).hiddenWidths(for: cases[0].0, settings: try settings(steps: 1, qatSteps: 0, sizing: .fixed))
         let large = NetworkSizing.rate(bitsPerPixel: 0.3).hiddenWidths(for: cases[2].0, settings: try settings(steps: 1, qatSteps: 0, sizing: .fixed))
         XCTAssertLessThan(small[0], large[0])
+    }
+
+    /// Every lossy image config honours --bpp (grid.yaml's dense grid alone is most of the
+    /// budget: its network is the narrowest and the steps carry the rate).
+    func testEveryImageConfigLandsOnTheRate() throws {
+        let image = try kodim(width: 320, height: 240)
+        let names = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Configs/image")).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 7)
+        for name in names.map({ ($0 as NSString).deletingPathExtension }) {
+            let encoder = try ImageEncoder(settings: try settings(steps: 10, qatSteps: 2, sizing: .rate(bitsPerPixel: 0.6), config: name), threads: 2)
+            let bpp = Double(try encoder.encode(image).bytes.count * 8) / Double(image.pixelCount)
+            XCTAssertTrue((0.57...0.63).contains(bpp), "\(name).yaml: \(bpp) bpp for 0.6")
+        }
     }
 
     func testRateBelowTheSmallestFileIsAnErrorAndQualityTakesTheSmallest() throws {
