@@ -110,7 +110,8 @@ public struct ImageEncoder {
 
     /// Throws, before any fitting, if the decoder would refuse the file `image` makes with
     /// these settings (or, with `fitted`, with that checkpoint's network): beyond its largest
-    /// image or its work budget (`ImageFormat.checkBudget`, the decoder's own check).
+    /// image or its work budget (`ImageFormat.checkBudget`, the decoder's own check); or if a
+    /// target rate (`--bpp`) is below the smallest file the config makes of `image`.
     public func checkDecodable(_ image: Image, fitted: ImageModel? = nil) throws {
         let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
         let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
@@ -132,8 +133,9 @@ public struct ImageEncoder {
     /// image and head), the fit is skipped and the checkpoint's weights and encoding state are
     /// quantised instead. A lossless encode stores the image (`StoredImageFormat`) when its PNG
     /// is smaller than the network's file: `inputPNG` (the input file's own bytes, used if it
-    /// decodes to exactly `image`) or its level-9 re-encoding, whichever is smaller. Throws only
-    /// if the decoding kernels cannot be chosen (`INR_ISA`).
+    /// decodes to exactly `image`) or its level-9 re-encoding, whichever is smaller. Throws if
+    /// the decoding kernels cannot be chosen (`INR_ISA`), a fit diverges, or a target rate is
+    /// out of reach (`RateTargetError`).
     public func encode(
         _ image: Image, fitted: ImageModel? = nil, inputPNG: [UInt8]? = nil, shouldStop: () -> Bool = { false },
         progress: (_ phase: Phase, _ report: Trainer.StepReport) -> Void = { _, _ in }
