@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Lossless inr against the image's own PNG, on every image of ../shared/media and every PNG
-sample in Media/ (docs/lossless.md, "Never worse than PNG").
+sample in Media/ (docs/lossless.md, "Never larger than PNG").
 
 For each image it runs `inr compress Configs/lossless/interlaced.yaml` (the network's width
 chosen from the image, `network.sizing: image`), which decodes its own file and refuses to
@@ -68,7 +68,8 @@ def run(path: str, folder: str) -> dict:
     encoded, metrics = os.path.join(folder, "file.inr"), os.path.join(folder, "metrics.json")
     subprocess.run([INR, "compress", CONFIG, "--input", source, "--output", encoded, "--metrics", metrics],
                    check=True, stdout=subprocess.DEVNULL)
-    report = json.load(open(metrics))
+    with open(metrics) as file:
+        report = json.load(file)
     assert report["exact"], f"{path}: not exact"
     return {
         "image": label(path), "width": report["width"], "height": report["height"], "channels": report["channels"],
@@ -80,7 +81,8 @@ def run(path: str, folder: str) -> dict:
 
 
 def summarize(path: str) -> None:
-    rows = list(csv.DictReader(open(path)))
+    with open(path, newline="") as file:
+        rows = list(csv.DictReader(file))
     say("| image | size | PNG as stored | PNG level 9 | inr | inr / PNG-9 | width | network's file | encode (s) |")
     say("|---|---|---|---|---|---|---|---|---|")
     excess = []
@@ -110,7 +112,10 @@ def main() -> None:
     if "INR_BINARY" not in os.environ:
         build_inr()
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    done = {row["image"] for row in csv.DictReader(open(args.output))} if os.path.exists(args.output) else set()
+    done = set()
+    if os.path.exists(args.output):
+        with open(args.output, newline="") as file:
+            done = {row["image"] for row in csv.DictReader(file)}
     if not done:
         with open(args.output, "w", newline="") as file:
             csv.DictWriter(file, FIELDS).writeheader()

@@ -68,7 +68,12 @@ public struct DecodeBudget: Sendable, Equatable {
                     + "(\(perSample) per sample × \(renderedSamples) samples), above the decoder's limit of \(Self.scientific(Double(multiplyAdds))) "
                     + "(raise it with \(Self.multiplyAddsVariable))")
         }
-        if decodedSamples > samples {
+        try checkSamples(decodedSamples, what: what)
+    }
+
+    /// Throws `.overBudget` when decoding `what` makes more samples than the budget.
+    public func checkSamples(_ decodedSamples: Int, what: String) throws(BitstreamError) {
+        guard decodedSamples <= samples else {
             throw .overBudget(
                 "decoding \(what) makes \(decodedSamples) samples, above the decoder's limit of \(samples) "
                     + "(raise it with \(Self.samplesVariable))")

@@ -81,10 +81,15 @@ struct RateOptions: ParsableArguments {
 
     func validate() throws {
         if bpp != nil && quality != nil { throw ValidationError("give --bpp or --quality, not both") }
-        if let bpp, !(bpp.isFinite && bpp > 0 && bpp <= Self.maximumBitsPerPixel) {
-            throw ValidationError("--bpp \(bpp): must be a positive number of bits per pixel, at most \(Int(Self.maximumBitsPerPixel))")
-        }
+        if let bpp { try Self.check(bpp: bpp, text: "\(bpp)") }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) { throw ValidationError("--quality \(quality): must be between 0 and 100") }
+    }
+
+    /// Throws unless `bpp` is a usable target (`text` is how the user wrote it).
+    static func check(bpp: Double, text: String) throws {
+        guard bpp.isFinite && bpp > 0 && bpp <= maximumBitsPerPixel else {
+            throw ValidationError("--bpp \(text): must be a positive number of bits per pixel, at most \(Int(maximumBitsPerPixel))")
+        }
     }
 
     /// How the network is sized, if a rate or quality was asked for.

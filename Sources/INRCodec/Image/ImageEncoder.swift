@@ -115,10 +115,9 @@ public struct ImageEncoder {
     public func checkDecodable(_ image: Image, fitted: ImageModel? = nil) throws {
         let extraInputWidth = bitPlanes.map { $0.extraInputWidth(channels: image.channels) } ?? 0
         let outputWidth = bitPlanes.map { $0.outputWidth(channels: image.channels, bitDepth: image.bitDepth) } ?? image.channels
-        if fitted == nil, case .rate = settings.sizing, let target = settings.sizing.bitsPerPixel,
-           let smallest = settings.sizing.smallestFileBytes(for: image, settings: settings),
-           Double(smallest) > RateControl.tolerance.upperBound * target * Double(image.pixelCount) / 8 {
-            throw RateControl.unreachable(RateControl(targetBytes: target * Double(image.pixelCount) / 8), image: image)
+        if fitted == nil, case .rate(let target) = settings.sizing, let smallest = settings.sizing.smallestFileBytes(for: image, settings: settings) {
+            let rate = RateControl(bitsPerPixel: target, pixels: image.pixelCount)
+            if Double(smallest) > rate.ceiling { throw RateControl.unreachable(rate, image: image) }
         }
         let spec = fitted?.spec
             ?? settings.sized(for: image, budget: budget).network.spec(inputWidth: settings.encoding.encoding.outputWidth + extraInputWidth, outputWidth: outputWidth)
@@ -158,7 +157,7 @@ public struct ImageEncoder {
         }
 
         let quantization = settings.quantization
-        let rate = settings.sizing.bitsPerPixel.map { RateControl(targetBytes: $0 * Double(image.pixelCount) / 8) }
+        let rate = settings.sizing.bitsPerPixel.map { RateControl(bitsPerPixel: $0, pixels: image.pixelCount) }
         // A quality (not a rate) takes the smallest file where its rate is below it.
         let lenient = if case .quality = settings.sizing { true } else { false }
         let quantizer = rate == nil ? UniformQuantizer(spec: quantization.spec) : RateControl.quantizer(for: quantization.spec)
@@ -166,8 +165,9 @@ public struct ImageEncoder {
         try FitDivergence.check(parameters: start.parameters, stepSizes: baseSteps)
         var stepSizes = baseSteps
         var stepScale: Double?
-        // Whether a second search after fine-tuning can help: the first reached the band's
-        // ceiling, and finer steps were still to be had.
+        // Whether a second search after fine-tuning can help: the first found a file not above
+        // the ceiling (not the smallest file a quality falls back to), and finer steps were
+        // still to be had.
         var researchable = true
         func fileBytes(_ parameters: QuantizedParameters, _ encoding: EncodingModel) -> [UInt8] {
             ImageFormat.bytes(
@@ -181,7 +181,7 @@ public struct ImageEncoder {
                 fileBytes(quantizer.quantize(start.parameters, stepSizes: $0), start.encoding).count
             }) else { throw RateControl.unreachable(rate, image: image) }
             (stepSizes, stepScale) = (choice.stepSizes, choice.scale)
-            researchable = Double(choice.bytes) <= RateControl.tolerance.upperBound * rate.targetBytes
+            researchable = Double(choice.bytes) <= rate.ceiling
                 && !(choice.scale == RateControl.scales.lowerBound && !rate.accepts(choice.bytes))
         }
         let transform = QuantizationAwareTraining(
@@ -219,7 +219,7 @@ public struct ImageEncoder {
         let networkFile = ImageFormat.bytes(compressed)
         // A lossless file is never larger than the image's PNG (level 9) and a few bytes.
         // (Where the PNG cannot be made, the network's file stands.)
-        let png = lossless == nil ? nil : try? StoredImageFormat.png(image)
+        let png = lossless == nil ? nil : try? PNG.encode(image, compressionLevel: 9)
         let storedFile = png.map { png in
             var smallest = png
             if let input = inputPNG.flatMap(StoredImageFormat.stripped), input.count < png.count,

@@ -18,7 +18,8 @@ import INRNetwork
 ///     rate B:    P(w) · bitsPerWeight + 8 · H(w) ≤ B · pixels
 ///
 /// P(w) is the parameter count at width w (the encoding's own parameters included), H(w) the
-/// file's bytes outside the weights' code (container, HEAD, NETW, ENCO, QUAN), and
+/// size of the file with every weight zero (container, HEAD, NETW, ENCO, QUAN and a near-empty
+/// WGHT), and
 /// bitsPerWeight = weightBits − 1 what the range coder spends on a network fitted to an image
 /// (kodim23 with codec.yaml: 16,963 parameters in 14.8 KB, 6.98 bits each). With a rate,
 /// `RateControl` then scales the step sizes so the written file lands on B.
@@ -79,7 +80,7 @@ public enum NetworkSizing: Sendable, Equatable {
             let width = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { width in
                 let spec = Self.spec(width: width, depth: depth, image: image, settings: settings)
                 guard (try? ImageFormat.checkBudget(
-                    width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: nil,
+                    width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: settings.bitPlanes,
                     network: spec, decodeBudget)) != nil else { return false }
                 let weights = Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * bitsPerWeight
                 return weights + 8 * Double(Self.overheadBytes(width: width, depth: depth, image: image, settings: settings)) <= budget

@@ -31,6 +31,14 @@ public struct RateControl: Sendable {
         self.targetBytes = targetBytes
     }
 
+    /// The control of a rate of `bitsPerPixel` over `pixels`.
+    public init(bitsPerPixel: Double, pixels: Int) {
+        self.init(targetBytes: bitsPerPixel * Double(pixels) / 8)
+    }
+
+    /// The largest file accepted: 1.05 × the target.
+    public var ceiling: Double { Self.tolerance.upperBound * targetBytes }
+
     /// The quantiser of a rate-controlled encode: the config's spec with `extraBits` more bits.
     public static func quantizer(for spec: QuantizationSpec) -> UniformQuantizer {
         UniformQuantizer(
@@ -91,14 +99,14 @@ public struct RateControl: Sendable {
         RateTargetError(
             description: String(
                 format: "--bpp %.4g is below the smallest file this config makes of a %d×%d image (even its narrowest network with the coarsest steps is above %.0f bytes); give a larger target",
-                rate.targetBytes * 8 / Double(image.pixelCount), image.width, image.height, rate.targetBytes * Self.tolerance.upperBound))
+                rate.targetBytes * 8 / Double(image.pixelCount), image.width, image.height, rate.ceiling))
     }
 
     /// The candidate kept among `measured` for `goal` bytes: within the band, the largest file
     /// not above the goal, else the smallest above it; outside it, the largest under the ceiling.
     /// Equal sizes keep the finer steps.
     func best(of measured: [Choice], goal: Double) -> Choice? {
-        let allowed = measured.filter { Double($0.bytes) <= Self.tolerance.upperBound * targetBytes }
+        let allowed = measured.filter { Double($0.bytes) <= ceiling }
         let band = allowed.filter { accepts($0.bytes) }
         let largest = { (candidates: [Choice]) in candidates.max { ($0.bytes, -$0.scale) < ($1.bytes, -$1.scale) } }
         guard !band.isEmpty else { return largest(allowed) }

@@ -27,11 +27,6 @@ public enum StoredImageFormat: MediaFormat {
         public var png: [UInt8]
     }
 
-    /// `image`'s PNG stream at level 9, as a stored file holds it.
-    public static func png(_ image: Image) throws -> [UInt8] {
-        do { return try PNG.encode(image, compressionLevel: 9) } catch { throw DecodeError("cannot store the image as PNG: \(error)") }
-    }
-
     /// The chunks of a PNG stream that make its samples as inr reads them (IHDR, PLTE, tRNS,
     /// IDAT, IEND), the rest (text, EXIF, ICC profiles, gamma…) left out: what a stored file
     /// keeps of an input PNG. Nil for bytes that are not a well-framed PNG stream.
@@ -53,7 +48,7 @@ public enum StoredImageFormat: MediaFormat {
         return nil
     }
 
-    /// The file of `image` whose PNG stream (`png(image)`) is `png`.
+    /// The file of `image` whose PNG stream (`PNG.encode(image)`, or an input's `stripped`) is `png`.
     public static func bytes(_ image: Image, png: [UInt8]) -> [UInt8] {
         var head = ByteWriter()
         head.append(byte: kind)
@@ -71,6 +66,7 @@ public enum StoredImageFormat: MediaFormat {
         guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
         let width = try head.varint(in: 1...ImageFormat.maximumSide, "width")
         let height = try head.varint(in: 1...ImageFormat.maximumSide, "height")
+        guard width * height <= 1 << 30 else { throw .corrupt("HEAD", "image of \(width)×\(height) is too large") }
         let channels = Int(try head.byte())
         guard (1...4).contains(channels) else { throw .corrupt("HEAD", "\(channels) channels") }
         let bitDepth = Int(try head.byte())
@@ -84,11 +80,7 @@ public enum StoredImageFormat: MediaFormat {
     public static func image(_ stored: StoredImage, budget: DecodeBudget) throws -> Image {
         try budget.checkImage(width: stored.width, height: stored.height)
         let samples = stored.width * stored.height * stored.channels
-        guard samples <= budget.samples else {
-            throw BitstreamError.overBudget(
-                "a \(stored.width)×\(stored.height) image has \(samples) samples, above the decoder's limit of \(budget.samples) "
-                    + "(raise it with \(DecodeBudget.samplesVariable))")
-        }
+        try budget.checkSamples(samples, what: "a \(stored.width)×\(stored.height) image")
         let image: Image
         do {
             image = try PNG.decode(stored.png, maximumSamples: samples, maximumPixels: stored.width * stored.height)
@@ -104,12 +96,7 @@ public enum StoredImageFormat: MediaFormat {
     }
 
     /// The exact samples as PNG (at the stored size only).
-    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
-        guard request.scale == 1 else {
-            throw UnsupportedRequest("--scale \(request.scale): \(request.file) is a stored image, which decodes at its stored size only")
-        }
-        return try ImageFormat.decode(file, request)
-    }
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try ImageFormat.decode(file, request) }
 
     public static func describe(_ file: Container) throws -> [String] {
         let stored = try read(file)

@@ -71,8 +71,10 @@ struct EvalReportCommand: ParsableCommand {
         for table in classic {
             let rows = try RateDistortionTable.read(table).rows
             others.rows += rows
-            for row in rows { decodedFolders[row.codec] = decoded ?? (URL(fileURLWithPath: table).deletingLastPathComponent().path + "/decoded") }
+            let folder = decoded ?? (URL(fileURLWithPath: table).deletingLastPathComponent().path + "/decoded")
+            for codec in Set(rows.map(\.codec)) { decodedFolders[codec] = folder }
         }
+        let codecs = others.rows.map(\.codec).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
 
         var page = ReportPage(title: title)
         try OutputFile.createFolders(for: [output + "/images/x"])
@@ -82,8 +84,8 @@ struct EvalReportCommand: ParsableCommand {
             let stem = (name as NSString).deletingPathExtension
             let originalPath = images + "/" + name
             let original = try PNG.read(originalPath)
-            // Numbered folders and pictures: names that slug alike never share a file.
-            let relativeFolder = "images/\(index + 1)-\(Self.slug(stem))"
+            // Numbered folders and pictures: names that slug alike never share a file, and none is "..".
+            let relativeFolder = "images/\(index + 1)-\(EvalSweepCommand.slug(stem))"
             let folder = output + "/" + relativeFolder
             try OutputFile.createFolders(for: [folder + "/x"])
             try PNG.write(original, to: folder + "/0-original.png")
@@ -95,8 +97,6 @@ struct EvalReportCommand: ParsableCommand {
             let decodedImage = try decodeFile(file, threads: threadOptions.threads)
             section.views.append(try view(of: chosen, image: decodedImage, original: original, folder: relativeFolder, number: 1))
 
-            var codecs: [String] = []
-            for row in others.rows where !codecs.contains(row.codec) { codecs.append(row.codec) }
             for codec in codecs {
                 let rows = others.rows.filter { $0.codec == codec && $0.image == name }
                 guard let nearest = rows.min(by: { abs($0.bpp - chosen.bpp) < abs($1.bpp - chosen.bpp) }) else { continue }
@@ -124,16 +124,10 @@ struct EvalReportCommand: ParsableCommand {
         guard image.width == original.width, image.height == original.height, image.channels == original.channels else {
             throw CommandError("\(row.codec) \(row.setting) \(row.image): the decoded image is \(image.width)×\(image.height)×\(image.channels), the original \(original.width)×\(original.height)×\(original.channels)")
         }
-        let relative = "\(folder)/\(number)-" + Self.slug(row.codec + (row.setting.isEmpty ? "" : "-" + row.setting))
+        let relative = "\(folder)/\(number)-" + EvalSweepCommand.slug(row.codec + (row.setting.isEmpty ? "" : "-" + row.setting))
         try PNG.write(image, to: "\(output)/\(relative).png")
         try PNG.write(ErrorMap.image(original: original, reconstruction: image), to: "\(output)/\(relative)-error.png")
         return ReportPage.View(codec: row.codec, setting: row.setting, bpp: row.bpp, psnr: row.psnr, msssim: row.msssim,
                                picture: relative + ".png", errorMap: relative + "-error.png")
-    }
-
-    /// A file name from anything: ASCII letters, digits, '-' and '=' kept, the rest '_' (no
-    /// '.', so never "..").
-    static func slug(_ text: String) -> String {
-        String(text.prefix(80).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "=") ? $0 : "_" })
     }
 }

@@ -57,10 +57,8 @@ struct EvalSweepCommand: ParsableCommand {
     func targets() throws -> [Double?] {
         guard let bpp else { return [nil] }
         return try bpp.split(separator: ",", omittingEmptySubsequences: false).map { text in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0,
-                  value <= RateOptions.maximumBitsPerPixel else {
-                throw ValidationError("--bpp \(bpp): '\(text)' is not a positive number of bits per pixel up to \(Int(RateOptions.maximumBitsPerPixel))")
-            }
+            let value = Double(text.trimmingCharacters(in: .whitespaces)) ?? .nan
+            try RateOptions.check(bpp: value, text: "\(bpp) ('\(text)')")
             return value
         }
     }

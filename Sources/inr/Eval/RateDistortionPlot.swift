@@ -95,7 +95,9 @@ struct RateDistortionPlot {
         return text
     }
 
+    /// `text` safe in XML or HTML text and double-quoted attributes.
     static func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
