@@ -184,6 +184,10 @@ final class LosslessTests: XCTestCase {
         XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 8), 16)
         XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 8), width(64, 64, channels: 3, bitDepth: 16))
         XCTAssertLessThan(width(64, 64, channels: 3, bitDepth: 16), width(128, 128, channels: 3, bitDepth: 16))
+        // A 3.4-megapixel 16-bit image at 64 wide is beyond the decoder's work budget: narrower.
+        let large = width(2267, 1513, channels: 1, bitDepth: 16)
+        XCTAssertLessThan(large, 64)
+        XCTAssertGreaterThan(large, 32)
         config.network.sizing = .fixed
         XCTAssertEqual(config.imageEncoderSettings.sized(for: Image(width: 8, height: 8, channels: 1, bitDepth: 8, samples: [UInt16](repeating: 0, count: 64))).network.hiddenWidths, [64, 64])
     }

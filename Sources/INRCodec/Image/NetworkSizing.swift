@@ -11,7 +11,8 @@ import INRNetwork
 /// same network is a tenth of a large photo's lossless file and more than all of a 64 × 64
 /// one's, and a fixed network gives 0.30 bpp on a 768 × 512 image but 0.47 on a 500 × 500 one.
 /// Both rules keep the config's depth, activations and encoding and choose the hidden width
-/// (every hidden layer the same), the largest that fits the budget (docs/rate-distortion.md and
+/// (every hidden layer the same), the largest that fits the budget and that the decoder's
+/// budget (`DecodeBudget`) renders (docs/rate-distortion.md and
 /// docs/lossless.md give the measurements behind them):
 ///
 ///     lossless:  P(w) · (weightBits − 1)         ≤ pixels · channels · bitDepth / 12
@@ -66,10 +67,12 @@ public enum NetworkSizing: Sendable, Equatable {
         case .fixed:
             return settings.network.hiddenWidths
         case .lossless(let maximumWidth):
+            let decodeBudget = budget
             let weightBits = Double(max(1, settings.quantization.spec.weightBits - 1))
             let budget = Double(image.pixelCount * image.channels * image.bitDepth) * Self.losslessWeightShare
             let width = Self.widest(in: Self.minimumWidth...max(Self.minimumWidth, maximumWidth)) { width in
-                Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * weightBits <= budget
+                Self.isDecodable(width: width, depth: depth, image: image, settings: settings, budget: decodeBudget)
+                    && Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * weightBits <= budget
             }
             return Array(repeating: width, count: depth)
         case .rate, .quality:
@@ -78,10 +81,7 @@ public enum NetworkSizing: Sendable, Equatable {
             let bitsPerWeight = Double(max(1, settings.quantization.spec.weightBits - 1))
             let budget = bitsPerPixel * Double(image.pixelCount)
             let width = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { width in
-                let spec = Self.spec(width: width, depth: depth, image: image, settings: settings)
-                guard (try? ImageFormat.checkBudget(
-                    width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: settings.bitPlanes,
-                    network: spec, decodeBudget)) != nil else { return false }
+                guard Self.isDecodable(width: width, depth: depth, image: image, settings: settings, budget: decodeBudget) else { return false }
                 let weights = Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * bitsPerWeight
                 return weights + 8 * Double(Self.overheadBytes(width: width, depth: depth, image: image, settings: settings)) <= budget
             }
@@ -140,6 +140,15 @@ public enum NetworkSizing: Sendable, Equatable {
             if fits(middle) { low = middle } else { high = middle - 1 }
         }
         return low
+    }
+
+    /// Whether the decoder's `budget` renders `image` through the network at `width` (lossless:
+    /// its bit-plane queries): both rules stay within it, so a 3.4-megapixel 16-bit image gets
+    /// a lossless network narrower than the config's 64.
+    static func isDecodable(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings, budget: DecodeBudget) -> Bool {
+        (try? ImageFormat.checkBudget(
+            width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: settings.bitPlanes,
+            network: spec(width: width, depth: depth, image: image, settings: settings), budget)) != nil
     }
 
     /// The network's spec at `width` for `image`.
