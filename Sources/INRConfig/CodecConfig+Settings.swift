@@ -36,7 +36,7 @@ extension CodecConfig {
         ImageEncoder.Settings(
             seed: seed, encoding: encoding.makeEncoding(seed: seed), network: networkShape, bitPlanes: head.bitPlanes,
             training: trainingSettings, quantization: quantizationSettings,
-            sizing: network.sizing == .image && head.bitPlanes != nil ? .lossless(maximumWidth: network.width) : .fixed)
+            sizing: network.sizing == .image ? .lossless : .fixed)
     }
 
     /// The video codec's settings (a config with a `video:` section).

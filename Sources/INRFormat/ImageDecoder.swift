@@ -9,6 +9,8 @@ import INRModel
 ///                  │                  └─ lossless ─► BitPlaneCoder (bits from the network's probabilities) ─► Image
 ///                  └─ stored (kind 4) ─► StoredImageFormat.read ─► PNG.decode ─► Image
 ///
+/// (the branch is the kind's `ImageMediaFormat.image`, found through `MediaFormats`)
+///
 /// Rendering uses `KernelSelection.decoding()` (fused multiply-add on every CPU, never OpenBLAS), and
 /// each pixel depends only on its own coordinates, so a file gives the same samples on any
 /// thread count and any x86-64 CPU.
@@ -53,13 +55,12 @@ public struct ImageDecoder {
         return Image(width: width, height: height, channels: image.channels, bitDepth: image.bitDepth, normalized: values)
     }
 
-    /// The image of a file of any image kind: rendered (kind 1), bit-plane coded (2) or stored (4).
+    /// The image of a file of any image kind (`ImageMediaFormat`: rendered, kind 1; bit-plane
+    /// coded, 2; stored, 4), through the registry; any other kind is an error.
     public func decode(_ file: Container, scale: Double = 1) throws -> Image {
-        if try file.format().kind == StoredImageFormat.kind {
-            guard scale == 1 else { throw DecodeError("a stored image decodes at its stored size only (scale 1)") }
-            return try StoredImageFormat.image(try StoredImageFormat.read(file), budget: budget)
-        }
-        return try decode(try ImageFormat.read(file, budget: budget), scale: scale)
+        let kind = try file.format().kind
+        guard let format = MediaFormats.imageFormat(kind: kind) else { throw DecodeError(MediaFormats.notAnImage(kind)) }
+        return try format.image(file, scale: scale, decoder: self)
     }
 
     public func decode(_ bytes: [UInt8], scale: Double = 1) throws -> Image {

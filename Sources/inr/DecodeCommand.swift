@@ -73,8 +73,8 @@ func mediaFormat(of container: Container, path: String) throws -> any MediaForma
 func decodeFile(_ path: String, threads: Int) throws -> Image {
     let container = try readContainer(path)
     let format = try mediaFormat(of: container, path: path)
-    guard [ImageFormat.kind, LosslessImageFormat.kind, StoredImageFormat.kind].contains(format.kind) else {
-        throw MediaError(path: path, reason: "is \(format.name == "video" ? "a video" : "an \(format.name)") file, not an image")
+    guard MediaFormats.imageFormat(kind: format.kind) != nil else {
+        throw MediaError(path: path, reason: MediaFormats.notAnImage(format.kind))
     }
     let budget = try DecodeBudget.current()
     do {

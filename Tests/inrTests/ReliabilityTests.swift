@@ -87,7 +87,7 @@ final class ReliabilityTests: XCTestCase {
             Case(name: "a --set value that is not YAML", arguments: compress + ["--set", "training.schedule={type: cosine, type: step}"],
                  message: "\(Self.imageConfig): training.schedule: the value '{type: cosine, type: step}' of --set: duplicate key 'type' (with --set training.schedule={type: cosine, type: step})"),
             Case(name: "a video file where an image is expected", arguments: ["eval", "compare", Self.image, Self.goldenVideo],
-                 message: "\(Self.goldenVideo): is a video file, not an image"),
+                 message: "\(Self.goldenVideo): this is a video file (media kind 3), not an image"),
             Case(name: "empty .inr", arguments: ["decode", f + "/empty.inr", "--output", f + "/x.png"],
                  message: "\(f)/empty.inr: the file is empty (0 bytes), not an .inr file"),
             Case(name: "folder as output", arguments: ["decode", Self.golden, "--output", f + "/adir"],

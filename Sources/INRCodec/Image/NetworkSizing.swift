@@ -27,8 +27,8 @@ import INRNetwork
 public enum NetworkSizing: Sendable, Equatable {
     /// The config's widths.
     case fixed
-    /// Lossless: from the image's raw size, at most `maximumWidth` (the config's width).
-    case lossless(maximumWidth: Int)
+    /// Lossless: from the image's raw size, at most the config's width.
+    case lossless
     /// A target rate in bits per pixel (`--bpp`): a file within ±5% of it, never above 1.05×,
     /// or an error when the image's smallest file is larger.
     case rate(bitsPerPixel: Double)
@@ -66,13 +66,14 @@ public enum NetworkSizing: Sendable, Equatable {
         switch self {
         case .fixed:
             return settings.network.hiddenWidths
-        case .lossless(let maximumWidth):
-            let decodeBudget = budget
+        case .lossless:
+            let decodeBudget = budget, maximumWidth = settings.network.hiddenWidths.max() ?? Self.minimumWidth
             let weightBits = Double(max(1, settings.quantization.spec.weightBits - 1))
             let budget = Double(image.pixelCount * image.channels * image.bitDepth) * Self.losslessWeightShare
             let width = Self.widest(in: Self.minimumWidth...max(Self.minimumWidth, maximumWidth)) { width in
-                Self.isDecodable(width: width, depth: depth, image: image, settings: settings, budget: decodeBudget)
-                    && Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * weightBits <= budget
+                let spec = Self.spec(width: width, depth: depth, image: image, settings: settings)
+                return Self.isDecodable(spec, image: image, settings: settings, budget: decodeBudget)
+                    && Double(Self.parameterCount(spec, settings: settings)) * weightBits <= budget
             }
             return Array(repeating: width, count: depth)
         case .rate, .quality:
@@ -81,9 +82,10 @@ public enum NetworkSizing: Sendable, Equatable {
             let bitsPerWeight = Double(max(1, settings.quantization.spec.weightBits - 1))
             let budget = bitsPerPixel * Double(image.pixelCount)
             let width = Self.widest(in: Self.minimumWidth...Self.maximumRateWidth) { width in
-                guard Self.isDecodable(width: width, depth: depth, image: image, settings: settings, budget: decodeBudget) else { return false }
-                let weights = Double(Self.parameterCount(width: width, depth: depth, image: image, settings: settings)) * bitsPerWeight
-                return weights + 8 * Double(Self.overheadBytes(width: width, depth: depth, image: image, settings: settings)) <= budget
+                let spec = Self.spec(width: width, depth: depth, image: image, settings: settings)
+                guard Self.isDecodable(spec, image: image, settings: settings, budget: decodeBudget) else { return false }
+                let weights = Double(Self.parameterCount(spec, settings: settings)) * bitsPerWeight
+                return weights + 8 * Double(Self.overheadBytes(spec, image: image, settings: settings)) <= budget
             }
             return Array(repeating: width, count: depth)
         }
@@ -128,7 +130,8 @@ public enum NetworkSizing: Sendable, Equatable {
     /// weight zero (nil without a rate). A target below it is refused before any fitting.
     public func smallestFileBytes(for image: Image, settings: ImageEncoder.Settings) -> Int? {
         guard bitsPerPixel != nil else { return nil }
-        return Self.overheadBytes(width: Self.minimumWidth, depth: settings.network.hiddenWidths.count, image: image, settings: settings)
+        let narrowest = Self.spec(width: Self.minimumWidth, depth: settings.network.hiddenWidths.count, image: image, settings: settings)
+        return Self.overheadBytes(narrowest, image: image, settings: settings)
     }
 
     /// The largest width in `range` that `fits` (widths that fit form a prefix), or its lower bound.
@@ -142,13 +145,13 @@ public enum NetworkSizing: Sendable, Equatable {
         return low
     }
 
-    /// Whether the decoder's `budget` renders `image` through the network at `width` (lossless:
+    /// Whether the decoder's `budget` renders `image` through the network `spec` (lossless:
     /// its bit-plane queries): both rules stay within it, so a 3.4-megapixel 16-bit image gets
     /// a lossless network narrower than the config's 64.
-    static func isDecodable(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings, budget: DecodeBudget) -> Bool {
+    static func isDecodable(_ spec: NetworkSpec, image: Image, settings: ImageEncoder.Settings, budget: DecodeBudget) -> Bool {
         (try? ImageFormat.checkBudget(
             width: image.width, height: image.height, channels: image.channels, bitDepth: image.bitDepth, bitPlanes: settings.bitPlanes,
-            network: spec(width: width, depth: depth, image: image, settings: settings), budget)) != nil
+            network: spec, budget)) != nil
     }
 
     /// The network's spec at `width` for `image`.
@@ -161,13 +164,13 @@ public enum NetworkSizing: Sendable, Equatable {
         return shape.spec(inputWidth: inputWidth, outputWidth: outputWidth)
     }
 
-    static func parameterCount(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings) -> Int {
-        spec(width: width, depth: depth, image: image, settings: settings).parameterCount + settings.encoding.encoding.parameterCount
+    /// P(w): the network's parameters and the encoding's own.
+    static func parameterCount(_ spec: NetworkSpec, settings: ImageEncoder.Settings) -> Int {
+        spec.parameterCount + settings.encoding.encoding.parameterCount
     }
 
-    /// The bytes of a file at `width` whose weights are all zero: everything but the weights' code.
-    static func overheadBytes(width: Int, depth: Int, image: Image, settings: ImageEncoder.Settings) -> Int {
-        let spec = spec(width: width, depth: depth, image: image, settings: settings)
+    /// H(w): the bytes of a file of `spec` whose weights are all zero: everything but the weights' code.
+    static func overheadBytes(_ spec: NetworkSpec, image: Image, settings: ImageEncoder.Settings) -> Int {
         let encodingShapes = settings.encoding.encoding.parameterShapes
         let layout = ParameterLayout(spec: spec, encodingShapes: encodingShapes)
         let groups = settings.quantization.spec.groups(of: layout).count

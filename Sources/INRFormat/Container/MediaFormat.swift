@@ -34,6 +34,20 @@ extension MediaFormat {
     }
 }
 
+/// A kind whose file decodes to one image (kinds 1, 2 and 4): `inr decode` writes it as PNG, and
+/// `inr eval`, `inr compress` and the tests read it through `ImageDecoder.decode(_:scale:)`,
+/// which dispatches here. A new image kind conforms and is read wherever images are.
+public protocol ImageMediaFormat: MediaFormat {
+    /// The image of `file` (a verified container of this kind) at `scale` times its stored size,
+    /// decoded with `decoder`'s kernels, threads and budget.
+    static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image
+}
+
+extension ImageMediaFormat {
+    /// The image as PNG.
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try ImageFormat.decodeToPNG(file, request) }
+}
+
 /// The registry: media kind → format.
 public enum MediaFormats {
     /// Every kind this build reads, in kind order; a new kind adds its format here.
@@ -41,6 +55,16 @@ public enum MediaFormats {
 
     public static func format(kind: UInt8) -> (any MediaFormat.Type)? {
         registered.first { $0.kind == kind }
+    }
+
+    /// The format of `kind` if its files are images.
+    public static func imageFormat(kind: UInt8) -> (any ImageMediaFormat.Type)? {
+        format(kind: kind) as? any ImageMediaFormat.Type
+    }
+
+    /// The error for a file of `kind` that is not an image: "this is a video file, not an image".
+    public static func notAnImage(_ kind: UInt8) -> String {
+        "this is \(format(kind: kind).map(article) ?? "an unknown") file (media kind \(kind)), not an image"
     }
 
     /// The error for a kind no format reads, naming those that are read.

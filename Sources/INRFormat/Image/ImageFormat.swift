@@ -13,7 +13,7 @@ import INRNetwork
 ///     WGHT  the integers    `WeightSection`                                  [kind 2: BITS]
 ///
 ///     CompressedImage ─► container ─► Container.bytes     bytes ─► Container(reading:) ─► read ─► CompressedImage
-public enum ImageFormat: MediaFormat {
+public enum ImageFormat: ImageMediaFormat {
     public static let kind: UInt8 = 1
     public static let name = "image"
     public static let sections = StoredNetwork.tags + [WeightSection.tag]
@@ -81,8 +81,14 @@ public enum ImageFormat: MediaFormat {
             decodedSamples: width * height * channels)
     }
 
-    /// Renders the image (at `request.scale`) and writes it as PNG.
-    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+    /// Renders the network (kind 1) or decodes the bit planes (kind 2: at scale 1 only).
+    public static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image {
+        try decoder.decode(try read(file, budget: decoder.budget), scale: scale)
+    }
+
+    /// An image kind's file decoded (at `request.scale`) and written as PNG: what `inr decode`
+    /// does with every `ImageMediaFormat`.
+    static func decodeToPNG(_ file: Container, _ request: DecodeRequest) throws -> [String] {
         guard request.output.lowercased().hasSuffix(".png") || OutputFile.isWrittenInPlace(request.output) else {
             throw UnsupportedRequest("--output \(request.output): \(request.file) is an image, which decodes to PNG: give a .png name")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import INRCoding
+import INRMedia
 import INRModel
 
 /// Media kind 2, a lossless image (docs/bitstream.md, docs/lossless.md): an image's layout
@@ -9,7 +10,7 @@ import INRModel
 ///
 ///     HEAD  … an image's fields · layout · context · context size (u8 each) · CRC-32 of the samples (u32)
 ///     BITS  the range code of the bits
-public enum LosslessImageFormat: MediaFormat {
+public enum LosslessImageFormat: ImageMediaFormat {
     public static let kind: UInt8 = 2
     public static let name = "lossless image"
     public static let bitsTag = "BITS"
@@ -53,8 +54,10 @@ public enum LosslessImageFormat: MediaFormat {
             + "coded bits \(code.bits.count) B; samples CRC-32 " + String(format: "%08x", code.checksum)
     }
 
-    /// The exact samples as PNG (at the stored size only).
-    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try ImageFormat.decode(file, request) }
+    /// The exact samples (at the stored size only): `ImageFormat` reads both kinds.
+    public static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image {
+        try ImageFormat.image(file, scale: scale, decoder: decoder)
+    }
 
     public static func describe(_ file: Container) throws -> [String] { try ImageFormat.describe(file) }
 

@@ -12,7 +12,7 @@ import INRMedia
 ///     PNGS  a PNG stream of exactly those samples (as inr reads PNG: palette and low-bit gray expanded)
 ///
 ///     Image ─► PNG.encode ─► container ─► bytes      bytes ─► Container ─► read ─► PNG.decode ─► Image
-public enum StoredImageFormat: MediaFormat {
+public enum StoredImageFormat: ImageMediaFormat {
     public static let kind: UInt8 = 4
     public static let name = "stored image"
     public static let streamTag = "PNGS"
@@ -95,8 +95,11 @@ public enum StoredImageFormat: MediaFormat {
         return image
     }
 
-    /// The exact samples as PNG (at the stored size only).
-    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try ImageFormat.decode(file, request) }
+    /// The exact samples (at the stored size only).
+    public static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image {
+        guard scale == 1 else { throw DecodeError("a stored image decodes at its stored size only (scale 1)") }
+        return try image(try read(file), budget: decoder.budget)
+    }
 
     public static func describe(_ file: Container) throws -> [String] {
         let stored = try read(file)
