@@ -117,6 +117,83 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/bad"))
     }
 
+    /// `sweep --shard i/N` runs a deterministic share of the jobs into its own folder; `merge`
+    /// writes the unsharded run's rows and files, and refuses missing, repeated, foreign or
+    /// unfinished shards.
+    func testShardedSweepMergesToTheUnshardedResults() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
+        for name in ["rgb16.png", "gray8.png", "palette.png"] {
+            try FileManager.default.copyItem(atPath: TestSupport.path("Media/png/" + name), toPath: folder + "/images/" + name)
+        }
+        let sweep = ["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images",
+                     "--set", "network.width=8,12", "--set", "training.steps=30", "--set", "quantization.qatSteps=2", "--threads", "1"]
+        XCTAssertEqual(try inr(sweep + ["--output", folder + "/one"]).status, 0)
+        var owned: [Set<String>] = []
+        for index in 0..<4 {
+            let shard = try inr(sweep + ["--shard", "\(index)/4", "--output", folder + "/sharded"])
+            XCTAssertEqual(shard.status, 0, shard.stderr)
+            let rows = try csvLines(folder + "/sharded/shard-\(index)-of-4/results.csv")
+            XCTAssertEqual(rows.count, index < 2 ? 2 : 1, "6 jobs round-robin over 4 shards")
+            owned.append(Set(rows))
+        }
+        XCTAssertEqual(owned.reduce(0) { $0 + $1.count }, 6)
+        XCTAssertEqual(owned.reduce(Set<String>()) { $0.union($1) }.count, 6, "no job runs twice")
+        // A rerun of a shard resumes: nothing left to fit.
+        let again = try inr(sweep + ["--shard", "2/4", "--output", folder + "/sharded"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertFalse(again.stdout.contains("bpp, PSNR"), again.stdout)
+
+        let shards = (0..<4).map { "\(folder)/sharded/shard-\($0)-of-4" }
+        let merge = try inr(["eval", "merge"] + shards.reversed() + ["--output", folder + "/merged"])
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertEqual(try csvLines(folder + "/merged/results.csv"), try csvLines(folder + "/one/results.csv"), "rows in order, timings aside")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: folder + "/one/files").filter { $0.hasSuffix(".inr") }
+        XCTAssertEqual(files.count, 6)
+        for file in files {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/merged/files/" + file)),
+                           try Data(contentsOf: URL(fileURLWithPath: folder + "/one/files/" + file)), file)
+        }
+        XCTAssertTrue(try String(contentsOfFile: folder + "/merged/rd.svg", encoding: .utf8).contains("<polyline"))
+
+        func refused(_ parts: [String], _ message: String) throws {
+            let result = try inr(["eval", "merge"] + parts + ["--output", folder + "/refused"])
+            XCTAssertNotEqual(result.status, 0, message)
+            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/refused/results.csv"))
+        }
+        try refused(Array(shards.prefix(3)), "shard 3/4 missing")
+        try refused(shards + [shards[1]], "are both shard 1/4")
+        // A shard killed before its last job: the merge names it; running it again completes it.
+        let csv = shards[0] + "/results.csv"
+        let complete = try String(contentsOfFile: csv, encoding: .utf8)
+        try complete.split(separator: "\n").dropLast().map { $0 + "\n" }.joined().write(toFile: csv, atomically: true, encoding: .utf8)
+        try refused(shards, "shard 0/4 has 1 of its 2 jobs done")
+        XCTAssertEqual(try inr(sweep + ["--shard", "0/4", "--output", folder + "/sharded"]).status, 0)
+        XCTAssertEqual(try inr(["eval", "merge"] + shards + ["--output", folder + "/merged"]).status, 0)
+        XCTAssertEqual(try csvLines(folder + "/merged/results.csv"), try csvLines(folder + "/one/results.csv"))
+        // Another sweep's shard (other settings) is refused, by the merge and by a resumed shard.
+        let other = try inr(sweep.map { $0 == "network.width=8,12" ? "network.width=10" : $0 } + ["--shard", "1/4", "--output", folder + "/other"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        try refused([shards[0], folder + "/other/shard-1-of-4"] + shards.suffix(2), "is a shard of another sweep")
+        let mixed = try inr(sweep.map { $0 == "network.width=8,12" ? "network.width=10" : $0 } + ["--shard", "1/4", "--output", folder + "/sharded"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.stderr.contains("of another sweep"), mixed.stderr)
+        for bad in ["4/4", "1", "-1/2", "0/0"] {
+            let result = try inr(sweep + ["--shard", bad, "--output", folder + "/bad"])
+            XCTAssertNotEqual(result.status, 0, bad)
+            XCTAssertTrue(result.stderr.contains("--shard \(bad)"), result.stderr)
+        }
+    }
+
+    /// A results.csv's rows without the timing columns (encode and decode seconds).
+    func csvLines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).dropLast(2).joined(separator: ",")
+        }
+    }
+
     /// `compress --model` quantises a checkpoint without fitting again.
     func testCompressQuantisesACheckpoint() throws {
         let folder = try TestSupport.temporaryFolder()

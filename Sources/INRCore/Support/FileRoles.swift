@@ -77,7 +77,7 @@ public struct FileRoles {
     }
 
     /// Device and inode of what `path` names (links followed); nil if it does not exist.
-    static func identity(_ path: String) -> [UInt64]? {
+    public static func identity(_ path: String) -> [UInt64]? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return [UInt64(status.st_dev), UInt64(status.st_ino)]

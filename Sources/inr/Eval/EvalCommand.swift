@@ -6,13 +6,15 @@ import INRCore
 ///
 ///     compare  original + reconstruction (PNG or .inr) ─► PSNR, MS-SSIM, bpp
 ///     sweep    config × --set values × folder of images ─► compress each ─► results.csv/json, rd.svg
+///              (--shard i/N: every N-th job, into OUTPUT/shard-i-of-N)
+///     merge    the N shards' folders ─► results.csv/json, rd.svg as one sweep would write them
 ///     plot     results.csv files (inr's, Tools/classic_codecs.py's) ─► one SVG with the anchors
 ///     report   a sweep + classic codecs' decoded images ─► one HTML page of pictures, chart and tables
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure reconstructions, sweep configs over folders of images, plot rate-distortion, write a visual report.",
-        subcommands: [EvalCompareCommand.self, EvalSweepCommand.self, EvalPlotCommand.self, EvalReportCommand.self])
+        subcommands: [EvalCompareCommand.self, EvalSweepCommand.self, EvalMergeCommand.self, EvalPlotCommand.self, EvalReportCommand.self])
 }
 
 /// Writes `table` as CSV and JSON (rows and per-setting means) and its chart as SVG, atomically.

@@ -17,7 +17,9 @@ struct EvalSweepCommand: ParsableCommand {
             Every combination of the --set values is one setting, one point on the inr curve. \
             The output folder gets results.csv, results.json, rd.svg and the .inr files. A rerun \
             with the same folder skips the (setting, image) pairs already in results.csv, so a long \
-            sweep can be interrupted and resumed.
+            sweep can be interrupted and resumed. With --shard i/N the run does every N-th pair \
+            from the i-th (i counts from 0) into OUTPUT/shard-i-of-N, and `inr eval merge` joins \
+            the N parts into the results of one run (docs/scale-out.md).
             """)
 
     @Argument(help: "The YAML config, e.g. Configs/image/codec.yaml.")
@@ -44,6 +46,9 @@ struct EvalSweepCommand: ParsableCommand {
     @Option(help: "Codec name in the results (one curve per codec).")
     var codec = "inr"
 
+    @Option(parsing: .unconditional, help: "i/N: only every N-th (setting, image) pair from the i-th, i from 0 (e.g. --shard $SLURM_ARRAY_TASK_ID/4); written to OUTPUT/shard-i-of-N.")
+    var shard: String?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     var threads: Int { threadOptions.threads }
@@ -51,6 +56,12 @@ struct EvalSweepCommand: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit \(limit): must be at least 1") }
         _ = try targets()
+        _ = try part()
+    }
+
+    /// `--shard`'s part, or the whole sweep.
+    func part() throws -> Part? {
+        try shard.map { try Part(parsing: $0, flag: "--shard") }
     }
 
     /// `--bpp`'s rates; one nil (the config's own network) without it.
@@ -89,48 +100,85 @@ struct EvalSweepCommand: ParsableCommand {
         if let limit { files = Array(files.prefix(limit)) }
         guard !files.isEmpty else { throw MediaError(path: images, reason: "no PNG images here" + (filter.map { " matching '\($0)'" } ?? "")) }
 
-        var roles = FileRoles()
-        roles.input("the config", config)
-        for name in ["results.csv", "results.json", "rd.svg"] { roles.output("--output", output + "/" + name) }
-        try roles.check()
-        let csv = output + "/results.csv"
-        var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
-        let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
+        // Every job of the sweep, in order; a shard keeps every N-th.
+        var jobs: [(job: SweepManifest.Job, settings: ImageEncoder.Settings)] = []
         for (overrides, codecConfig) in zip(combinations, configs) {
             for target in targets {
                 let setting = (overrides.map(\.description) + (target.map { [String(format: "bpp=%g", $0)] } ?? [])).joined(separator: " ")
                 var encoderSettings = codecConfig.imageEncoderSettings
                 if let target { encoderSettings.sizing = .rate(bitsPerPixel: target) }
-                for file in files {
-                    if Interrupt.shared.isRequested { break }
-                    if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
-                    let input = images + "/" + file
-                    let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
-                    let compressed = "\(output)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
-                    try OutputFile.createFolders(for: [compressed])
-                    let encoder = try ImageEncoder(settings: encoderSettings, threads: threads, budget: budget)
-                    do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
-                    Interrupt.shared.gracefulStop = true
-                    let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
-                    Interrupt.shared.gracefulStop = false
-                    if report.interrupted { break }
-                    try staged.commit()
-                    table.rows.append(RateDistortionRow(
-                        codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
-                        psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
-                    // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
-                    Console.out((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
-                                 (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
-                                 (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
-                                 report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n"))
-                    try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
-                }
+                jobs += files.map { (SweepManifest.Job(setting: setting, image: $0), encoderSettings) }
             }
         }
-        try writeResults(table, csv: csv, json: output + "/results.json", svg: output + "/rd.svg", title: title)
+        let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
+        let part = try part()
+        let folder = part.map { SweepManifest.folder(output: output, part: $0) } ?? output
+        let manifest = try part.map { part in
+            SweepManifest(
+                config: config, configSHA256: SHA256.hex(try OutputFile.contents(of: config, atMost: 16 << 20, kind: "a config")), images: images, imageFiles: files, codec: codec, title: title,
+                jobs: jobs.map(\.job), shard: part)
+        }
+        if let part { jobs = jobs.enumerated().filter { part.owns($0.offset) }.map(\.element) }
+
+        var roles = FileRoles()
+        roles.input("the config", config)
+        for name in ["results.csv", "results.json", "rd.svg"] + (part == nil ? [] : [SweepManifest.fileName]) {
+            roles.output("--output", folder + "/" + name)
+        }
+        try roles.check()
+        if let manifest { try claim(folder: folder, manifest: manifest) }
+        let csv = folder + "/results.csv"
+        var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
+        for (job, encoderSettings) in jobs {
+            if Interrupt.shared.isRequested { break }
+            let (setting, file) = (job.setting, job.image)
+            if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
+            let input = images + "/" + file
+            let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
+            let compressed = "\(folder)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
+            try OutputFile.createFolders(for: [compressed])
+            let encoder = try ImageEncoder(settings: encoderSettings, threads: threads, budget: budget)
+            do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+            Interrupt.shared.gracefulStop = true
+            let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
+            Interrupt.shared.gracefulStop = false
+            if report.interrupted { break }
+            try staged.commit()
+            table.rows.append(RateDistortionRow(
+                codec: codec, setting: setting, image: file, width: image.width, height: image.height, bytes: report.bytes,
+                psnr: report.psnr, msssim: report.msssim, encodeSeconds: report.encodeSeconds, decodeSeconds: report.decodeSeconds))
+            // Straight to the file descriptor: a sweep runs for an hour, often into a pipe.
+            Console.out((String(format: "%@ %@: %.4f bpp, PSNR %.2f dB%@, encode %.1f s (%d steps), decode %.0f ms",
+                         (setting.isEmpty ? "-" : setting) as NSString, file as NSString, report.bpp, report.psnr,
+                         (report.msssim.map { String(format: ", MS-SSIM %.4f", $0) } ?? "") as NSString,
+                         report.encodeSeconds, report.fitSteps, report.decodeSeconds * 1000) + "\n"))
+            try writeResults(table, csv: csv, json: folder + "/results.json", svg: folder + "/rd.svg", title: title)
+        }
+        try writeResults(table, csv: csv, json: folder + "/results.json", svg: folder + "/rd.svg", title: title)
         printSummaries(table)
-        print("wrote \(output)/results.csv, results.json, rd.svg")
+        if let part {
+            let done = Set(table.rows.map { SweepManifest.Job(setting: $0.setting, image: $0.image) })
+            print("wrote \(folder)/results.csv, results.json, rd.svg: shard \(part), \(jobs.filter { done.contains($0.job) }.count) of its \(jobs.count) jobs done")
+        } else {
+            print("wrote \(output)/results.csv, results.json, rd.svg")
+        }
         if Interrupt.shared.isRequested { throw ExitCode(130) }
+    }
+
+    /// Writes the part's shard.json, or checks the one a previous run of this shard wrote: a
+    /// folder holds one sweep's shard, so a resumed shard never mixes two sweeps' rows.
+    func claim(folder: String, manifest: SweepManifest) throws {
+        let path = folder + "/" + SweepManifest.fileName
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = try SweepManifest.read(path)
+            guard existing.isSameSweep(as: manifest), existing.shard == manifest.shard else {
+                throw MediaError(path: path, reason: "holds shard \(existing.shard) of another sweep (config, images, settings or --codec differ); "
+                    + "give this sweep another --output")
+            }
+            return
+        }
+        try OutputFile.createFolders(for: [path])
+        try manifest.write(to: path)
     }
 
     /// `key=v1,v2` → one override per value; commas inside {} or [] stay in the value.
