@@ -83,7 +83,7 @@ public enum BitstreamError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .notINR: "not an inr file (bad magic)"
-        case .unsupportedVersion(let v, let supported): "format version \(v) is not supported by this build (it reads version \(supported))"
+        case .unsupportedVersion(let v, let supported): "format version \(v) is not supported by this build (it reads versions 1 to \(supported))"
         case .truncated(let where_): "truncated (\(where_))"
         case .corrupt(let where_, let what): "corrupt \(where_): \(what)"
         case .checksum(let where_): "checksum mismatch in section \(where_): the file is damaged"

@@ -45,7 +45,8 @@ extension CodecConfig {
         return VideoEncoder.Settings(
             image: imageEncoderSettings, groupSize: video.groupSize, patchSize: video.patchSize,
             startsFromPreviousGroup: video.initialization == .previousGroup, laterGroupSteps: video.laterGroupSteps,
-            laterGroupLearningRate: video.laterGroupLearningRate, refitBelow: video.refitBelow)
+            laterGroupLearningRate: video.laterGroupLearningRate, refitBelow: video.refitBelow, segmentGroups: video.segmentGroups,
+            sceneCut: video.sceneCut)
     }
 
     public func makeOptimizer() -> any Optimizer {

@@ -1,3 +1,4 @@
+import INRFormat
 import INRModel
 
 /// `video:` — present in a video config (`Configs/video/`): how a clip is cut into groups of
@@ -26,6 +27,12 @@ public struct VideoConfig: ConfigSection, Equatable {
     /// previous group's is fitted again from scratch (a scene change), and the better fit kept.
     /// Absent: never.
     public var refitBelow: Double? = nil
+    /// K: cut the clip into closed segments every K groups (each segment's first group fitted
+    /// from the seed); 0: no such cuts (`--segment k/N` still cuts at its parts).
+    public var segmentGroups = 0
+    /// Also cut before every frame whose luma differs from the previous frame's by more than
+    /// this mean absolute difference (a fraction of the peak, 0–1). Absent: never.
+    public var sceneCut: Double? = nil
 
     public init() {}
 
@@ -41,5 +48,9 @@ public struct VideoConfig: ConfigSection, Equatable {
         }
         guard laterGroupLearningRate > 0 else { throw ConfigValueError("laterGroupLearningRate", "must be positive") }
         if let refitBelow, !(refitBelow >= 0) { throw ConfigValueError("refitBelow", "must not be negative") }
+        guard (0...VideoFormat.maximumFrames).contains(segmentGroups) else {
+            throw ConfigValueError("segmentGroups", "must be between 0 (no cuts) and \(VideoFormat.maximumFrames)")
+        }
+        if let sceneCut, !(sceneCut > 0 && sceneCut <= 1) { throw ConfigValueError("sceneCut", "must be a fraction of the peak above 0 and at most 1") }
     }
 }

@@ -55,8 +55,8 @@ struct CompressCommand: ParsableCommand {
         try checkFiles()
         let config = try configOptions.load()
         if config.video != nil { return try runVideo(config) }
-        guard video.frames == nil, video.rawSize == nil, video.rawPixelFormat == nil, video.rawRate == nil else {
-            throw CommandError("--frames and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
+        guard !video.isGiven else {
+            throw CommandError("--frames, --segment(s) and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
         }
         let videoExtensions: Set = ["y4m", "yuv", "mp4", "mkv", "webm", "mov", "avi", "m4v", "ts"]
         if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
@@ -190,16 +190,28 @@ extension CompressCommand {
         var options = try video.readOptions(input: input)
         options.maximumSamples = min(options.maximumSamples, budget.samples)
         let clip = try VideoFile.read(input, options: options)
+        let parts = try video.parts()
+        let segments: [Range<Int>]?
         do {
+            segments = parts != nil || settings.segments.cutsWholeClips
+                ? try VideoEncoder.segmentRanges(clip, parts: parts?.range ?? 0..<1, of: parts?.count ?? 1, rule: settings.segments) : nil
             try encoder.checkDecodable(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate)
+            if let segments {
+                try encoder.checkDecodable(width: clip.width, height: clip.height, segmentFrameCounts: segments.map(\.count), frameRate: clip.frameRate)
+            }
         } catch {
             throw MediaError(path: input, reason: "\(error)")
         }
         try OutputFile.createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(clip.width)×\(clip.height), \(clip.frames.count) frames at \(clip.frameRate) fps, \(clip.bitDepth)-bit 4:2:0")
+        if let segments, let first = segments.first, let last = segments.last {
+            print((parts.map { $0.range.count == 1 && $0.count > 1 ? "part \($0.range.lowerBound) of \($0.count) (from 0): " : "all \($0.count) part(s): " } ?? "")
+                + "frames \(first.lowerBound)–\(last.upperBound - 1) in \(segments.count) closed segment(s): "
+                + segments.map { "\($0.lowerBound)–\($0.upperBound - 1)" }.joined(separator: ", "))
+        }
         Interrupt.shared.gracefulStop = true
         var (report, decoded, file) = try encoder.compress(
-            clip, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
+            clip, parts: parts, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
         Interrupt.shared.gracefulStop = false
         report.config = configOptions.config
         let reconstructionPath = reconstruction.map { VideoFile.outputPath(for: $0) }

@@ -10,7 +10,9 @@ struct INR: ParsableCommand {
             encodings) from a YAML config in Configs/, and compresses it: quantised, \
             entropy-coded weights in an .inr file that decodes back to the image.
             """,
-        subcommands: [FitCommand.self, CompressCommand.self, DecodeCommand.self, InspectCommand.self, EvalCommand.self, BenchCommand.self])
+        subcommands: [
+            FitCommand.self, CompressCommand.self, DecodeCommand.self, ConcatCommand.self, InspectCommand.self, EvalCommand.self, BenchCommand.self,
+        ])
 
     static func main() {
         Interrupt.shared.install()

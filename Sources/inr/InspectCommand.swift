@@ -31,7 +31,7 @@ struct InspectCommand: ParsableCommand {
         } catch {
             throw MediaError(path: file, reason: "\(error)")
         }
-        print("\(file): inr format version \(Container.version), \(container.size) bytes")
+        print("\(file): inr format version \(container.version), \(container.size) bytes")
         for line in lines { print(line) }
         print("sections   " + container.sections.map { "\($0.tag) \($0.payload.count) B" }.joined(separator: ", "))
         if let symbols, let table {

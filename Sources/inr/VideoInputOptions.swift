@@ -21,6 +21,34 @@ struct VideoInputOptions: ParsableArguments {
     @Option(help: "Raw .yuv input only: frames per second (30, 30000/1001…; default 30).")
     var rawRate: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Video only: encode part k of N (k from 0) as closed segments, for `inr concat` to join (e.g. --segment $SLURM_ARRAY_TASK_ID/8).",
+        discussion: "The clip's groups are shared out evenly; each part is cut further where the config says (video.segmentGroups, video.sceneCut)."))
+    var segment: String?
+
+    @Option(parsing: .unconditional, help: "Video only: encode all N parts of --segment in this process, into the file `inr concat` makes of them.")
+    var segments: Int?
+
+    /// Which parts of the clip to encode, of how many: `--segment k/N` (part k), `--segments N`
+    /// (all), or nil (the whole clip, cut only where the config says).
+    func parts() throws -> (range: Range<Int>, count: Int)? {
+        if segment != nil, segments != nil { throw ValidationError("give --segment k/N or --segments N, not both") }
+        if let segment {
+            let part = try Part(parsing: segment, flag: "--segment")
+            return (part.index..<(part.index + 1), part.count)
+        }
+        if let segments {
+            guard (1...Part.maximumCount).contains(segments) else { throw ValidationError("--segments \(segments): must be between 1 and \(Part.maximumCount)") }
+            return (0..<segments, segments)
+        }
+        return nil
+    }
+
+    func validate() throws { _ = try parts() }
+
+    /// Whether an option of clips only was given.
+    var isGiven: Bool { frames != nil || rawSize != nil || rawPixelFormat != nil || rawRate != nil || segment != nil || segments != nil }
+
     /// The reader's options for `input`: YUV 4:2:0 at the source's depth, and the raw shape
     /// (which only a .yuv file takes, and a .yuv file needs).
     func readOptions(input: String) throws -> VideoReadOptions {
@@ -70,7 +98,8 @@ struct FrameRange {
 
 /// The line `inr compress` prints as each group of a clip is done.
 func groupLine(_ report: VideoEncoder.GroupReport) -> String {
-    "group \(report.index + 1)/\(report.groupCount) (frames \(report.frames.lowerBound)–\(report.frames.upperBound - 1)): "
+    (report.segment.map { "segment \($0.index + 1)/\($0.count), " } ?? "")
+        + "group \(report.index + 1)/\(report.groupCount) (frames \(report.frames.lowerBound)–\(report.frames.upperBound - 1)): "
         + String(format: "%d steps in %.1f s, PSNR %.2f dB, %d bytes; %.4f bpp so far",
                  report.steps, report.seconds, report.evaluation.psnr ?? .nan, report.bytes, report.bitsPerPixel)
         + (report.refitted ? " (refitted from scratch: a scene change)" : "")

@@ -29,7 +29,7 @@ final class CommandLineTests: XCTestCase {
     func testHelpListsTheSubcommands() throws {
         let result = try inr(["--help"])
         XCTAssertEqual(result.status, 0)
-        for command in ["fit", "compress", "decode", "inspect", "eval", "bench"] { XCTAssertTrue(result.stdout.contains(command), command) }
+        for command in ["fit", "compress", "decode", "concat", "inspect", "eval", "bench"] { XCTAssertTrue(result.stdout.contains(command), command) }
         let fit = try inr(["fit", "--help"])
         for option in ["--input", "--output", "--steps", "--seed", "--threads", "--metrics", "--checkpoint", "--time-limit"] {
             XCTAssertTrue(fit.stdout.contains(option), option)

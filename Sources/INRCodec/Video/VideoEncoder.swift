@@ -33,10 +33,14 @@ public struct VideoEncoder {
         /// the previous group's is fitted again from scratch (a scene change), and the better
         /// fit kept. Nil: never.
         public var refitBelow: Double?
+        /// Where a clip is cut into closed segments besides the parts of `--segment`: every K
+        /// groups, at scene changes (`VideoSegments`; by default nowhere).
+        public var segmentGroups: Int
+        public var sceneCut: Double?
 
         public init(
             image: ImageEncoder.Settings, groupSize: Int, patchSize: Int, startsFromPreviousGroup: Bool = true,
-            laterGroupSteps: Int, laterGroupLearningRate: Float, refitBelow: Double? = nil
+            laterGroupSteps: Int, laterGroupLearningRate: Float, refitBelow: Double? = nil, segmentGroups: Int = 0, sceneCut: Double? = nil
         ) {
             self.image = image
             self.groupSize = groupSize
@@ -45,7 +49,12 @@ public struct VideoEncoder {
             self.laterGroupSteps = laterGroupSteps
             self.laterGroupLearningRate = laterGroupLearningRate
             self.refitBelow = refitBelow
+            self.segmentGroups = segmentGroups
+            self.sceneCut = sceneCut
         }
+
+        /// The cutting rule of these settings.
+        public var segments: VideoSegments { VideoSegments(groupSize: groupSize, segmentGroups: segmentGroups, sceneCut: sceneCut) }
     }
 
     /// What one frame group's fit did (reported as each group finishes).
@@ -67,6 +76,9 @@ public struct VideoEncoder {
         public var totalBytes: Int
         /// `totalBytes` · 8 over the pixels of the frames so far.
         public var bitsPerPixel: Double
+        /// In a segmented encode: the segment (from 0, of the part's) the group is in; `frames`
+        /// are then the clip's frame numbers, the rest the segment's own.
+        public var segment: (index: Int, count: Int)? = nil
     }
 
     /// What `encode` did.
@@ -116,6 +128,22 @@ public struct VideoEncoder {
         return network
     }
 
+    /// Throws, before any fitting, if the decoder would refuse a segmented file of clips of
+    /// these frame counts (each segment, and all of them together within one budget).
+    public func checkDecodable(width: Int, height: Int, segmentFrameCounts: [Int], frameRate: Video.FrameRate) throws {
+        var left = budget
+        for frameCount in segmentFrameCounts {
+            let encoder = try VideoEncoder(settings: settings, threads: threads, kernels: kernels, budget: left)
+            try encoder.checkDecodable(width: width, height: height, frameCount: frameCount, frameRate: frameRate)
+            let network = encoder.network(forClipWidth: width, height: height, frameCount: frameCount)
+            let patches = patches(width: width, height: height)
+            let spec = network.spec(inputWidth: settings.image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+            let groups = patches.groups(frameCount: frameCount).count
+            left.multiplyAdds -= DecodeBudget.multiplyAddsPerSample(spec) * patches.count * groups
+            left.samples -= (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount
+        }
+    }
+
     /// The network shape every group shares, for clips of `width × height`.
     public func patches(width: Int, height: Int) -> VideoPatches {
         VideoPatches(width: width, height: height, patchSize: settings.patchSize, groupSize: settings.groupSize)
@@ -153,6 +181,59 @@ public struct VideoEncoder {
         return Output(
             compressed: compressed, bytes: VideoFormat.bytes(compressed, codes: chain.codes), groups: reports,
             seconds: reports.reduce(0) { $0 + $1.seconds })
+    }
+}
+
+extension VideoEncoder {
+    /// What `encodeSegments` did.
+    public struct SegmentedOutput: Sendable {
+        /// The clip's frames the file holds.
+        public var frames: Range<Int>
+        /// Each segment's frames (the clip's numbers) and encode.
+        public var segments: [(frames: Range<Int>, output: Output)]
+        /// The segmented file (kind 5).
+        public var bytes: [UInt8]
+        public var seconds: Double
+    }
+
+    /// Codes parts `parts` of `count` of `video` (every part: the whole clip) as closed
+    /// segments (`settings.segments`), one after another, into a segmented file: a part's file
+    /// for one part, the whole clip's (as `inr concat` joins the parts' files) for all of them.
+    /// Throws if the clip has fewer groups than parts.
+    public func encodeSegments(
+        _ video: Video, parts: Range<Int>, of count: Int, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }
+    ) throws -> SegmentedOutput {
+        let ranges = try Self.segmentRanges(video, parts: parts, of: count, rule: settings.segments)
+        var segments: [(frames: Range<Int>, output: Output)] = []
+        for (index, range) in ranges.enumerated() {
+            let output = try encode(video.frames(range), shouldStop: shouldStop) { group in
+                var group = group
+                group.frames = (group.frames.lowerBound + range.lowerBound)..<(group.frames.upperBound + range.lowerBound)
+                group.segment = (index, ranges.count)
+                report(group)
+            }
+            segments.append((range, output))
+        }
+        let frames = ranges.first!.lowerBound..<ranges.last!.upperBound
+        let whole = parts == 0..<count
+        let file = SegmentedVideoFormat.SegmentedVideo(
+            width: video.width, height: video.height, bitDepth: video.bitDepth, frameRate: video.frameRate, clipFrameCount: video.frames.count,
+            firstFrame: frames.lowerBound, frameCount: frames.count, partIndex: whole ? 0 : parts.lowerBound, partCount: whole ? 1 : count,
+            segments: segments.map(\.output.bytes))
+        return SegmentedOutput(
+            frames: frames, segments: segments, bytes: SegmentedVideoFormat.bytes(file), seconds: segments.reduce(0) { $0 + $1.output.seconds })
+    }
+
+    /// The segments of parts `parts` of `count` of `video`, in frame order.
+    public static func segmentRanges(_ video: Video, parts: Range<Int>, of count: Int, rule: VideoSegments) throws -> [Range<Int>] {
+        precondition(!parts.isEmpty && parts.upperBound <= count, "parts of the clip")
+        return try parts.flatMap { index in
+            guard let part = rule.part(index, of: count, frameCount: video.frames.count) else {
+                let groups = (video.frames.count + rule.groupSize - 1) / rule.groupSize
+                throw DecodeError("a clip of \(video.frames.count) frames has \(groups) group(s) of \(rule.groupSize): it cannot be cut into \(count) parts")
+            }
+            return rule.segments(of: part, in: video)
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 import INRCoding
 import INRCore
 
-/// The `.inr` container, version 1 (docs/bitstream.md): the framing every media kind shares.
+/// The `.inr` container (docs/bitstream.md): the framing every media kind shares.
 ///
 ///     "INRC" · version (1 byte) · sections
+///
+/// The version byte is the lowest that holds the file's media kind (`MediaFormat.formatVersion`):
+/// 1 for kinds 1–4, 2 for kind 5 (segmented video), so a file of an older kind is byte for byte
+/// what older builds wrote and read, and an older build refuses a segmented video by its version.
 ///     section = tag (4 ASCII bytes) · length (varint) · payload · CRC-32 of tag + payload (u32 LE)
 ///
 ///     bytes ─► Container(reading:) ─► magic, version, framing, every CRC once; HEAD first, its
@@ -17,7 +21,8 @@ import INRCore
 /// kind (Sources/INRFormat/Sections: one file per section type).
 public struct Container: Hashable, Sendable {
     public static let magic = Array("INRC".utf8)
-    public static let version: UInt8 = 1
+    /// The newest version this build reads and writes; it reads every version from 1.
+    public static let version: UInt8 = 2
     /// The first section's tag; its payload starts with the media kind.
     public static let headTag = "HEAD"
     /// The largest file the reader takes (256 MiB, some ten times a minute of 1080p video at
@@ -41,10 +46,13 @@ public struct Container: Hashable, Sendable {
     public let sections: [Section]
     /// The file's size in bytes: as read, or as `bytes` will write it.
     public let size: Int
+    /// The version byte: as read, or the lowest that holds the media kind.
+    public let version: UInt8
 
     /// Sections to write, HEAD first.
     public init(sections: [Section]) {
         self.sections = sections
+        version = sections.first?.payload.first.flatMap(MediaFormats.format(kind:))?.formatVersion ?? 1
         size = sections.reduce(Self.magic.count + 1) { size, section in
             let count = section.payload.count
             return size + 8 + count + (max(count.bitWidth - count.leadingZeroBitCount, 1) + 6) / 7  // tag, CRC, payload, varint
@@ -55,7 +63,8 @@ public struct Container: Hashable, Sendable {
     /// that the sections are the kind's, in order. Nothing else reads the bytes again.
     public init(reading bytes: [UInt8]) throws(BitstreamError) {
         guard bytes.count >= 5, Array(bytes[0..<4]) == Self.magic else { throw .notINR }
-        guard bytes[4] == Self.version else { throw .unsupportedVersion(Int(bytes[4]), supported: Int(Self.version)) }
+        guard (1...Self.version).contains(bytes[4]) else { throw .unsupportedVersion(Int(bytes[4]), supported: Int(Self.version)) }
+        version = bytes[4]
         var reader = ByteReader(bytes[5...], context: "section list")
         var sections: [Section] = []
         while !reader.isAtEnd {
@@ -70,7 +79,11 @@ public struct Container: Hashable, Sendable {
         }
         self.sections = sections
         size = bytes.count
-        let expected = [Self.headTag] + (try format()).sections, found = sections.map(\.tag)
+        let format = try format()
+        guard format.formatVersion <= version else {
+            throw .corrupt("HEAD", "media kind \(format.kind) (\(format.name)) needs format version \(format.formatVersion); the file says \(version)")
+        }
+        let expected = [Self.headTag] + format.sections, found = sections.map(\.tag)
         guard found == expected else {
             throw .corrupt("section list", "expected sections \(expected.joined(separator: ", ")), found \(found.joined(separator: ", "))")
         }
@@ -79,7 +92,7 @@ public struct Container: Hashable, Sendable {
     /// The file.
     public var bytes: [UInt8] {
         var writer = ByteWriter()
-        writer.append(Self.magic + [Self.version])
+        writer.append(Self.magic + [version])
         for section in sections {
             let tag = Array(section.tag.utf8), payload = Array(section.payload)
             writer.append(tag)

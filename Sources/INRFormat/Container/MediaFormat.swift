@@ -6,13 +6,16 @@ import INRMedia
 /// follow HEAD, and what `inr decode` and `inr inspect` do with such a file.
 ///
 /// Implementations, one file each beside their kind: `ImageFormat` (1), `LosslessImageFormat`
-/// (2), `VideoFormat` (3), `StoredImageFormat` (4). A new kind is one such file and one line in `MediaFormats.registered`;
+/// (2), `VideoFormat` (3), `StoredImageFormat` (4), `SegmentedVideoFormat` (5). A new kind is one such file and one line in `MediaFormats.registered`;
 /// the command line dispatches through the registry.
 public protocol MediaFormat: Sendable {
     /// HEAD's first byte: stable across versions, never reused.
     static var kind: UInt8 { get }
     /// What `inr inspect` and errors call the kind: "image", "lossless image", "video".
     static var name: String { get }
+    /// The lowest container version that holds the kind (`Container.version`): 1, or the
+    /// version that added it.
+    static var formatVersion: UInt8 { get }
     /// The tags of the sections after HEAD, in file order.
     static var sections: [String] { get }
 
@@ -29,6 +32,8 @@ public protocol MediaFormat: Sendable {
 }
 
 extension MediaFormat {
+    public static var formatVersion: UInt8 { 1 }
+
     public static func symbols(_ file: Container) throws -> [SymbolTensor] {
         throw UnsupportedRequest("--symbols is for image files")
     }
@@ -48,10 +53,25 @@ extension ImageMediaFormat {
     public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try ImageFormat.decodeToPNG(file, request) }
 }
 
+/// A kind whose file decodes to one clip (kinds 3 and 5): `inr decode` writes it as .y4m, .mkv
+/// or .mp4, and `VideoDecoder.decode(_:)` dispatches here.
+public protocol VideoMediaFormat: MediaFormat {
+    /// The clip of `file` (a verified container of this kind), decoded with `decoder`'s
+    /// kernels, threads and budget; frame i's timestamp is i / rate.
+    static func video(_ file: Container, decoder: VideoDecoder) throws -> Video
+}
+
+extension VideoMediaFormat {
+    /// The clip written as .y4m, .mkv or .mp4.
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] { try VideoFormat.decodeToFile(file, request) }
+}
+
 /// The registry: media kind → format.
 public enum MediaFormats {
     /// Every kind this build reads, in kind order; a new kind adds its format here.
-    public static let registered: [any MediaFormat.Type] = [ImageFormat.self, LosslessImageFormat.self, VideoFormat.self, StoredImageFormat.self]
+    public static let registered: [any MediaFormat.Type] = [
+        ImageFormat.self, LosslessImageFormat.self, VideoFormat.self, StoredImageFormat.self, SegmentedVideoFormat.self,
+    ]
 
     public static func format(kind: UInt8) -> (any MediaFormat.Type)? {
         registered.first { $0.kind == kind }
@@ -60,6 +80,11 @@ public enum MediaFormats {
     /// The format of `kind` if its files are images.
     public static func imageFormat(kind: UInt8) -> (any ImageMediaFormat.Type)? {
         format(kind: kind) as? any ImageMediaFormat.Type
+    }
+
+    /// The format of `kind` if its files are clips.
+    public static func videoFormat(kind: UInt8) -> (any VideoMediaFormat.Type)? {
+        format(kind: kind) as? any VideoMediaFormat.Type
     }
 
     /// The error for a file of `kind` that is not an image: "this is a video file, not an image".

@@ -7,7 +7,8 @@ import INRModel
 /// position → frames.
 ///
 ///     bytes ─► Container ─► VideoFormat.read ─► group k integers ─► dequantize ─► Renderer (patch grid)
-///                                                                          ─► VideoPatches.frames ─► Video
+///                  │                                                       ─► VideoPatches.frames ─► Video
+///                  └─ segmented (kind 5) ─► each segment a video as above ─► frames one after another
 ///
 /// As for images, rendering uses `KernelSelection.decoding()` and each patch depends only on its own
 /// coordinates, so a file gives the same samples on any thread count.
@@ -39,7 +40,31 @@ public struct VideoDecoder {
         return Video(width: video.width, height: video.height, format: .yuv420, bitDepth: video.bitDepth, frameRate: video.frameRate, frames: frames)
     }
 
+    /// Closed segments one after another (a segmented file, kind 5): each decoded as a clip,
+    /// the frames retimed as one clip at `frameRate`.
+    public func decode(_ segments: [CompressedVideo], frameRate: Video.FrameRate) -> Video {
+        let seconds = Double(frameRate.denominator) / Double(frameRate.numerator)
+        var frames: [Video.Frame] = []
+        for segment in segments {
+            for frame in decode(segment).frames {
+                frames.append(Video.Frame(planes: frame.planes, timestamp: Double(frames.count) * seconds))
+            }
+        }
+        let first = segments[0]
+        return Video(width: first.width, height: first.height, format: .yuv420, bitDepth: first.bitDepth, frameRate: frameRate, frames: frames)
+    }
+
+    /// The clip of a file of any clip kind (`VideoMediaFormat`: a video, kind 3; a segmented
+    /// video, 5), through the registry; any other kind is an error.
+    public func decode(_ file: Container) throws -> Video {
+        let kind = try file.format().kind
+        guard let format = MediaFormats.videoFormat(kind: kind) else {
+            throw DecodeError("this is \(MediaFormats.format(kind: kind).map(MediaFormats.article) ?? "an unknown") file (media kind \(kind)), not a video")
+        }
+        return try format.video(file, decoder: self)
+    }
+
     public func decode(_ bytes: [UInt8]) throws -> Video {
-        decode(try VideoFormat.read(bytes, budget: budget))
+        try decode(try Container(reading: bytes))
     }
 }

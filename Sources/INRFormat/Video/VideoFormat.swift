@@ -15,7 +15,7 @@ import INRNetwork
 ///           differences from group k-1's, whichever is smallest
 ///
 /// A still scene costs little: a later group whose weights did not move codes a run of zeros.
-public enum VideoFormat: MediaFormat {
+public enum VideoFormat: VideoMediaFormat {
     public static let kind: UInt8 = 3
     public static let name = "video"
     public static let sections = StoredNetwork.tags + [GroupSection.tag]
@@ -136,16 +136,29 @@ public enum VideoFormat: MediaFormat {
             decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
     }
 
-    /// Renders every frame and writes the clip (.y4m, .mkv, or .mp4 where this FFmpeg has
-    /// libx264, else a lossless .mkv beside it), at the stored size only.
-    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+    /// The work of decoding `video`: multiply-adds and samples, as `checkBudget` counts them.
+    public static func work(_ video: CompressedVideo) -> (multiplyAdds: Int, samples: Int) {
+        let groups = video.patches.groups(frameCount: video.frameCount).count
+        let (width, height) = (video.width, video.height)
+        return (DecodeBudget.multiplyAddsPerSample(video.spec) * video.patches.count * groups,
+                (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * video.frameCount)
+    }
+
+    public static func video(_ file: Container, decoder: VideoDecoder) throws -> Video {
+        decoder.decode(try read(file, budget: decoder.budget))
+    }
+
+    /// A clip kind's file rendered and written (.y4m, .mkv, or .mp4 where this FFmpeg has
+    /// libx264, else a lossless .mkv beside it), at the stored size only: what `inr decode`
+    /// does with every `VideoMediaFormat`.
+    static func decodeToFile(_ file: Container, _ request: DecodeRequest) throws -> [String] {
         guard request.scale == 1 else { throw UnsupportedRequest("a video file decodes at its stored size only (--scale 1)") }
         guard !request.output.lowercased().hasSuffix(".png") else { throw UnsupportedRequest("\(request.file) is a video: write .y4m, .mp4 or .mkv") }
         if !OutputFile.isWrittenInPlace(request.output) {
             do { try VideoFile.checkOutputName(VideoFile.outputPath(for: request.output)) } catch { throw UnsupportedRequest("--output \(error)") }
         }
         let start = Date()
-        let video = try request.decoding { try VideoDecoder(threads: request.threads, budget: request.budget).decode(try read(file, budget: request.budget)) }
+        let video = try request.decoding { try VideoDecoder(threads: request.threads, budget: request.budget).decode(file) }
         let decoded = Date()
         try request.createOutputFolder()
         let path = VideoFile.outputPath(for: request.output)
