@@ -1,3 +1,4 @@
+@preconcurrency import Glibc
 import Foundation
 import INRCore
 
@@ -7,6 +8,11 @@ import INRCore
 enum Console {
     static func out(_ text: String) { OutputFile.writeIgnoringErrors(text, to: STDOUT_FILENO) }
     static func error(_ text: String) { OutputFile.writeIgnoringErrors(text, to: STDERR_FILENO) }
+
+    /// `print` line by line into a file or a pipe too (C's default there is a 4 KiB block): a
+    /// cluster job's log shows each group and image as it is done, not when the job ends.
+    /// Called once, first thing in `main`.
+    static func bufferLines() { setvbuf(stdout, nil, _IOLBF, 0) }
 }
 
 /// A request the command refuses once it runs (a usage error found after parsing): printed as

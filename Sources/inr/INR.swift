@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct INR: ParsableCommand {
@@ -17,6 +18,7 @@ struct INR: ParsableCommand {
     static func main() {
         Interrupt.shared.install()
         Launcher.prepareProcess()
+        Console.bufferLines()
         main(nil)
     }
 }
