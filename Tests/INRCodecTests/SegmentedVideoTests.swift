@@ -24,6 +24,25 @@ final class SegmentedVideoTests: XCTestCase {
         })
     }
 
+    /// The golden segmented file (Configs/golden/video-segmented.yaml: a segment per group)
+    /// decodes to its pinned digest on 1 and 2 threads; it is version 2, its segments are
+    /// version-1 video files, and reading and writing it gives the same bytes.
+    func testGoldenSegmentedVideoDecodesToItsDigest() throws {
+        let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
+        let digest = manifest.split(separator: "\n").first { $0.hasPrefix("video-segmented.inr\t") }.map { String($0.split(separator: "\t")[1]) }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/video-segmented.inr"))))
+        let container = try Container(reading: bytes)
+        XCTAssertEqual(container.version, 2)
+        XCTAssertEqual(container.bytes, bytes)
+        let video = try SegmentedVideoFormat.read(container)
+        XCTAssertEqual(SegmentedVideoFormat.bytes(video), bytes)
+        XCTAssertEqual(video.segments.count, 2)
+        XCTAssertEqual(try video.segments.map { try Container(reading: $0).version }, [1, 1])
+        for threads in [1, 2] {
+            XCTAssertEqual(SHA256.hex(try VideoDecoder(threads: threads).decode(bytes).sampleBytes), digest, "\(threads) thread(s)")
+        }
+    }
+
     func testPartsAreWholeGroupsSharedEvenly() {
         let rule = VideoSegments(groupSize: 8)
         // 10 groups (the last of 4 frames) over 4 parts: 2, 3, 2, 3 groups.

@@ -286,7 +286,7 @@ final class ReliabilityTests: XCTestCase {
 
         // Damaged files: every run ends in a clear error (or, rarely, a harmless change that
         // still decodes), within a second, under 200 MB, with nothing left but a whole output.
-        for name in ["sape-global.inr", "lossless-interlaced.inr", "grid.inr", "video-nirvana.inr"] {
+        for name in ["sape-global.inr", "lossless-interlaced.inr", "grid.inr", "video-nirvana.inr", "video-segmented.inr"] {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/" + name))))
             let output = name.hasPrefix("video") ? "out.y4m" : "out.png"
             var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)).map { Array(bytes.prefix($0)) }
