@@ -196,8 +196,10 @@ extension CompressCommand {
             segments = parts != nil || settings.segments.cutsWholeClips
                 ? try VideoEncoder.segmentRanges(clip, parts: parts?.range ?? 0..<1, of: parts?.count ?? 1, rule: settings.segments) : nil
             try encoder.checkDecodable(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate)
-            if let segments {
-                try encoder.checkDecodable(width: clip.width, height: clip.height, segmentFrameCounts: segments.map(\.count), frameRate: clip.frameRate)
+            if segments != nil {
+                // Every part's segments, so the file `inr concat` makes of the parts decodes too.
+                let whole = try VideoEncoder.segmentRanges(clip, parts: 0..<(parts?.count ?? 1), of: parts?.count ?? 1, rule: settings.segments)
+                try encoder.checkDecodable(width: clip.width, height: clip.height, segmentFrameCounts: whole.map(\.count), frameRate: clip.frameRate)
             }
         } catch {
             throw MediaError(path: input, reason: "\(error)")
@@ -213,6 +215,13 @@ extension CompressCommand {
         var (report, decoded, file) = try encoder.compress(
             clip, parts: parts, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
         Interrupt.shared.gracefulStop = false
+        if report.interrupted, segments != nil {
+            // The segments after the stop would be fitted with no steps from the seed: noise,
+            // not a lesser encode, and a part must not be joined as if it were complete.
+            file.discard()
+            Console.error("stopped: a segmented file is written only when every segment is fitted; nothing written\n")
+            throw ExitCode(130)
+        }
         report.config = configOptions.config
         let reconstructionPath = reconstruction.map { VideoFile.outputPath(for: $0) }
         let reconstructionFile = try reconstructionPath.map { path in try StagedOutput(path).writing { try VideoFile.write(decoded, to: $0) } }
@@ -221,8 +230,9 @@ extension CompressCommand {
         print(String(format: "PSNR Y %.2f dB, YUV %.2f dB, RGB %.2f dB at %.4f bpp (%d bytes, %d frames of %d×%d)",
                      report.psnrY, report.psnrYUV, report.psnrRGB, report.bpp, report.bytes, report.frames, report.width, report.height))
         if let target = report.targetBitsPerPixel {
-            print(String(format: "target %.4f bpp: the file is %+.1f%% from it (hidden width %d, from the clip's size and frame count)",
-                         target, (report.bpp / target - 1) * 100, report.hiddenWidths.first ?? 0))
+            let widths = report.segments.map { $0.map { "\($0.hiddenWidths.first ?? 0)" }.joined(separator: ", ") } ?? "\(report.hiddenWidths.first ?? 0)"
+            print(String(format: "target %.4f bpp: the file is %+.1f%% from it (hidden width %@, from the %@ size and frame count)",
+                         target, (report.bpp / target - 1) * 100, widths, report.segments == nil ? "clip's" : "segments'"))
         }
         print(String(format: "encode %.1f s (%.2f frames/s; fitting %.1f s), decode %.0f ms (%.1f frames/s)",
                      report.encodeSeconds, report.encodeFramesPerSecond, report.fitSeconds, report.decodeSeconds * 1000, report.decodeFramesPerSecond))

@@ -52,6 +52,14 @@ struct ConcatCommand: ParsableCommand {
         } catch {
             throw CommandError("\(error)")
         }
+        // Each part was checked alone; the decoder's budget covers the whole file.
+        do {
+            _ = try SegmentedVideoFormat.segments(of: joined, budget: try DecodeBudget.current())
+        } catch let error as BudgetVariableError {
+            throw error
+        } catch {
+            throw CommandError("the joined clip would not decode: \(error)")
+        }
         let bytes = SegmentedVideoFormat.bytes(joined)
         guard bytes.count <= Container.maximumSize else {
             throw CommandError("the joined file would be \(bytes.count) bytes, above the \(Container.maximumSize) an .inr file may hold")

@@ -113,6 +113,10 @@ final class SegmentedVideoTests: XCTestCase {
         var other = parts[1]
         other.clipFrameCount = 9
         refused([parts[0], other, parts[2]], "is a part of another clip")
+        other = parts[1]
+        other.clipChecksum ^= 1
+        refused([parts[0], other, parts[2]], "is a part of another clip")
+        XCTAssertEqual(parts[0].clipChecksum, CRC32.checksum(clip.sampleBytes), "the clip's samples, frame by frame")
     }
 
     /// A config's cuts apply to a whole clip's encode too, and every segment stays within the

@@ -13,7 +13,15 @@ folder=$(realpath -m "${2:?a folder for the cluster}")
 port=${INR_SLURM_PORT:-16817}
 
 stop() {
-    # slurmd first (it ends its jobs), then the controller, then munge.
+    # Jobs first (slurmd's exit would leave their slurmstepd and processes running), then
+    # slurmd, the controller and munge.
+    if [[ -f "$folder/slurmctld.pid" && -f "$folder/slurm.conf" ]] && kill -0 "$(cat "$folder/slurmctld.pid")" 2>/dev/null; then
+        SLURM_CONF="$folder/slurm.conf" scancel --partition=local 2>/dev/null || true
+        for _ in $(seq 100); do
+            [[ -z $(SLURM_CONF="$folder/slurm.conf" squeue -h 2>/dev/null) ]] && break
+            sleep 0.1
+        done
+    fi
     for daemon in slurmd slurmctld munged; do
         [[ -f "$folder/$daemon.pid" ]] || continue
         pid=$(cat "$folder/$daemon.pid")
@@ -32,6 +40,8 @@ for tool in munged slurmctld slurmd sbatch; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install slurm-wlm munge" >&2; exit 1; }
 done
 [[ $(id -u) -eq 0 ]] || { echo "slurmd runs as root: run this as root" >&2; exit 1; }
+# Whatever fails from here stops what was started.
+trap 'stop' ERR
 mkdir -p "$folder"/{state,spool,munge}
 chmod 700 "$folder/munge"
 host=$(hostname -s)

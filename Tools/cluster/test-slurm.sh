@@ -30,7 +30,9 @@ finish() {
     exit "$status"
 }
 trap finish EXIT
-eval "$("$root/Tools/cluster/local-slurm.sh" start "$cluster")"
+environment=$("$root/Tools/cluster/local-slurm.sh" start "$cluster") || exit 1
+eval "$environment"
+[[ $SLURM_CONF == "$cluster/slurm.conf" ]]
 say "cluster up: $(sinfo -h -o '%P %D node(s), %c CPUs, %t')"
 cd "$work"
 
@@ -58,6 +60,7 @@ mkdir images
 cp "$root"/Media/png/{rgb16,gray8,palette,rgba8}.png images/
 sweep=(--set network.width=8,12 --set training.steps=40 --set quantization.qatSteps=4)
 read -r array merge < <("$root/Tools/cluster/submit-sweep.sh" 4 "$root/Configs/image/codec.yaml" images sweep "${sweep[@]}")
+[[ -n $array && -n $merge ]] || { echo "submit-sweep.sh gave no job ids" >&2; exit 1; }
 say "submitted the sweep: array $array (4 shards), merge $merge (afterok)"
 "$INR" eval sweep "$root/Configs/image/codec.yaml" --images images --output one "${sweep[@]}" --threads 1 >/dev/null
 say "one-process sweep done"
@@ -73,6 +76,7 @@ say "sweep: the merged results.csv (8 rows) and .inr files are the one-process r
 clip=$root/Media/video/park_joy_64x48.y4m
 video=(--set video.groupSize=2 --set training.steps=20000 --set video.laterGroupSteps=300)
 read -r array join < <(SBATCH_OPTIONS=--cpus-per-task=1 "$root/Tools/cluster/submit-video.sh" 4 "$root/Configs/golden/video-nirvana.yaml" "$clip" clip.inr "${video[@]}")
+[[ -n $array && -n $join ]] || { echo "submit-video.sh gave no job ids" >&2; exit 1; }
 say "submitted the encode: array $array (4 parts), join $join (afterok)"
 for _ in $(seq 600); do
     grep -q "closed segment" clip.inr.parts/logs/part-0.log 2>/dev/null && break

@@ -111,8 +111,10 @@ public struct VideoCompressionReport: Codable, Sendable {
     public var decodeSeconds: Double
     public var encodeFramesPerSecond: Double
     public var decodeFramesPerSecond: Double
+    /// The first segment's, in a segmented file (`segments` has each one's widths).
     public var parametersPerGroup: Int
-    /// Every group's hidden widths (the config's, or chosen from `--bpp`)…
+    /// Every group's hidden widths (the config's, or chosen from `--bpp`; a segmented file's
+    /// first segment's)…
     public var hiddenWidths: [Int]
     /// …and the target rate, when one was asked for.
     public var targetBitsPerPixel: Double?

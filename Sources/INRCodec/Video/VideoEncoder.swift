@@ -131,13 +131,19 @@ public struct VideoEncoder {
     /// Throws, before any fitting, if the decoder would refuse a segmented file of clips of
     /// these frame counts (each segment, and all of them together within one budget).
     public func checkDecodable(width: Int, height: Int, segmentFrameCounts: [Int], frameRate: Video.FrameRate) throws {
+        guard segmentFrameCounts.count <= SegmentedVideoFormat.maximumSegments else {
+            throw DecodeError("\(segmentFrameCounts.count) segments are more than a file holds (\(SegmentedVideoFormat.maximumSegments))")
+        }
         var left = budget
+        let patches = patches(width: width, height: height)
         for frameCount in segmentFrameCounts {
-            let encoder = try VideoEncoder(settings: settings, threads: threads, kernels: kernels, budget: left)
-            try encoder.checkDecodable(width: width, height: height, frameCount: frameCount, frameRate: frameRate)
-            let network = encoder.network(forClipWidth: width, height: height, frameCount: frameCount)
-            let patches = patches(width: width, height: height)
+            // Each segment as the encoder will size it (with the whole budget), checked against
+            // what the segments before it left.
+            try checkDecodable(width: width, height: height, frameCount: frameCount, frameRate: frameRate)
+            let network = network(forClipWidth: width, height: height, frameCount: frameCount)
             let spec = network.spec(inputWidth: settings.image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
+            let parameters = ParameterLayout(spec: spec, encodingShapes: settings.image.encoding.encoding.parameterShapes).count
+            try VideoFormat.checkBudget(patches: patches, frameCount: frameCount, network: spec, parameters: parameters, left)
             let groups = patches.groups(frameCount: frameCount).count
             left.multiplyAdds -= DecodeBudget.multiplyAddsPerSample(spec) * patches.count * groups
             left.samples -= (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount
@@ -219,7 +225,7 @@ extension VideoEncoder {
         let file = SegmentedVideoFormat.SegmentedVideo(
             width: video.width, height: video.height, bitDepth: video.bitDepth, frameRate: video.frameRate, clipFrameCount: video.frames.count,
             firstFrame: frames.lowerBound, frameCount: frames.count, partIndex: whole ? 0 : parts.lowerBound, partCount: whole ? 1 : count,
-            segments: segments.map(\.output.bytes))
+            clipChecksum: SegmentedVideoFormat.clipChecksum(video), segments: segments.map(\.output.bytes))
         return SegmentedOutput(
             frames: frames, segments: segments, bytes: SegmentedVideoFormat.bytes(file), seconds: segments.reduce(0) { $0 + $1.output.seconds })
     }

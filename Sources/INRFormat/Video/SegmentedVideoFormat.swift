@@ -9,8 +9,9 @@ import INRMedia
 /// are parts, and joined without decoding (`inr concat`).
 ///
 ///     HEAD  5, width, height, bit depth, rate (numerator, denominator), clip frame count,
-///           first frame, frame count, part index, part count   (varints but kind and depth)
-///     SEGS  segment count · per segment: length · a kind-3 file (its own framing and CRCs)
+///           first frame, frame count, part index, part count   (varints but kind and depth),
+///           CRC-32 of the whole clip's samples (u32): which clip the parts are of
+///     SEGS  segment count · per segment: length · a kind-3 file, version 1 (its own framing and CRCs)
 ///
 ///     part k of N ─┐
 ///     part k+1    ─┼─► concat: HEAD of the whole clip (part 0 of 1) · every part's segments in order
@@ -21,6 +22,9 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
     public static let formatVersion: UInt8 = 2
     public static let segmentsTag = "SEGS"
     public static let sections = [segmentsTag]
+    /// Segments a file may hold: 2¹⁶, a segment every group of 8 frames for a 30 fps clip of
+    /// about 5 hours; each costs the decoder a container to parse whatever its size.
+    public static let maximumSegments = 1 << 16
 
     /// What a segmented file holds: where its frames sit in the clip and each segment's file.
     public struct SegmentedVideo: Hashable, Sendable {
@@ -36,12 +40,14 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         /// Which part of the clip this is: 0 of 1 for a whole clip (one encode, or joined parts).
         public var partIndex: Int
         public var partCount: Int
+        /// `clipChecksum(_:)` of the clip the parts cut: parts of two clips of one shape differ here.
+        public var clipChecksum: UInt32
         /// Each segment as a video file (kind 3), in frame order.
         public var segments: [[UInt8]]
 
         public init(
             width: Int, height: Int, bitDepth: Int, frameRate: Video.FrameRate, clipFrameCount: Int, firstFrame: Int, frameCount: Int,
-            partIndex: Int, partCount: Int, segments: [[UInt8]]
+            partIndex: Int, partCount: Int, clipChecksum: UInt32, segments: [[UInt8]]
         ) {
             self.width = width
             self.height = height
@@ -52,11 +58,26 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
             self.frameCount = frameCount
             self.partIndex = partIndex
             self.partCount = partCount
+            self.clipChecksum = clipChecksum
             self.segments = segments
         }
 
         /// The frames of the clip this file holds.
         public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }
+    }
+
+    /// CRC-32 of `video`'s samples in `Video.sampleBytes` order (each frame's Y, U and V; one
+    /// byte a sample up to 8 bits, two little-endian above), frame by frame.
+    public static func clipChecksum(_ video: Video) -> UInt32 {
+        var crc: UInt32 = 0
+        for frame in video.frames {
+            for plane in frame.planes {
+                crc = video.bitDepth > 8
+                    ? CRC32.checksum(plane.lazy.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, initial: crc)
+                    : CRC32.checksum(plane.lazy.map { UInt8($0) }, initial: crc)
+            }
+        }
+        return crc
     }
 
     public static func container(_ video: SegmentedVideo) -> Container {
@@ -72,6 +93,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         head.append(varint: video.frameCount)
         head.append(varint: video.partIndex)
         head.append(varint: video.partCount)
+        head.append(video.clipChecksum)
         var segments = ByteWriter()
         segments.append(varint: video.segments.count)
         for segment in video.segments {
@@ -100,6 +122,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         let frameCount = try head.varint(in: 1...(clipFrameCount - firstFrame), "frame count")
         let partIndex = try head.varint(in: 0...(clipFrameCount - 1), "part index")
         let partCount = try head.varint(in: (partIndex + 1)...clipFrameCount, "part count")
+        let clipChecksum = try head.uint32()
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
         if partCount == 1, firstFrame != 0 || frameCount != clipFrameCount {
             throw .corrupt("HEAD", "a whole clip (part 0 of 1) holds frames \(firstFrame)..<\(firstFrame + frameCount) of \(clipFrameCount)")
@@ -110,7 +133,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         }
 
         var reader = ByteReader(file.payload(segmentsTag), context: segmentsTag)
-        let count = try reader.varint(in: 1...frameCount, "segment count")
+        let count = try reader.varint(in: 1...min(frameCount, maximumSegments), "segment count")
         var segments: [[UInt8]] = []
         var frames = 0
         for index in 0..<count {
@@ -130,7 +153,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         guard frames == frameCount else { throw .corrupt(segmentsTag, "the segments hold \(frames) frames; HEAD says \(frameCount)") }
         return SegmentedVideo(
             width: width, height: height, bitDepth: bitDepth, frameRate: frameRate, clipFrameCount: clipFrameCount, firstFrame: firstFrame,
-            frameCount: frameCount, partIndex: partIndex, partCount: partCount, segments: segments)
+            frameCount: frameCount, partIndex: partIndex, partCount: partCount, clipChecksum: clipChecksum, segments: segments)
     }
 
     /// A segment's container and its clip's shape (HEAD only: the weights wait for decoding).
@@ -141,8 +164,8 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         } catch {
             throw .corrupt(segmentsTag, "segment \(index): \(error)")
         }
-        guard container.sections.first?.payload.first == VideoFormat.kind else {
-            throw .corrupt(segmentsTag, "segment \(index) is not a video file (media kind \(VideoFormat.kind))")
+        guard container.sections.first?.payload.first == VideoFormat.kind, container.version == 1 else {
+            throw .corrupt(segmentsTag, "segment \(index) is not a video file (media kind \(VideoFormat.kind), format version 1)")
         }
         var head = ByteReader(container.payload(Container.headTag).dropFirst(), context: "\(segmentsTag), segment \(index)")
         let width = try head.varint(in: 1...Video.maximumSide, "width")
@@ -178,7 +201,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
 
     public static func video(_ file: Container, decoder: VideoDecoder) throws -> Video {
         let video = try read(file)
-        return try decoder.decode(try segments(of: video, budget: decoder.budget), frameRate: video.frameRate)
+        return decoder.decode(try segments(of: video, budget: decoder.budget), frameRate: video.frameRate)
     }
 
     public static func describe(_ file: Container) throws -> [String] {
@@ -208,11 +231,12 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         var byIndex: [Int: Int] = [:]
         for (position, part) in parts.enumerated() {
             guard part.width == first.width, part.height == first.height, part.bitDepth == first.bitDepth, part.frameRate == first.frameRate,
-                  part.clipFrameCount == first.clipFrameCount, part.partCount == first.partCount
+                  part.clipFrameCount == first.clipFrameCount, part.partCount == first.partCount, part.clipChecksum == first.clipChecksum
             else {
                 throw JoinError("\(names[position]) is a part of another clip than \(names[0]) "
-                    + "(\(part.width)×\(part.height), \(part.clipFrameCount) frames in \(part.partCount) parts against "
-                    + "\(first.width)×\(first.height), \(first.clipFrameCount) frames in \(first.partCount))")
+                    + "(\(part.width)×\(part.height), \(part.clipFrameCount) frames in \(part.partCount) parts, samples CRC-32 "
+                    + String(format: "%08x", part.clipChecksum) + " against \(first.width)×\(first.height), \(first.clipFrameCount) frames in "
+                    + "\(first.partCount), " + String(format: "%08x", first.clipChecksum) + ")")
             }
             if let other = byIndex[part.partIndex] { throw JoinError("\(names[position]) and \(names[other]) are both part \(part.partIndex) of \(part.partCount)") }
             byIndex[part.partIndex] = position
@@ -232,7 +256,8 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
         guard next == first.clipFrameCount else { throw JoinError("the parts end at frame \(next) of \(first.clipFrameCount)") }
         return SegmentedVideo(
             width: first.width, height: first.height, bitDepth: first.bitDepth, frameRate: first.frameRate, clipFrameCount: first.clipFrameCount,
-            firstFrame: 0, frameCount: first.clipFrameCount, partIndex: 0, partCount: 1, segments: ordered.flatMap(\.segments))
+            firstFrame: 0, frameCount: first.clipFrameCount, partIndex: 0, partCount: 1, clipChecksum: first.clipChecksum,
+            segments: ordered.flatMap(\.segments))
     }
 
     public struct JoinError: Error, CustomStringConvertible {

@@ -26,7 +26,12 @@ public struct VideoDecoder {
 
     /// The clip, YUV 4:2:0; frame i's timestamp is i / rate.
     public func decode(_ video: CompressedVideo) -> Video {
-        let renderer = Renderer(spec: video.spec, kernels: kernels, pool: WorkerPool(threadCount: threads))
+        decode(video, pool: WorkerPool(threadCount: threads))
+    }
+
+    /// `video` rendered on `pool` (one pool for every segment of a segmented file).
+    func decode(_ video: CompressedVideo, pool: WorkerPool) -> Video {
+        let renderer = Renderer(spec: video.spec, kernels: kernels, pool: pool)
         let peak = (1 << video.bitDepth) - 1
         let seconds = Double(video.frameRate.denominator) / Double(video.frameRate.numerator)
         var frames: [Video.Frame] = []
@@ -44,9 +49,10 @@ public struct VideoDecoder {
     /// the frames retimed as one clip at `frameRate`.
     public func decode(_ segments: [CompressedVideo], frameRate: Video.FrameRate) -> Video {
         let seconds = Double(frameRate.denominator) / Double(frameRate.numerator)
+        let pool = WorkerPool(threadCount: threads)
         var frames: [Video.Frame] = []
         for segment in segments {
-            for frame in decode(segment).frames {
+            for frame in decode(segment, pool: pool).frames {
                 frames.append(Video.Frame(planes: frame.planes, timestamp: Double(frames.count) * seconds))
             }
         }

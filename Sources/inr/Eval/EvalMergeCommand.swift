@@ -73,13 +73,22 @@ struct EvalMergeCommand: ParsableCommand {
         for part in parts { roles.input("a shard's results", part + "/results.csv") }
         for name in ["results.csv", "results.json", "rd.svg"] { roles.output("--output", output + "/" + name) }
         try roles.check()
-        // The .inr files first, then the results that point at them.
-        for job in first.jobs {
-            let name = "files/\(EvalSweepCommand.slug(job.setting))/\((job.image as NSString).deletingPathExtension).inr"
-            let source = sources[job]! + "/" + name, target = output + "/" + name
-            guard FileManager.default.fileExists(atPath: source) else { throw MediaError(path: source, reason: "missing: the shard's row has no file") }
+        // Every shard's file there and of its row's size before anything is written; then the
+        // .inr files, then the results that point at them.
+        let names = first.jobs.map { "files/\(EvalSweepCommand.slug($0.setting))/\(($0.image as NSString).deletingPathExtension).inr" }
+        for (job, name) in zip(first.jobs, names) {
+            let source = sources[job]! + "/" + name
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? Int else {
+                throw MediaError(path: source, reason: "missing: the shard's row of \(job.image) has no file")
+            }
+            guard size == rows[job]!.bytes else {
+                throw MediaError(path: source, reason: "\(size) bytes, where the shard's row says \(rows[job]!.bytes)")
+            }
+        }
+        for (job, name) in zip(first.jobs, names) {
+            let target = output + "/" + name
             try OutputFile.createFolders(for: [target])
-            try Self.link(source, to: target)
+            try Self.link(sources[job]! + "/" + name, to: target)
         }
         let table = RateDistortionTable(rows: first.jobs.map { rows[$0]! })
         try writeResults(table, csv: output + "/results.csv", json: output + "/results.json", svg: output + "/rd.svg", title: first.title)

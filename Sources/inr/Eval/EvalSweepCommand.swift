@@ -110,6 +110,9 @@ struct EvalSweepCommand: ParsableCommand {
                 jobs += files.map { (SweepManifest.Job(setting: setting, image: $0), encoderSettings) }
             }
         }
+        // A repeated value (--bpp 0.3,0.3) is one job, as one run's resume makes it.
+        var seen = Set<SweepManifest.Job>()
+        jobs = jobs.filter { seen.insert($0.job).inserted }
         let title = "\(URL(fileURLWithPath: config).lastPathComponent) on \(URL(fileURLWithPath: images).lastPathComponent)"
         let part = try part()
         let folder = part.map { SweepManifest.folder(output: output, part: $0) } ?? output
