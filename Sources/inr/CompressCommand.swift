@@ -191,15 +191,19 @@ extension CompressCommand {
         options.maximumSamples = min(options.maximumSamples, budget.samples)
         let clip = try VideoFile.read(input, options: options)
         let parts = try video.parts()
-        let segments: [Range<Int>]?
+        var segments: [Range<Int>]?
         do {
-            segments = parts != nil || settings.segments.cutsWholeClips
-                ? try VideoEncoder.segmentRanges(clip, parts: parts?.range ?? 0..<1, of: parts?.count ?? 1, rule: settings.segments) : nil
             try encoder.checkDecodable(width: clip.width, height: clip.height, frameCount: clip.frames.count, frameRate: clip.frameRate)
-            if segments != nil {
-                // Every part's segments, so the file `inr concat` makes of the parts decodes too.
-                let whole = try VideoEncoder.segmentRanges(clip, parts: 0..<(parts?.count ?? 1), of: parts?.count ?? 1, rule: settings.segments)
+            if parts != nil || settings.segments.cutsWholeClips {
+                // Every part's segments are checked, so the file `inr concat` makes of the parts
+                // decodes too; this command encodes those of its parts.
+                let count = parts?.count ?? 1
+                let whole = try VideoEncoder.segmentRanges(clip, parts: 0..<count, of: count, rule: settings.segments)
                 try encoder.checkDecodable(width: clip.width, height: clip.height, segmentFrameCounts: whole.map(\.count), frameRate: clip.frameRate)
+                let range = parts?.range ?? 0..<1
+                let frames = settings.segments.part(range.lowerBound, of: count, frameCount: clip.frames.count)!.lowerBound
+                    ..< settings.segments.part(range.upperBound - 1, of: count, frameCount: clip.frames.count)!.upperBound
+                segments = whole.filter { frames.contains($0.lowerBound) }
             }
         } catch {
             throw MediaError(path: input, reason: "\(error)")

@@ -144,9 +144,9 @@ public struct VideoEncoder {
             let spec = network.spec(inputWidth: settings.image.encoding.encoding.outputWidth, outputWidth: patches.outputWidth)
             let parameters = ParameterLayout(spec: spec, encodingShapes: settings.image.encoding.encoding.parameterShapes).count
             try VideoFormat.checkBudget(patches: patches, frameCount: frameCount, network: spec, parameters: parameters, left)
-            let groups = patches.groups(frameCount: frameCount).count
-            left.multiplyAdds -= DecodeBudget.multiplyAddsPerSample(spec) * patches.count * groups
-            left.samples -= (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount
+            let work = VideoFormat.work(patches: patches, frameCount: frameCount, network: spec)
+            left.multiplyAdds -= work.multiplyAdds
+            left.samples -= work.samples
         }
     }
 

@@ -69,15 +69,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
     /// CRC-32 of `video`'s samples in `Video.sampleBytes` order (each frame's Y, U and V; one
     /// byte a sample up to 8 bits, two little-endian above), frame by frame.
     public static func clipChecksum(_ video: Video) -> UInt32 {
-        var crc: UInt32 = 0
-        for frame in video.frames {
-            for plane in frame.planes {
-                crc = video.bitDepth > 8
-                    ? CRC32.checksum(plane.lazy.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, initial: crc)
-                    : CRC32.checksum(plane.lazy.map { UInt8($0) }, initial: crc)
-            }
-        }
-        return crc
+        video.frames.indices.reduce(0) { crc, index in CRC32.checksum(video.frames(index..<(index + 1)).sampleBytes, initial: crc) }
     }
 
     public static func container(_ video: SegmentedVideo) -> Container {
@@ -109,12 +101,7 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
     /// is the file's, its frames add up); the segments' weights are decoded by `segments(of:)`.
     public static func read(_ file: Container) throws(BitstreamError) -> SegmentedVideo {
         var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
-        let kind = try head.byte()
-        guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
-        let width = try head.varint(in: 1...Video.maximumSide, "width")
-        let height = try head.varint(in: 1...Video.maximumSide, "height")
-        let bitDepth = Int(try head.byte())
-        guard (8...16).contains(bitDepth) else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        let (width, height, bitDepth) = try VideoFormat.readShape(&head, of: self)
         let numerator = try head.varint(in: 1...VideoFormat.maximumRateTerm, "rate numerator")
         let denominator = try head.varint(in: 1...VideoFormat.maximumRateTerm, "rate denominator")
         let clipFrameCount = try head.varint(in: 1...VideoFormat.maximumFrames, "clip frame count")
@@ -156,25 +143,15 @@ public enum SegmentedVideoFormat: VideoMediaFormat {
             frameCount: frameCount, partIndex: partIndex, partCount: partCount, clipChecksum: clipChecksum, segments: segments)
     }
 
-    /// A segment's container and its clip's shape (HEAD only: the weights wait for decoding).
-    static func segmentHead(_ bytes: [UInt8], index: Int) throws(BitstreamError) -> (width: Int, height: Int, bitDepth: Int, frameRate: Video.FrameRate, frameCount: Int) {
-        let container: Container
+    /// A segment's HEAD (the weights wait for decoding).
+    static func segmentHead(_ bytes: [UInt8], index: Int) throws(BitstreamError) -> VideoFormat.Head {
         do {
-            container = try Container(reading: bytes)
+            let container = try Container(reading: bytes)
+            guard container.version == 1 else { throw BitstreamError.corrupt("HEAD", "format version \(container.version); a segment is version 1") }
+            return try VideoFormat.head(container)
         } catch {
             throw .corrupt(segmentsTag, "segment \(index): \(error)")
         }
-        guard container.sections.first?.payload.first == VideoFormat.kind, container.version == 1 else {
-            throw .corrupt(segmentsTag, "segment \(index) is not a video file (media kind \(VideoFormat.kind), format version 1)")
-        }
-        var head = ByteReader(container.payload(Container.headTag).dropFirst(), context: "\(segmentsTag), segment \(index)")
-        let width = try head.varint(in: 1...Video.maximumSide, "width")
-        let height = try head.varint(in: 1...Video.maximumSide, "height")
-        let bitDepth = Int(try head.byte())
-        let frameCount = try head.varint(in: 1...VideoFormat.maximumFrames, "frame count")
-        let numerator = try head.varint(in: 1...VideoFormat.maximumRateTerm, "rate numerator")
-        let denominator = try head.varint(in: 1...VideoFormat.maximumRateTerm, "rate denominator")
-        return (width, height, bitDepth, Video.FrameRate(numerator, denominator), frameCount)
     }
 
     /// Every segment's clip, read within `budget`: the segments together may take no more than

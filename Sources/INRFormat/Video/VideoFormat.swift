@@ -80,16 +80,32 @@ public enum VideoFormat: VideoMediaFormat {
         try read(Container(reading: bytes), budget: budget)
     }
 
-    /// The clip a verified container holds.
-    /// Refused before the groups' weights are decoded if the clip is beyond `budget`.
-    public static func read(_ file: Container, budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedVideo {
-        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+    /// A video file's HEAD: the clip's shape, rate and patches, every field checked.
+    public struct Head: Sendable {
+        public var width: Int
+        public var height: Int
+        public var bitDepth: Int
+        public var frameCount: Int
+        public var frameRate: Video.FrameRate
+        public var patches: VideoPatches
+    }
+
+    /// The first fields of a clip kind's HEAD (kinds 3 and 5): the kind, checked to be
+    /// `format`'s, then width, height and bit depth.
+    static func readShape(_ head: inout ByteReader, of format: any MediaFormat.Type) throws(BitstreamError) -> (width: Int, height: Int, bitDepth: Int) {
         let kind = try head.byte()
-        guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
+        guard kind == format.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: format)) }
         let width = try head.varint(in: 1...Video.maximumSide, "width")
         let height = try head.varint(in: 1...Video.maximumSide, "height")
         let bitDepth = Int(try head.byte())
         guard (8...16).contains(bitDepth) else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        return (width, height, bitDepth)
+    }
+
+    /// The HEAD of a verified container of this kind (nothing after it is read).
+    public static func head(_ file: Container) throws(BitstreamError) -> Head {
+        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+        let (width, height, bitDepth) = try readShape(&head, of: self)
         let frameCount = try head.varint(in: 1...maximumFrames, "frame count")
         let numerator = try head.varint(in: 1...maximumRateTerm, "rate numerator")
         let denominator = try head.varint(in: 1...maximumRateTerm, "rate denominator")
@@ -102,7 +118,14 @@ public enum VideoFormat: VideoMediaFormat {
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
         let patches = VideoPatches(width: width, height: height, patchSize: patchSize, groupSize: groupSize)
         if let problem = renderingProblem(patches) { throw .corrupt("HEAD", problem) }
+        return Head(width: width, height: height, bitDepth: bitDepth, frameCount: frameCount, frameRate: frameRate, patches: patches)
+    }
 
+    /// The clip a verified container holds.
+    /// Refused before the groups' weights are decoded if the clip is beyond `budget`.
+    public static func read(_ file: Container, budget: DecodeBudget = .standard) throws(BitstreamError) -> CompressedVideo {
+        let head = try head(file)
+        let (width, height, bitDepth, frameCount, frameRate, patches) = (head.width, head.height, head.bitDepth, head.frameCount, head.frameRate, head.patches)
         let network = try StoredNetwork(reading: file, outputWidth: patches.outputWidth)
         try checkBudget(patches: patches, frameCount: frameCount, network: network.spec, parameters: network.layout.count, budget)
         let groups = try GroupSection.read(
@@ -130,18 +153,29 @@ public enum VideoFormat: VideoMediaFormat {
         guard groupCount * parameters <= GroupSection.maximumSymbols else {
             throw .overBudget("\(groupCount) groups of \(parameters) parameters are more than the \(GroupSection.maximumSymbols) integers a file holds")
         }
-        let (width, height) = (patches.width, patches.height)
         try budget.check(
-            what: "a \(width)×\(height) clip of \(frameCount) frames", network: network, renderedSamples: patches.count * groupCount,
-            decodedSamples: (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * frameCount)
+            what: "a \(patches.width)×\(patches.height) clip of \(frameCount) frames", network: network,
+            renderedSamples: renderedSamples(patches: patches, frameCount: frameCount), decodedSamples: decodedSamples(patches: patches, frameCount: frameCount))
     }
 
-    /// The work of decoding `video`: multiply-adds and samples, as `checkBudget` counts them.
+    /// Network evaluations of rendering every group: patch positions × groups.
+    static func renderedSamples(patches: VideoPatches, frameCount: Int) -> Int { patches.count * patches.groups(frameCount: frameCount).count }
+
+    /// Y, U and V samples of `frameCount` frames.
+    static func decodedSamples(patches: VideoPatches, frameCount: Int) -> Int {
+        (patches.width * patches.height + 2 * ((patches.width + 1) / 2) * ((patches.height + 1) / 2)) * frameCount
+    }
+
+    /// The work `checkBudget` counts for a clip of this shape and network (within a budget it
+    /// passed): multiply-adds and decoded samples.
+    public static func work(patches: VideoPatches, frameCount: Int, network: NetworkSpec) -> (multiplyAdds: Int, samples: Int) {
+        (DecodeBudget.multiplyAddsPerSample(network) * renderedSamples(patches: patches, frameCount: frameCount),
+         decodedSamples(patches: patches, frameCount: frameCount))
+    }
+
+    /// The work of decoding `video`.
     public static func work(_ video: CompressedVideo) -> (multiplyAdds: Int, samples: Int) {
-        let groups = video.patches.groups(frameCount: video.frameCount).count
-        let (width, height) = (video.width, video.height)
-        return (DecodeBudget.multiplyAddsPerSample(video.spec) * video.patches.count * groups,
-                (width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) * video.frameCount)
+        work(patches: video.patches, frameCount: video.frameCount, network: video.spec)
     }
 
     public static func video(_ file: Container, decoder: VideoDecoder) throws -> Video {
