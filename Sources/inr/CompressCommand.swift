@@ -217,7 +217,7 @@ extension CompressCommand {
         }
         Interrupt.shared.gracefulStop = true
         var (report, decoded, file) = try encoder.compress(
-            clip, parts: parts, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
+            clip, parts: parts, planned: segments, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { print(groupLine($0)) }
         Interrupt.shared.gracefulStop = false
         if report.interrupted, segments != nil {
             // The segments after the stop would be fitted with no steps from the seed: noise,

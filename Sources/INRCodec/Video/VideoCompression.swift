@@ -8,10 +8,10 @@ extension VideoEncoder {
     /// (`CodecJob`: written unnamed, read back, decoded) and measure the decoded clip against
     /// the input (Y and YUV PSNR on the 4:2:0 samples, RGB PSNR after converting both to RGB).
     /// With `parts` (`--segment k/N`: parts k..<k+1 of N; `--segments N`: all of them), or a
-    /// config that cuts whole clips, the file is a segmented video of those parts' frames,
-    /// measured against them. The caller commits `file` once its other outputs are written.
+    /// config that cuts whole clips, the file is a segmented video of those parts' frames
+    /// (`planned`: their segments, if already planned), measured against them. The caller commits `file` once its other outputs are written.
     public func compress(
-        _ video: Video, parts: (range: Range<Int>, count: Int)? = nil, input: String, output: String,
+        _ video: Video, parts: (range: Range<Int>, count: Int)? = nil, planned: [Range<Int>]? = nil, input: String, output: String,
         shouldStop: @escaping () -> Bool = { false }, group: (GroupReport) -> Void = { _ in }
     ) throws -> (report: VideoCompressionReport, decoded: Video, file: StagedOutput) {
         let decoder = try VideoDecoder(threads: threads, budget: budget)
@@ -19,7 +19,7 @@ extension VideoEncoder {
         let encoded: (bytes: [UInt8], frames: Range<Int>, groups: [GroupReport], seconds: Double, first: CompressedVideo, segments: [VideoCompressionReport.Segment]?)
         if parts != nil || settings.segments.cutsWholeClips {
             var groups: [GroupReport] = []
-            let result = try encodeSegments(video, parts: parts?.range ?? 0..<1, of: parts?.count ?? 1, shouldStop: shouldStop) {
+            let result = try encodeSegments(video, parts: parts?.range ?? 0..<1, of: parts?.count ?? 1, planned: planned, shouldStop: shouldStop) {
                 groups.append($0)
                 group($0)
             }

@@ -205,11 +205,13 @@ extension VideoEncoder {
     /// Codes parts `parts` of `count` of `video` (every part: the whole clip) as closed
     /// segments (`settings.segments`), one after another, into a segmented file: a part's file
     /// for one part, the whole clip's (as `inr concat` joins the parts' files) for all of them.
-    /// Throws if the clip has fewer groups than parts.
+    /// Throws if the clip has fewer groups than parts. `planned`: those parts' segments when
+    /// the caller has already planned them (`segmentRanges`).
     public func encodeSegments(
-        _ video: Video, parts: Range<Int>, of count: Int, shouldStop: @escaping () -> Bool = { false }, group report: (GroupReport) -> Void = { _ in }
+        _ video: Video, parts: Range<Int>, of count: Int, planned: [Range<Int>]? = nil, shouldStop: @escaping () -> Bool = { false },
+        group report: (GroupReport) -> Void = { _ in }
     ) throws -> SegmentedOutput {
-        let ranges = try Self.segmentRanges(video, parts: parts, of: count, rule: settings.segments)
+        let ranges = try planned ?? Self.segmentRanges(video, parts: parts, of: count, rule: settings.segments)
         var segments: [(frames: Range<Int>, output: Output)] = []
         for (index, range) in ranges.enumerated() {
             let output = try encode(video.frames(range), shouldStop: shouldStop) { group in
