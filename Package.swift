@@ -6,6 +6,7 @@
 //
 //   inr (CLI) ─► INRConfig ─► INRCodec ─┬─► INRTraining ─┐
 //                    │  Yams            └─► INRFormat ───┴─► INRModel ─┬─► INRNetwork ─┬─► INRCore ─► CBLAS, CCPUID
+//                                               └─► INRLatent ─► INRCore, INRCoding
 //                                                                      │               ├─► INRCoding
 //                                                                      │               └─► INRKernelsAVX512, INRKernelsAVX2 ─► INRCore
 //                                                                      └─► INRMedia ─► CPNG ─► CLibPNG
@@ -17,6 +18,8 @@
 //   INRMedia     images and clips: PNG (libpng), video files (FFmpeg), metrics
 //   INRModel     forward-only models: the renderer, bit-plane queries, video patches
 //   INRTraining  sample sets, losses, optimisers, schedules, samplers, the Trainer
+//   INRLatent    the latent-grid codec's model (Cool-chic class): grids, upsampling, planar
+//                networks, the entropy model and the latents' range coding
 //   INRFormat    the .inr container, its sections, entropy coding, quantised weights and every
 //                decoder: what a player links (it does not depend on INRTraining)
 //   INRCodec     every encoder, beside its decoder's format: image, lossless, video; the
@@ -47,7 +50,7 @@ let package = Package(
     name: "inr",
     products: [
         .executable(name: "inr", targets: ["inr"]),
-        .library(name: "INR", targets: ["INRConfig", "INRCodec", "INRFormat", "INRTraining", "INRModel", "INRNetwork", "INRMedia", "INRCore"]),
+        .library(name: "INR", targets: ["INRConfig", "INRCodec", "INRFormat", "INRLatent", "INRTraining", "INRModel", "INRNetwork", "INRMedia", "INRCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -85,7 +88,9 @@ let package = Package(
         .target(name: "INRMedia", dependencies: ["CPNG", "CFFmpeg", "INRCore"]),
         .target(name: "INRModel", dependencies: ["INRNetwork", "INRMedia"]),
         .target(name: "INRTraining", dependencies: ["INRModel"]),
-        .target(name: "INRFormat", dependencies: ["INRModel"]),
+        /// The latent-grid codec's model: grids, upsampling, synthesis, entropy model, latent coding.
+        .target(name: "INRLatent", dependencies: ["INRCore", "INRCoding"], swiftSettings: kernelSettings),
+        .target(name: "INRFormat", dependencies: ["INRModel", "INRLatent"]),
         .target(name: "INRCodec", dependencies: ["INRFormat", "INRTraining"]),
         .target(name: "INRConfig", dependencies: ["INRCodec", .product(name: "Yams", package: "Yams")]),
         .executableTarget(

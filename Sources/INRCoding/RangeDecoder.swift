@@ -40,6 +40,19 @@ public struct RangeDecoder {
         return bit
     }
 
+    /// Decodes a symbol coded by `RangeEncoder.encode(cumulative:frequency:)`: the table's
+    /// symbol whose interval holds the code (a damaged stream gives some symbol, never a trap).
+    public mutating func decode(_ table: FrequencyTable) -> Int {
+        let step = range >> BitModel.precision
+        let target = min(code / step, (1 << BitModel.precision) - 1)
+        let symbol = table.symbol(at: target)
+        let cumulative = table.cumulative[symbol]
+        code &-= step &* cumulative
+        range = step &* (table.cumulative[symbol + 1] - cumulative)
+        normalize()
+        return symbol
+    }
+
     public mutating func decodeDirect(count: Int) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<count {

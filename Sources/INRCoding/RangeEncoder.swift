@@ -13,6 +13,15 @@ public struct RangeEncoder {
 
     public init() {}
 
+    /// Codes a symbol of a static distribution whose cumulative frequencies total 2^16
+    /// (`FrequencyTable`): the symbol keeps [cumulative, cumulative + frequency) of the range.
+    public mutating func encode(cumulative: UInt32, frequency: UInt32) {
+        let step = range >> BitModel.precision
+        low &+= UInt64(step &* cumulative)
+        range = step &* frequency
+        normalize()
+    }
+
     /// Codes `bit` with the adaptive probability `model`, then adapts it.
     public mutating func encode(_ bit: Bool, _ model: inout BitModel) {
         encode(bit, probabilityOfZero: model.probability)

@@ -16,6 +16,7 @@ import INRTraining
 ///     loss:      { type: mse, l1WeightPenalty }
 ///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, qatSchedule, rateWeight }
 ///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate, refitBelow }
+///     latent:    { grids, synthesisWidths, entropyModel, context, armWidth, armLayers, lambda, finalSteps, finalLearningRate }
 public struct CodecConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.
     public var seed: UInt64 = 0
@@ -29,11 +30,16 @@ public struct CodecConfig: ConfigSection, Equatable {
     public var quantization = QuantizationConfig()
     /// Present in video configs only: groups of frames and patches (NIRVANA).
     public var video: VideoConfig? = nil
+    /// Present in latent-grid codec configs only (Cool-chic class): the grids, synthesis,
+    /// entropy model and λ.
+    public var latent: LatentConfig? = nil
 
     public init() {}
 
     /// A video network has G·1.5·P² outputs: it must still be a network the format holds.
     public func validate() throws {
+        if latent != nil, video != nil { throw ConfigValueError("latent", "the latent codec is for images; a config has latent: or video:, not both") }
+        if latent != nil, head.bitPlanes != nil { throw ConfigValueError("latent", "the latent codec is lossy; head.type bitPlanes is for lossless configs") }
         if network.sizing == .image, head.bitPlanes == nil {
             throw ConfigValueError("network.sizing", "image sizes a lossless (bitPlanes) network; a lossy config's width follows --bpp or --quality instead")
         }

@@ -55,6 +55,10 @@ struct CompressCommand: ParsableCommand {
         try checkFiles()
         let config = try configOptions.load()
         if config.video != nil { return try runVideo(config) }
+        if config.latent != nil {
+            guard !video.isGiven else { throw CommandError("--frames, --segment(s) and --raw-* are for clips; \(configOptions.config) is a latent image config") }
+            return try runLatent(config)
+        }
         guard !video.isGiven else {
             throw CommandError("--frames, --segment(s) and --raw-* are for clips; \(configOptions.config) has no video: section (see Configs/video/)")
         }
@@ -64,6 +68,7 @@ struct CompressCommand: ParsableCommand {
         }
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
+        guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is an MLP config (use --bpp or --quality)") }
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
         var settings = config.imageEncoderSettings
         if let sizing = rate.sizing, let flag = rate.flag {

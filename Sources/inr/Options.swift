@@ -79,10 +79,15 @@ struct RateOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Quality 0–100, higher is better: a target of 0.05 · 2^(Q/20) bpp (50 ≈ 0.28, 75 ≈ 0.67, 100 = 1.6).")
     var quality: Double?
 
+    @Option(parsing: .unconditional, help: "The latent codec's λ (latent.lambda): the weight of the rate in D + λ·R; larger gives smaller files.")
+    var lambda: Double?
+
     func validate() throws {
         if bpp != nil && quality != nil { throw ValidationError("give --bpp or --quality, not both") }
         if let bpp { try Self.check(bpp: bpp, text: "\(bpp)") }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) { throw ValidationError("--quality \(quality): must be between 0 and 100") }
+        if let lambda, !(lambda.isFinite && lambda > 0) { throw ValidationError("--lambda \(lambda): must be a positive number") }
+        if lambda != nil && (bpp != nil || quality != nil) { throw ValidationError("--lambda is the latent codec's rate knob; --bpp and --quality the MLP codec's: give one") }
     }
 
     /// Throws unless `bpp` is a usable target (`text` is how the user wrote it).

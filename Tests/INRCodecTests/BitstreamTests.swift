@@ -12,8 +12,9 @@ import XCTest
 final class BitstreamTests: XCTestCase {
     static let golden: [(file: String, sha256: String)] = {
         let manifest = (try? String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)) ?? ""
-        // The image files (the video file has its own tests, VideoCodecTests).
-        return manifest.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("video") }.map { line in
+        // The coordinate-network image files (the video and latent files have their own tests,
+        // VideoCodecTests, SegmentedVideoTests and LatentCodecTests).
+        return manifest.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("video") && !$0.hasPrefix("latent") }.map { line in
             let fields = line.split(separator: "\t")
             return (TestSupport.path("Media/golden/" + fields[0]), String(fields[1]))
         }
@@ -76,7 +77,7 @@ final class BitstreamTests: XCTestCase {
         var head = try Container(reading: try Self.bytes(Self.golden[0].file)).sections
         head[0] = Container.Section(Container.headTag, [9] + head[0].payload.dropFirst())
         XCTAssertThrowsError(try Container(reading: Container(sections: head).bytes)) { error in
-            XCTAssertEqual("\(error)", "corrupt HEAD: media kind 9 is not an image, a lossless image, a video, a stored image or a segmented video (this build reads kinds 1 to 5)")
+            XCTAssertEqual("\(error)", "corrupt HEAD: media kind 9 is not an image, a lossless image, a video, a stored image, a segmented video or a latent image (this build reads kinds 1 to 6)")
         }
     }
 
@@ -86,9 +87,9 @@ final class BitstreamTests: XCTestCase {
             XCTAssertThrowsError(try ImageFormat.read(Array(bytes.prefix(length))), "truncated to \(length)")
         }
         var version = bytes
-        version[4] = 3
+        version[4] = 4
         XCTAssertThrowsError(try ImageFormat.read(version)) { error in
-            XCTAssertEqual("\(error)", "format version 3 is not supported by this build (it reads versions 1 to 2)")
+            XCTAssertEqual("\(error)", "format version 4 is not supported by this build (it reads versions 1 to 3)")
         }
         version[4] = 0
         XCTAssertThrowsError(try ImageFormat.read(version)) { XCTAssertTrue("\($0)".contains("format version 0 is not supported"), "\($0)") }

@@ -215,7 +215,7 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
         let lines = manifest.split(separator: "\n").dropFirst()
-        for line in lines.prefix(2) + lines.filter({ $0.hasPrefix("lossless") || $0.hasPrefix("video") }) {
+        for line in lines.prefix(2) + lines.filter({ $0.hasPrefix("lossless") || $0.hasPrefix("video") || $0.hasPrefix("latent") }) {
             let fields = line.split(separator: "\t").map(String.init)
             for cpu in ["Haswell", "Nehalem"] {
                 let environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_CORETYPE": cpu == "Haswell" ? "Haswell" : "Nehalem"]) { $1 }
@@ -235,7 +235,7 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
         let entries = manifest.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
-        XCTAssertEqual(entries.count, 9)
+        XCTAssertEqual(entries.count, 10)
         for fields in entries {
             let name = (fields[0] as NSString).deletingPathExtension
             let result = try inr(["compress", TestSupport.path("Configs/golden/\(name).yaml"), "--input", TestSupport.path(fields[2]),

@@ -101,4 +101,12 @@ public struct ImageCompressionReport: Codable, Sendable {
     public var threads: Int
     public var instructionSet: String
     public var interrupted: Bool
+    /// "latent" for the latent-grid codec (absent: the coordinate-MLP codecs). Its files also
+    /// give the decoder's multiply-adds per pixel, the number of latents and λ; its
+    /// `floatPSNR` and `floatCodeBitsPerPixel` are the training's last step (noisy or rounded
+    /// latents, float weights) and its rate model's estimate.
+    public var codec: String?
+    public var decoderMultiplyAddsPerPixel: Int?
+    public var latentCount: Int?
+    public var lambda: Double?
 }

@@ -6,7 +6,7 @@ import INRMedia
 /// follow HEAD, and what `inr decode` and `inr inspect` do with such a file.
 ///
 /// Implementations, one file each beside their kind: `ImageFormat` (1), `LosslessImageFormat`
-/// (2), `VideoFormat` (3), `StoredImageFormat` (4), `SegmentedVideoFormat` (5). A new kind is one such file and one line in `MediaFormats.registered`;
+/// (2), `VideoFormat` (3), `StoredImageFormat` (4), `SegmentedVideoFormat` (5), `LatentImageFormat` (6). A new kind is one such file and one line in `MediaFormats.registered`;
 /// the command line dispatches through the registry.
 public protocol MediaFormat: Sendable {
     /// HEAD's first byte: stable across versions, never reused.
@@ -71,6 +71,7 @@ public enum MediaFormats {
     /// Every kind this build reads, in kind order; a new kind adds its format here.
     public static let registered: [any MediaFormat.Type] = [
         ImageFormat.self, LosslessImageFormat.self, VideoFormat.self, StoredImageFormat.self, SegmentedVideoFormat.self,
+        LatentImageFormat.self,
     ]
 
     public static func format(kind: UInt8) -> (any MediaFormat.Type)? {

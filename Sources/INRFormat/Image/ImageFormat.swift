@@ -88,10 +88,15 @@ public enum ImageFormat: ImageMediaFormat {
 
     /// An image kind's file decoded (at `request.scale`) and written as PNG: what `inr decode`
     /// does with every `ImageMediaFormat`.
-    static func decodeToPNG(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+    /// Refuses an image's output that is not PNG (a .png name, or a device or pipe).
+    static func checkPNGOutput(_ request: DecodeRequest) throws {
         guard request.output.lowercased().hasSuffix(".png") || OutputFile.isWrittenInPlace(request.output) else {
             throw UnsupportedRequest("--output \(request.output): \(request.file) is an image, which decodes to PNG: give a .png name")
         }
+    }
+
+    static func decodeToPNG(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        try checkPNGOutput(request)
         let start = Date()
         let image = try request.decoding {
             try ImageDecoder(threads: request.threads, budget: request.budget).decode(file, scale: request.scale)

@@ -1,3 +1,5 @@
+import INRCoding
+
 /// Turns a network's logit into the integer probability the range coder uses, identically on
 /// every machine:
 ///
@@ -14,7 +16,7 @@ public enum LogitProbability {
     static let highest: UInt32 = 65536 - 16
 
     static let table: [UInt32] = (-limit...limit).map { q in
-        let p = 65536 / (1 + exponential(Double(q) / Double(resolution)))
+        let p = 65536 / (1 + DeterministicMath.exponential(Double(q) / Double(resolution)))
         return min(max(UInt32(p.rounded()), lowest), highest)
     }
 
@@ -24,17 +26,5 @@ public enum LogitProbability {
         let scaled = logit * resolution
         let q = scaled.isNaN ? 0 : Int(min(max(scaled, -Float(limit)), Float(limit)).rounded())
         return table[q + limit]
-    }
-
-    /// e^x for |x| ≤ 16: the Taylor series at x/1024, squared ten times.
-    static func exponential(_ x: Double) -> Double {
-        let y = x / 1024
-        var term = 1.0, sum = 1.0
-        for n in 1...12 {
-            term = term * y / Double(n)
-            sum += term
-        }
-        for _ in 0..<10 { sum *= sum }
-        return sum
     }
 }

@@ -82,6 +82,9 @@ struct EvalSweepCommand: ParsableCommand {
         if targets != [nil], configs.contains(where: { $0.head.bitPlanes != nil }) {
             throw CommandError("--bpp is for lossy configs; \(config) is lossless")
         }
+        if targets != [nil], configs.contains(where: { $0.latent != nil }) {
+            throw CommandError("--bpp is for the MLP codec; a latent config's rate knob is λ: --set latent.lambda=0.001,0.002,…")
+        }
         let budget = try DecodeBudget.current()
         Interrupt.shared.gracefulMessage = "stopping this image's fit; its result is dropped, the finished images' are kept"
         var isFolder: ObjCBool = false
@@ -101,13 +104,14 @@ struct EvalSweepCommand: ParsableCommand {
         guard !files.isEmpty else { throw MediaError(path: images, reason: "no PNG images here" + (filter.map { " matching '\($0)'" } ?? "")) }
 
         // Every job of the sweep, in order; a shard keeps every N-th.
-        var jobs: [(job: SweepManifest.Job, settings: ImageEncoder.Settings)] = []
+        var jobs: [(job: SweepManifest.Job, settings: JobEncoder)] = []
         for (overrides, codecConfig) in zip(combinations, configs) {
             for target in targets {
                 let setting = (overrides.map(\.description) + (target.map { [String(format: "bpp=%g", $0)] } ?? [])).joined(separator: " ")
                 var encoderSettings = codecConfig.imageEncoderSettings
                 if let target { encoderSettings.sizing = .rate(bitsPerPixel: target) }
-                jobs += files.map { (SweepManifest.Job(setting: setting, image: $0), encoderSettings) }
+                let encoder: JobEncoder = codecConfig.latent != nil ? .latent(codecConfig.latentEncoderSettings) : .coordinate(encoderSettings)
+                jobs += files.map { (SweepManifest.Job(setting: setting, image: $0), encoder) }
             }
         }
         // A repeated value (--bpp 0.3,0.3) is one job, as one run's resume makes it.
@@ -140,11 +144,7 @@ struct EvalSweepCommand: ParsableCommand {
             let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
             let compressed = "\(folder)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
             try OutputFile.createFolders(for: [compressed])
-            let encoder = try ImageEncoder(settings: encoderSettings, threads: threads, budget: budget)
-            do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
-            Interrupt.shared.gracefulStop = true
-            let (report, _, staged) = try encoder.compress(image, input: input, output: compressed, shouldStop: { Interrupt.shared.isRequested })
-            Interrupt.shared.gracefulStop = false
+            let (report, staged) = try encoderSettings.compress(image, input: input, output: compressed, threads: threads, budget: budget)
             if report.interrupted { break }
             try staged.commit()
             table.rows.append(RateDistortionRow(
@@ -166,6 +166,30 @@ struct EvalSweepCommand: ParsableCommand {
             print("wrote \(output)/results.csv, results.json, rd.svg")
         }
         if Interrupt.shared.isRequested { throw ExitCode(130) }
+    }
+
+    /// A job's codec: the coordinate-network image codec or the latent-grid codec.
+    enum JobEncoder {
+        case coordinate(ImageEncoder.Settings)
+        case latent(LatentEncoderSettings)
+
+        /// The image through the codec (interruptible); the file is staged, not committed.
+        func compress(_ image: Image, input: String, output: String, threads: Int, budget: DecodeBudget) throws -> (ImageCompressionReport, StagedOutput) {
+            Interrupt.shared.gracefulStop = true
+            defer { Interrupt.shared.gracefulStop = false }
+            switch self {
+            case .coordinate(let settings):
+                let encoder = try ImageEncoder(settings: settings, threads: threads, budget: budget)
+                do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+                let (report, _, staged) = try encoder.compress(image, input: input, output: output, shouldStop: { Interrupt.shared.isRequested })
+                return (report, staged)
+            case .latent(let settings):
+                let encoder = try LatentEncoder(settings: settings, threads: threads, budget: budget)
+                do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+                let (report, _, staged) = try encoder.compress(image, input: input, output: output, shouldStop: { Interrupt.shared.isRequested })
+                return (report, staged)
+            }
+        }
     }
 
     /// Writes the part's shard.json, or checks the one a previous run of this shard wrote: a

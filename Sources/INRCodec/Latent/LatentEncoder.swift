@@ -1,0 +1,209 @@
+import Foundation
+import INRCoding
+import INRCore
+import INRFormat
+import INRLatent
+import INRMedia
+import INRNetwork
+import INRTraining
+
+/// The latent-grid image encoder (Cool-chic, Ladune et al. 2023; C3, Kim et al. 2024), fitted
+/// per image on the CPU:
+///
+///     image ─► LatentTrainingPass steps on D + λ·R:
+///                 1. `steps` with ŷ soft-rounded with noise (`SoftRounding`, annealed), Adam,
+///                    cosine decay from `learningRate` (the latents' Γ times larger)
+///                 2. `finalSteps` with ŷ = round(y) (straight-through), `finalLearningRate`
+///           ─► latents rounded ─► synthesis and entropy weights quantised, each module's step
+///              2^−e chosen by rate–distortion search ─► LatentCoder ─► LatentImageFormat bytes
+public struct LatentEncoder {
+    public let settings: LatentEncoderSettings
+    public let threads: Int
+    public let budget: DecodeBudget
+    /// The training's kernels (the CPU's best tier, or INR_ISA's).
+    public let kernels: any KernelSet
+
+    public init(settings: LatentEncoderSettings, threads: Int, budget: DecodeBudget = .standard) throws {
+        try settings.validate()
+        self.settings = settings
+        self.threads = threads
+        self.budget = budget
+        kernels = try KernelSelection.preferred()
+    }
+
+    /// Where a fit stands, for progress lines.
+    public struct Progress: Sendable {
+        public var step: Int
+        public var totalSteps: Int
+        public var loss: Float
+        /// PSNR of the step's (noisy or rounded) reconstruction, and the rate its model gives.
+        public var psnr: Double
+        public var bitsPerPixel: Float
+        public var elapsed: Double
+    }
+
+    public struct Result: Sendable {
+        public var bytes: [UInt8]
+        public var file: LatentImageFormat.LatentImage
+        public var steps: Int
+        public var fitSeconds: Double
+        /// Where the training ended: PSNR and rate estimate of its last step.
+        public var trainedPSNR: Double
+        public var trainedBitsPerPixel: Double
+    }
+
+    public func spec(for image: Image) -> LatentSpec {
+        LatentSpec(
+            width: image.width, height: image.height, channels: image.channels, gridCount: settings.gridCount,
+            synthesisWidths: settings.synthesisWidths, entropyModel: settings.entropyModel, bandRows: settings.bandRows)
+    }
+
+    /// Refuses, before any work, an image this codec or the decoder's budget cannot take.
+    public func checkDecodable(_ image: Image) throws {
+        guard image.channels == 1 || image.channels == 3 else {
+            throw LatentError("the latent codec takes gray or RGB images; this one has \(image.channels) channels (drop the alpha channel first)")
+        }
+        let spec = spec(for: image)
+        try spec.validate()
+        try budget.checkImage(width: image.width, height: image.height)
+        let work = spec.decoderMultiplyAddsPerPixel.multipliedReportingOverflow(by: spec.pixelCount)
+        guard !work.overflow, work.partialValue <= budget.multiplyAdds else {
+            throw LatentError("decoding would take \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel, beyond the decoder's budget")
+        }
+    }
+
+    public func encode(_ image: Image, shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in }) throws -> Result {
+        try checkDecodable(image)
+        let spec = spec(for: image)
+        let pool = WorkerPool(threadCount: threads)
+        // Planar targets in [0, 1].
+        let normalized = image.normalizedSamples, pixels = spec.pixelCount, channels = spec.channels
+        var targets = [Float](repeating: 0, count: normalized.count)
+        for p in 0..<pixels { for c in 0..<channels { targets[c * pixels + p] = normalized[p * channels + c] } }
+        let pass = LatentTrainingPass(spec: spec, targets: targets, pool: pool, kernels: kernels)
+
+        var random = SeededGenerator(seed: settings.seed, stream: "latent")
+        var latents = [Float](repeating: 0, count: spec.latentCount)
+        var parameters = Self.initialParameters(spec: spec, random: &random)
+        var latentOptimizer = Adam(), parameterOptimizer = Adam()
+        var schedule = CosineSchedule(minimum: 0)
+        let start = Date()
+        let total = settings.steps + settings.finalSteps
+        var step = 0, last = Progress(step: 0, totalSteps: total, loss: 0, psnr: 0, bitsPerPixel: 0, elapsed: 0)
+        var quantized = latents, slope = latents
+        let noiseSeed = random.next()
+        let gain = settings.gain
+        while step < total && !shouldStop() {
+            if let limit = settings.timeLimit, Date().timeIntervalSince(start) >= limit { break }
+            let final = step >= settings.steps
+            if final {
+                for i in 0..<latents.count { quantized[i] = latents[i].rounded() }
+            } else {
+                let (temperature, noise) = SoftRounding.schedule(progress: Float(step) / Float(max(settings.steps - 1, 1)))
+                SoftRounding.quantize(
+                    latents, into: &quantized, slope: &slope, temperature: temperature, noise: noise, seed: noiseSeed, step: step, pool: pool,
+                    softRounding: settings.softRounding)
+            }
+            var result = pass.step(quantized, parameters, lambda: settings.lambda)
+            if !final { for i in 0..<latents.count { result.latentGradient[i] *= slope[i] } }
+            let rate = final ? settings.finalLearningRate : schedule.learningRate(step: step, totalSteps: settings.steps, base: settings.learningRate)
+            latentOptimizer.update(&latents, gradient: result.latentGradient, learningRate: rate * gain)
+            parameterOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
+            step += 1
+            last = Progress(
+                step: step, totalSteps: total, loss: result.loss, psnr: Self.psnr(result.meanSquaredError),
+                bitsPerPixel: result.bitsPerPixel, elapsed: Date().timeIntervalSince(start))
+            progress(last)
+        }
+        let fitSeconds = Date().timeIntervalSince(start)
+        let limit = Float(LaplaceCoding.maximumMagnitude)
+        let integers = latents.map { Int32(min(max($0.rounded(), -limit), limit)) }
+        let file = try quantize(spec: spec, latents: integers, parameters: parameters, pass: pass, bitDepth: image.bitDepth)
+        return Result(
+            bytes: LatentImageFormat.bytes(file), file: file, steps: step, fitSeconds: fitSeconds,
+            trainedPSNR: last.psnr, trainedBitsPerPixel: Double(last.bitsPerPixel))
+    }
+
+    static func psnr(_ meanSquaredError: Float) -> Double { -10 * log10(max(Double(meanSquaredError), 1e-12)) }
+
+    /// PyTorch's default for the layers' weights (uniform ±1/√inputs), biases 0, the synthesis
+    /// output's bias ½ (mid-grey); a factorised model's log-scales 0 (b = 1).
+    public static func initialParameters(spec: LatentSpec, random: inout SeededGenerator) -> [Float] {
+        var parameters: [Float] = []
+        func layers(_ layers: [(inputs: Int, outputs: Int)], outputBias: Float) {
+            for (index, layer) in layers.enumerated() {
+                let bound = 1 / Double(layer.inputs).squareRoot()
+                parameters += (0..<(layer.inputs * layer.outputs)).map { _ in Float(random.nextUniform(-bound, bound)) }
+                parameters += [Float](repeating: index == layers.count - 1 ? outputBias : 0, count: layer.outputs)
+            }
+        }
+        layers(spec.synthesisLayers, outputBias: 0.5)
+        if spec.entropyLayers.isEmpty {
+            parameters += [Float](repeating: 0, count: spec.gridCount)
+        } else {
+            layers(spec.entropyLayers, outputBias: 0)
+        }
+        return parameters
+    }
+
+    /// The file: each module's step chosen to minimise D + λ·R over the real bytes (the
+    /// synthesis's by the rendered MSE and its weights' code length; the entropy model's by
+    /// its weights' and the latents' code length).
+    func quantize(spec: LatentSpec, latents: [Int32], parameters: [Float], pass: LatentTrainingPass, bitDepth: Int) throws -> LatentImageFormat.LatentImage {
+        let synthesisWeights = Array(parameters[0..<spec.synthesisParameterCount])
+        let entropyWeights = Array(parameters[spec.synthesisParameterCount...])
+        let values = latents.map(Float.init), pixels = Double(spec.pixelCount), lambda = Double(settings.lambda)
+        func codeBits(_ module: QuantizedModule) -> Double {
+            var coder = RangeEncoder(), model = IntegerModel()
+            for symbol in module.symbols { model.encode(symbol, into: &coder) }
+            return Double(coder.finish().count * 8)
+        }
+        var synthesis = QuantizedModule(quantizing: synthesisWeights, exponent: 8), best = Double.infinity
+        for exponent in 4...14 {
+            let module = QuantizedModule(quantizing: synthesisWeights, exponent: exponent)
+            let mse = Double(pass.render(values, module.weights + entropyWeights))
+            let cost = mse + lambda * codeBits(module) / pixels
+            if cost < best { (best, synthesis) = (cost, module) }
+        }
+        var entropy = QuantizedModule(quantizing: entropyWeights, exponent: 8), streams: [[UInt8]] = []
+        best = .infinity
+        for exponent in 5...12 {
+            let module = QuantizedModule(quantizing: entropyWeights, exponent: exponent)
+            let coded = LatentCoder.encode(latents, model: EntropyModel(spec: spec, parameters: module.weights))
+            let cost = lambda * (codeBits(module) + Double(coded.reduce(0) { $0 + $1.count } * 8)) / pixels
+            if cost < best { (best, entropy, streams) = (cost, module, coded) }
+        }
+        return LatentImageFormat.LatentImage(spec: spec, bitDepth: bitDepth, synthesis: synthesis, entropy: entropy, streams: streams)
+    }
+}
+
+/// What the latent encoder does (the `latent:` section of a config, with `seed` and `training`).
+public struct LatentEncoderSettings: Sendable, Equatable {
+    public var gridCount = 7
+    public var synthesisWidths = [16]
+    public var entropyModel: EntropyModelSpec = .autoregressive(context: 16, width: 16, layers: 2)
+    /// λ of D + λ·R (D the MSE of samples in [0, 1], R in bits per pixel): the rate knob.
+    public var lambda: Float = 2e-3
+    /// Γ: the latents learn Γ times faster than the networks (Cool-chic's encoder gain,
+    /// ŷ = Q(Γ·y): with Adam the same as scaling the latents' learning rate).
+    public var gain: Float = 16
+    /// Rows per band: each band of a grid is coded on its own and decodes in parallel.
+    public var bandRows = LatentSpec.defaultBandRows
+    /// The main phase's proxy: soft-rounding with annealed noise (C3), or plain uniform noise.
+    public var softRounding = true
+    public var steps = 2000
+    public var learningRate: Float = 1e-2
+    public var finalSteps = 200
+    public var finalLearningRate: Float = 1e-4
+    public var seed: UInt64 = 0
+    public var timeLimit: Double?
+
+    public init() {}
+
+    public func validate() throws {
+        guard lambda > 0, lambda.isFinite else { throw LatentError("λ must be positive") }
+        guard steps >= 0, finalSteps >= 0, steps + finalSteps >= 1 else { throw LatentError("at least one step") }
+        guard gain > 0, gain.isFinite else { throw LatentError("the latents' gain must be positive") }
+        guard learningRate > 0, finalLearningRate > 0 else { throw LatentError("learning rates must be positive") }
+    }
+}

@@ -1,0 +1,238 @@
+import INRCore
+import INRLatent
+import INRNetwork
+
+/// One training step of the latent-grid model: loss and gradients of
+///
+///     L = D + λ·R,  D = mean((x̂ − x)²) over the samples in [0, 1],  R = Σ bits(ŷ) / pixels
+///
+///     ŷ ─► LatentRenderer (upsample, synthesis) ─► x̂ ─► D ─► backward: synthesis, adjoint upsampling ─► ∂D/∂ŷ
+///     ŷ ─► entropy model (per grid scale, or ARM on each latent's causal context) ─► (μ, s)
+///        ─► LaplaceRate ─► R ─► ∂R/∂ŷ (directly and through the ARM's context), ∂R/∂weights
+///
+/// The parameters are one flat buffer: the synthesis network's, then the entropy model's. The
+/// networks run on inr's engine (`TiledNetwork`); the upsampling and the rate are exact
+/// per-element loops, so a step gives the same numbers on any thread count.
+public final class LatentTrainingPass {
+    let spec: LatentSpec
+    let renderer: LatentRenderer
+    let pool: WorkerPool
+    let activations: PlanarNetwork.Activations
+    /// The image, planar (C × N), in [0, 1].
+    let targets: [Float]
+    let synthesisCount: Int
+    let synthesisNetwork: TiledNetwork
+    let entropyNetwork: TiledNetwork?
+    let contextOffsets: [(row: Int, column: Int)]
+    /// For each context slot and latent, the flat index of the neighbour, or −1 outside its grid.
+    let contextSources: [Int32]
+
+    public init(spec: LatentSpec, targets: [Float], pool: WorkerPool, kernels: any KernelSet) {
+        self.spec = spec
+        self.targets = targets
+        self.pool = pool
+        renderer = LatentRenderer(spec: spec, pool: pool)
+        activations = renderer.makeActivations()
+        synthesisCount = spec.synthesisParameterCount
+        let offsets = spec.gridOffsets, count = spec.latentCount
+        synthesisNetwork = TiledNetwork(layers: spec.synthesisLayers, kernels: kernels, threads: pool.threadCount)
+        if case .autoregressive(let context, _, _) = spec.entropyModel {
+            entropyNetwork = TiledNetwork(layers: spec.entropyLayers, kernels: kernels, threads: pool.threadCount)
+            contextOffsets = ContextPattern.offsets(context)
+            var sources = [Int32](repeating: -1, count: context * count)
+            for (slot, offset) in ContextPattern.offsets(context).enumerated() {
+                for level in 0..<spec.gridCount {
+                    let size = spec.gridSize(level)
+                    for y in 0..<size.height {
+                        for x in 0..<size.width {
+                            let row = y + offset.row, column = x + offset.column
+                            guard row >= spec.bandStart(y), column >= 0, column < size.width else { continue }
+                            sources[slot * count + offsets[level] + y * size.width + x] = Int32(offsets[level] + row * size.width + column)
+                        }
+                    }
+                }
+            }
+            contextSources = sources
+        } else {
+            entropyNetwork = nil
+            contextOffsets = []
+            contextSources = []
+        }
+    }
+
+    public struct Result {
+        public var loss: Float
+        public var meanSquaredError: Float
+        /// R in bits per pixel.
+        public var bitsPerPixel: Float
+        public var latentGradient: [Float]
+        public var parameterGradient: [Float]
+    }
+
+    /// The model's output for `latents` (planar C × N), after a `step` or `render`.
+    var outputs: UnsafePointer<Float> { UnsafePointer(activations.outputs) }
+
+    /// Forward only: the samples of `latents` with `parameters`, and their MSE.
+    public func render(_ latents: [Float], _ parameters: [Float]) -> Float {
+        renderer.upsample(latents, into: activations)
+        renderer.synthesize(Array(parameters[0..<synthesisCount]), activations)
+        var sum: Double = 0
+        let out = activations.outputs
+        for i in 0..<targets.count { let d = Double(out[i] - targets[i]); sum += d * d }
+        return Float(sum / Double(targets.count))
+    }
+
+    /// The loss and gradients with the synthesis fed `latents` and the rate measured on
+    /// `rateLatents` (default: the same), both gradients going to the same latents.
+    public func step(_ latents: [Float], _ parameters: [Float], lambda: Float, rateLatents: [Float]? = nil) -> Result {
+        let pixels = spec.pixelCount, samples = targets.count, channels = spec.channels, grids = spec.gridCount
+        renderer.upsample(latents, into: activations)
+        // The synthesis, tile by tile: D and ∂D/∂(upsampled latents), planar.
+        var gradient = [Float](repeating: 0, count: parameters.count)
+        var synthesisGradient: [Float] = []
+        let scale = 2 / Float(samples)
+        var inputGradient = [Float](repeating: 0, count: grids * pixels)
+        let planes = UnsafePointer(activations.inputs)
+        let squaredError = targets.withUnsafeBufferPointer { targets in
+            inputGradient.withUnsafeMutableBufferPointer { inputGradient in
+                let targets = targets.baseAddress!, inputGradient = inputGradient.baseAddress!
+                return synthesisNetwork.run(
+                    count: pixels, parameters: parameters[0..<synthesisCount], pool: pool, gradient: &synthesisGradient,
+                    gather: { inputs, first in
+                        for r in 0..<inputs.rows {
+                            let row = inputs.row(r)
+                            for l in 0..<grids { row[l] = planes[l * pixels + first + r] }
+                        }
+                    },
+                    loss: { outputs, gradient, first in
+                        var sum = 0.0
+                        for r in 0..<outputs.rows {
+                            let out = outputs.row(r), g = gradient.row(r)
+                            for c in 0..<channels {
+                                let d = out[c] - targets[c * pixels + first + r]
+                                sum += Double(d * d)
+                                g[c] = scale * d
+                            }
+                        }
+                        return sum
+                    },
+                    scatter: { inputGradient_, first in
+                        for r in 0..<inputGradient_.rows {
+                            let row = inputGradient_.row(r)
+                            for l in 0..<grids { inputGradient[l * pixels + first + r] = row[l] }
+                        }
+                    })
+            }
+        }
+        gradient.replaceSubrange(0..<synthesisCount, with: synthesisGradient)
+        let mse = Float(squaredError / Double(samples))
+
+        // Back through the upsampling, grid by grid.
+        let offsets = spec.gridOffsets
+        var latentGradient = [Float](repeating: 0, count: spec.latentCount)
+        latentGradient.withUnsafeMutableBufferPointer { lg in
+            let lg = lg.baseAddress!
+            pool.run(tasks: grids) { level, _ in
+                let full = Array(inputGradient[(level * pixels)..<((level + 1) * pixels)])
+                let back = renderer.filter.fromFullSize(full, level: level, spec: spec)
+                back.withUnsafeBufferPointer { (lg + offsets[level]).update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+
+        let bits = rate(rateLatents ?? latents, parameters, weight: lambda / Float(pixels), latentGradient: &latentGradient, gradient: &gradient)
+        let bpp = bits / Float(pixels)
+        return Result(loss: mse + lambda * bpp, meanSquaredError: mse, bitsPerPixel: bpp, latentGradient: latentGradient, parameterGradient: gradient)
+    }
+
+    /// R's bits, adding `weight`·∂bits to the latents' and the entropy model's gradients.
+    func rate(_ latents: [Float], _ parameters: [Float], weight: Float, latentGradient: inout [Float], gradient: inout [Float]) -> Float {
+        let count = spec.latentCount
+        guard let entropyNetwork else {
+            // Factorised: (0, s_l), grid by grid.
+            let offsets = spec.gridOffsets
+            var bits = 0.0
+            for level in 0..<spec.gridCount {
+                let s = parameters[synthesisCount + level]
+                var scaleGradient: Float = 0
+                for i in offsets[level]..<offsets[level + 1] {
+                    let r = LaplaceRate.bits(value: latents[i], mean: 0, logScale: s)
+                    bits += Double(r.bits)
+                    latentGradient[i] += weight * r.value
+                    scaleGradient += weight * r.logScale
+                }
+                gradient[synthesisCount + level] = scaleGradient
+            }
+            return Float(bits)
+        }
+        // ARM: each latent's context gathered from the latents, (μ, s) → bits, and back.
+        let context = contextOffsets.count
+        var contextGradient = [Float](repeating: 0, count: context * count)
+        var armGradient: [Float] = []
+        let bits = latents.withUnsafeBufferPointer { latents in
+            latentGradient.withUnsafeMutableBufferPointer { lg in
+                contextGradient.withUnsafeMutableBufferPointer { cg in
+                    let latents = latents.baseAddress!, lg = lg.baseAddress!, cg = cg.baseAddress!
+                    let sources = contextSources
+                    return sources.withUnsafeBufferPointer { sources in
+                        let sources = sources.baseAddress!
+                        return entropyNetwork.run(
+                            count: count, parameters: parameters[synthesisCount...], pool: pool, gradient: &armGradient,
+                            gather: { inputs, first in
+                                for r in 0..<inputs.rows {
+                                    let row = inputs.row(r)
+                                    for slot in 0..<context {
+                                        let source = sources[slot * count + first + r]
+                                        row[slot] = source >= 0 ? latents[Int(source)] : 0
+                                    }
+                                }
+                            },
+                            loss: { outputs, gradient, first in
+                                var sum = 0.0
+                                for r in 0..<outputs.rows {
+                                    let out = outputs.row(r), g = gradient.row(r), i = first + r
+                                    let rate = LaplaceRate.bits(value: latents[i], mean: out[0], logScale: out[1])
+                                    sum += Double(rate.bits)
+                                    lg[i] += weight * rate.value
+                                    g[0] = weight * rate.mean
+                                    g[1] = weight * rate.logScale
+                                }
+                                return sum
+                            },
+                            scatter: { inputGradient, first in
+                                for r in 0..<inputGradient.rows {
+                                    let row = inputGradient.row(r)
+                                    for slot in 0..<context { cg[slot * count + first + r] = row[slot] }
+                                }
+                            })
+                    }
+                }
+            }
+        }
+        gradient.replaceSubrange(synthesisCount..<gradient.count, with: armGradient)
+        // Each latent's share of its neighbours' contexts: latent i is slot k's neighbour of
+        // latent i − offset_k, within its grid (a gather, so chunks of latents run in parallel).
+        let offsets = spec.gridOffsets
+        latentGradient.withUnsafeMutableBufferPointer { lg in
+            contextGradient.withUnsafeBufferPointer { cg in
+                let lg = lg.baseAddress!, cg = cg.baseAddress!
+                pool.run(tasks: spec.gridCount) { level, _ in
+                    let size = spec.gridSize(level), base = offsets[level]
+                    for y in 0..<size.height {
+                        for x in 0..<size.width {
+                            var sum: Float = 0
+                            for (slot, offset) in contextOffsets.enumerated() {
+                                // Latent (row, column) has this one as its neighbour if it lies in this
+                                // one's band.
+                                let row = y - offset.row, column = x - offset.column
+                                guard row < size.height, y >= spec.bandStart(row), column >= 0, column < size.width else { continue }
+                                sum += cg[slot * count + base + row * size.width + column]
+                            }
+                            lg[base + y * size.width + x] += sum
+                        }
+                    }
+                }
+            }
+        }
+        return Float(bits)
+    }
+}

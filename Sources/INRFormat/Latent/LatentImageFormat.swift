@@ -1,0 +1,246 @@
+import Foundation
+import INRCoding
+import INRCore
+import INRLatent
+import INRMedia
+
+/// Media kind 6, a latent-grid image (Cool-chic class; docs/bitstream.md, docs/latent.md),
+/// container version 3:
+///
+///     HEAD  kind (u8) · width, height (varints) · channels · bit depth · grid count L (u8)
+///           · synthesis hidden layer count, then each width (u8) · upsampling filter (u8: 0 bicubic)
+///           · entropy model (u8: 0 factorised; 1 ARM, then context, width, layers (u8))
+///           · rows per band (varint)
+///     NETS  synthesis step exponent, entropy step exponent (u8) · one range code: the synthesis
+///           integers then the entropy model's (`IntegerModel`, one adaptive model per module)
+///     LATS  per band of each grid, grid after grid: its stream's length (varint) and its range
+///           code (`LatentCoder`)
+///
+///     bytes ─► read ─► NETS ─► weights ─► EntropyModel ─► LATS: bands decoded in parallel
+///           ─► LatentRenderer: upsample ─► synthesis ─► Image
+public enum LatentImageFormat: ImageMediaFormat {
+    public static let kind: UInt8 = 6
+    public static let name = "latent image"
+    public static let formatVersion: UInt8 = 3
+    public static let networkTag = "NETS"
+    public static let latentsTag = "LATS"
+    public static let sections = [networkTag, latentsTag]
+
+    /// What a file holds.
+    public struct LatentImage: Hashable, Sendable {
+        public var spec: LatentSpec
+        public var bitDepth: Int
+        public var synthesis: QuantizedModule
+        public var entropy: QuantizedModule
+        /// One range code per band, grid after grid.
+        public var streams: [[UInt8]]
+
+        public init(spec: LatentSpec, bitDepth: Int, synthesis: QuantizedModule, entropy: QuantizedModule, streams: [[UInt8]]) {
+            self.spec = spec
+            self.bitDepth = bitDepth
+            self.synthesis = synthesis
+            self.entropy = entropy
+            self.streams = streams
+        }
+
+        public var entropyModel: EntropyModel { EntropyModel(spec: spec, parameters: entropy.weights) }
+    }
+
+    /// How long each stage of a decoding took.
+    public struct Timings: Sendable {
+        public var entropyDecoding = 0.0
+        public var upsampling = 0.0
+        public var synthesis = 0.0
+    }
+
+    public static func bytes(_ image: LatentImage) -> [UInt8] {
+        let spec = image.spec
+        var head = ByteWriter()
+        head.append(byte: kind)
+        head.append(varint: spec.width)
+        head.append(varint: spec.height)
+        head.append(byte: UInt8(spec.channels))
+        head.append(byte: UInt8(image.bitDepth))
+        head.append(byte: UInt8(spec.gridCount))
+        head.append(byte: UInt8(spec.synthesisWidths.count))
+        for width in spec.synthesisWidths { head.append(byte: UInt8(width)) }
+        head.append(byte: 0)
+        switch spec.entropyModel {
+        case .factorized: head.append(byte: 0)
+        case .autoregressive(let context, let width, let layers):
+            head.append(byte: 1)
+            head.append([UInt8(context), UInt8(width), UInt8(layers)])
+        }
+        head.append(varint: spec.bandRows)
+        var networks = ByteWriter()
+        networks.append([UInt8(image.synthesis.exponent), UInt8(image.entropy.exponent)])
+        var coder = RangeEncoder()
+        for module in [image.synthesis, image.entropy] {
+            var model = IntegerModel()
+            for symbol in module.symbols { model.encode(symbol, into: &coder) }
+        }
+        networks.append(coder.finish())
+        var latents = ByteWriter()
+        for stream in image.streams {
+            latents.append(varint: stream.count)
+            latents.append(stream)
+        }
+        return Container(sections: [
+            Container.Section(Container.headTag, head.bytes), Container.Section(networkTag, networks.bytes), Container.Section(latentsTag, latents.bytes),
+        ]).bytes
+    }
+
+    /// The parts of a verified container of this kind (weights decoded, latents not yet).
+    public static func read(_ file: Container) throws(BitstreamError) -> LatentImage {
+        var head = ByteReader(file.payload(Container.headTag), context: Container.headTag)
+        let kind = try head.byte()
+        guard kind == Self.kind else { throw .corrupt("HEAD", MediaFormats.wrongKind(kind, expected: self)) }
+        let width = try head.varint(in: 1...(1 << 15), "width")
+        let height = try head.varint(in: 1...(1 << 15), "height")
+        let channels = Int(try head.byte())
+        let bitDepth = Int(try head.byte())
+        guard bitDepth == 8 || bitDepth == 16 else { throw .corrupt("HEAD", "bit depth \(bitDepth)") }
+        let gridCount = Int(try head.byte())
+        let layerCount = Int(try head.byte())
+        guard layerCount <= LatentSpec.maximumHiddenLayers else { throw .corrupt("HEAD", "\(layerCount) synthesis layers") }
+        var widths: [Int] = []
+        for _ in 0..<layerCount { widths.append(Int(try head.byte())) }
+        let filter = try head.byte()
+        guard filter == 0 else { throw .corrupt("HEAD", "upsampling filter \(filter) (this build knows 0, bicubic)") }
+        let entropyModel: EntropyModelSpec
+        switch try head.byte() {
+        case 0: entropyModel = .factorized
+        case 1: entropyModel = .autoregressive(context: Int(try head.byte()), width: Int(try head.byte()), layers: Int(try head.byte()))
+        case let other: throw .corrupt("HEAD", "entropy model \(other) (0 factorised, 1 ARM)")
+        }
+        let bandRows = try head.varint(in: 1...(1 << 15), "rows per band")
+        guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
+        let spec = LatentSpec(
+            width: width, height: height, channels: channels, gridCount: gridCount, synthesisWidths: widths, entropyModel: entropyModel,
+            bandRows: bandRows)
+        do { try spec.validate() } catch { throw .corrupt("HEAD", error.description) }
+
+        var networks = ByteReader(file.payload(networkTag), context: networkTag)
+        let exponents = (Int(try networks.byte()), Int(try networks.byte()))
+        guard QuantizedModule.exponents.contains(exponents.0), QuantizedModule.exponents.contains(exponents.1) else {
+            throw .corrupt(networkTag, "step exponents \(exponents.0), \(exponents.1) (1 to 16)")
+        }
+        var decoder = RangeDecoder(Array(try networks.bytes(networks.remaining)))
+        var modules: [[Int32]] = []
+        for count in [spec.synthesisParameterCount, spec.entropyParameterCount] {
+            var model = IntegerModel()
+            modules.append((0..<count).map { _ in model.decode(from: &decoder) })
+        }
+        guard decoder.startsWell, decoder.overrun <= 8 else { throw .corrupt(networkTag, "the weights' range code is damaged") }
+
+        var latents = ByteReader(file.payload(latentsTag), context: latentsTag)
+        var streams: [[UInt8]] = []
+        for _ in LatentCoder.bands(spec) {
+            let length = try latents.varint(in: 0...latents.remaining, "a band's stream length")
+            streams.append(Array(try latents.bytes(length)))
+        }
+        guard latents.isAtEnd else { throw .corrupt(latentsTag, "\(latents.remaining) bytes after the last band") }
+        return LatentImage(
+            spec: spec, bitDepth: bitDepth, synthesis: QuantizedModule(exponent: exponents.0, symbols: modules[0]),
+            entropy: QuantizedModule(exponent: exponents.1, symbols: modules[1]), streams: streams)
+    }
+
+    /// Every grid's integers (flat, grid after grid), the bands decoded in parallel.
+    public static func latents(_ image: LatentImage, pool: WorkerPool) throws(BitstreamError) -> [Int32] {
+        let model = image.entropyModel, spec = image.spec, bands = LatentCoder.bands(spec)
+        var latents = [Int32](repeating: 0, count: spec.latentCount)
+        var failure: LatentError?
+        let lock = NSLock()
+        latents.withUnsafeMutableBufferPointer { latents in
+            let latents = latents.baseAddress!
+            pool.run(tasks: bands.count) { index, _ in
+                let band = bands[index]
+                do throws(LatentError) {
+                    let values = try LatentCoder.decode(image.streams[index], level: band.level, rows: band.rows.count, model: model)
+                    values.withUnsafeBufferPointer { (latents + band.offset).update(from: $0.baseAddress!, count: $0.count) }
+                } catch {
+                    lock.lock()
+                    failure = failure ?? error
+                    lock.unlock()
+                }
+            }
+        }
+        if let failure { throw .corrupt(latentsTag, failure.description) }
+        return latents
+    }
+
+    /// Decodes an image, timing each stage.
+    public static func decode(_ image: LatentImage, threads: Int, budget: DecodeBudget) throws -> (Image, Timings) {
+        let spec = image.spec
+        try budget.checkImage(width: spec.width, height: spec.height)
+        try budget.checkSamples(spec.pixelCount * spec.channels, what: "a \(spec.width)×\(spec.height) image")
+        let work = spec.decoderMultiplyAddsPerPixel.multipliedReportingOverflow(by: spec.pixelCount)
+        guard !work.overflow, work.partialValue <= budget.multiplyAdds else {
+            throw BitstreamError.corrupt("HEAD", "decoding takes \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel over \(spec.pixelCount) pixels, "
+                + "beyond the budget of \(budget.multiplyAdds) (\(DecodeBudget.multiplyAddsVariable) raises it)")
+        }
+        var timings = Timings()
+        let pool = WorkerPool(threadCount: threads)
+        var start = Date()
+        let latents = try Self.latents(image, pool: pool).map(Float.init)
+        timings.entropyDecoding = Date().timeIntervalSince(start)
+        let renderer = LatentRenderer(spec: spec, pool: pool)
+        let activations = renderer.makeActivations()
+        start = Date()
+        renderer.upsample(latents, into: activations)
+        timings.upsampling = Date().timeIntervalSince(start)
+        start = Date()
+        renderer.synthesize(image.synthesis.weights, activations)
+        let values = LatentRenderer.interleaved(activations.outputs, channels: spec.channels, count: spec.pixelCount)
+        timings.synthesis = Date().timeIntervalSince(start)
+        return (Image(width: spec.width, height: spec.height, channels: spec.channels, bitDepth: image.bitDepth, normalized: values), timings)
+    }
+
+    public static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image {
+        guard scale == 1 else { throw DecodeError("a latent image decodes at its stored size only (scale 1)") }
+        return try decode(try read(file), threads: decoder.threads, budget: decoder.budget).0
+    }
+
+    public static func decode(_ file: Container, _ request: DecodeRequest) throws -> [String] {
+        try ImageFormat.checkPNGOutput(request)
+        guard request.scale == 1 else { throw UnsupportedRequest("--scale: a latent image decodes at its stored size only") }
+        let start = Date()
+        let latent = try request.decoding { try read(file) }
+        let (image, timings) = try request.decoding { try decode(latent, threads: request.threads, budget: request.budget) }
+        let decoded = Date()
+        try request.createOutputFolder()
+        try PNG.write(image, to: request.output)
+        return [
+            "decoded \(request.file): \(image.width)×\(image.height), \(image.channels) channel(s), \(image.bitDepth)-bit in "
+                + String(format: "%.0f ms (entropy decoding %.0f, upsampling %.0f, synthesis %.0f); %d multiply-adds a pixel; wrote %@ in %.0f ms",
+                         decoded.timeIntervalSince(start) * 1000, timings.entropyDecoding * 1000, timings.upsampling * 1000, timings.synthesis * 1000,
+                         latent.spec.decoderMultiplyAddsPerPixel, request.output, Date().timeIntervalSince(decoded) * 1000),
+            "samples sha256 \(SHA256.hex(image.sampleBytes))",
+        ]
+    }
+
+    public static func describe(_ file: Container) throws -> [String] {
+        let image = try read(file), spec = image.spec
+        let model: String
+        switch spec.entropyModel {
+        case .factorized: model = "factorised Laplace (one scale per grid)"
+        case .autoregressive(let context, let width, let layers): model = "ARM, \(context) neighbours, \(layers) × \(width)"
+        }
+        return [
+            "media      \(name) \(spec.width)×\(spec.height), \(spec.channels) channel(s), \(image.bitDepth)-bit, "
+                + String(format: "%.4f bpp", Double(file.size * 8) / Double(spec.pixelCount)),
+            "latents    \(spec.gridCount) grids, \(spec.latentCount) latents in \(image.streams.count) bands of \(spec.bandRows) rows, \(image.streams.reduce(0) { $0 + $1.count }) B",
+            "synthesis  \(spec.gridCount) → \(spec.synthesisWidths.map(String.init).joined(separator: " → ")) → \(spec.channels), step 2^-\(image.synthesis.exponent)",
+            "entropy    \(model), step 2^-\(image.entropy.exponent)",
+            "decoder    \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel",
+        ]
+    }
+
+    public static func symbols(_ file: Container) throws -> [SymbolTensor] {
+        let image = try read(file)
+        return [
+            SymbolTensor(layer: 0, kind: "synthesis", bits: 32, symbols: image.synthesis.symbols),
+            SymbolTensor(layer: 1, kind: "entropy", bits: 32, symbols: image.entropy.symbols),
+        ]
+    }
+}

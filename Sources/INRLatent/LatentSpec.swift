@@ -1,0 +1,146 @@
+/// The shape of a latent-grid image model (Cool-chic, Ladune et al. 2023; C3, Kim et al. 2024):
+/// what a file's HEAD says and every stage sizes itself from.
+///
+///     grids ŷ_0 … ŷ_{L-1}   one channel each, ŷ_l of ⌈H/2^l⌉ × ⌈W/2^l⌉ integers
+///     upsampling            each grid to H × W (bicubic ×2 steps)
+///     synthesis             per pixel: L → hidden widths (ReLU) → channels
+///     entropy model         per latent: a Laplace (μ, b) from the grid's scale alone
+///                           (factorised) or from its causal neighbours (ARM)
+///     bands                 every grid cut into bands of `bandRows` rows, each its own range
+///                           code whose ARM context stays inside it: bands decode in parallel
+public struct LatentSpec: Hashable, Sendable {
+    /// The most grids (the coarsest of a 2^15-wide image is then 1 wide).
+    public static let maximumGridCount = 16
+    public static let maximumHiddenWidth = 128
+    public static let maximumHiddenLayers = 4
+
+    public var width: Int
+    public var height: Int
+    /// Output channels: 1 (gray) or 3 (RGB).
+    public var channels: Int
+    /// L.
+    public var gridCount: Int
+    /// The synthesis network's hidden widths (ReLU after each).
+    public var synthesisWidths: [Int]
+    /// The entropy model of the latents.
+    public var entropyModel: EntropyModelSpec
+    /// Rows per band (the last band of a grid may be shorter).
+    public var bandRows: Int
+
+    public static let defaultBandRows = 64
+
+    public init(
+        width: Int, height: Int, channels: Int, gridCount: Int, synthesisWidths: [Int], entropyModel: EntropyModelSpec,
+        bandRows: Int = defaultBandRows
+    ) {
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.gridCount = gridCount
+        self.synthesisWidths = synthesisWidths
+        self.entropyModel = entropyModel
+        self.bandRows = bandRows
+    }
+
+    public var pixelCount: Int { width * height }
+
+    /// Grid l's size: ⌈W/2^l⌉ × ⌈H/2^l⌉.
+    public func gridSize(_ level: Int) -> (width: Int, height: Int) {
+        ((width + (1 << level) - 1) >> level, (height + (1 << level) - 1) >> level)
+    }
+
+    /// Grid `level`'s bands: the rows of each, in order.
+    public func bands(_ level: Int) -> [Range<Int>] {
+        let height = gridSize(level).height
+        return stride(from: 0, to: height, by: bandRows).map { $0..<min($0 + bandRows, height) }
+    }
+
+    /// The first row of the band holding row `row`.
+    @inline(__always)
+    public func bandStart(_ row: Int) -> Int { row / bandRows * bandRows }
+
+    /// Where each grid starts in the flat latent buffer, and the total (the last entry).
+    public var gridOffsets: [Int] {
+        var offsets = [0]
+        for level in 0..<gridCount {
+            let size = gridSize(level)
+            offsets.append(offsets[level] + size.width * size.height)
+        }
+        return offsets
+    }
+
+    public var latentCount: Int { gridOffsets[gridCount] }
+
+    /// The synthesis network's layers as (inputs, outputs).
+    public var synthesisLayers: [(inputs: Int, outputs: Int)] {
+        let widths = [gridCount] + synthesisWidths + [channels]
+        return (0..<(widths.count - 1)).map { (widths[$0], widths[$0 + 1]) }
+    }
+
+    public var synthesisParameterCount: Int { synthesisLayers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs } }
+
+    /// The ARM's layers as (inputs, outputs): context → hidden (ReLU) … → μ and log b. Empty
+    /// for the factorised model.
+    public var entropyLayers: [(inputs: Int, outputs: Int)] {
+        guard case .autoregressive(let context, let width, let layers) = entropyModel else { return [] }
+        let widths = [context] + [Int](repeating: width, count: layers) + [2]
+        return (0..<(widths.count - 1)).map { (widths[$0], widths[$0 + 1]) }
+    }
+
+    /// The factorised model's parameters: one log-scale per grid (none with an ARM).
+    public var entropyParameterCount: Int {
+        switch entropyModel {
+        case .factorized: gridCount
+        case .autoregressive: entropyLayers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs }
+        }
+    }
+
+    /// Multiply-adds per pixel of decoding: upsampling (8 per ×2 output sample of each step of
+    /// each grid, over 4/3 of the pixels at most), synthesis, and the entropy model's per latent.
+    public var decoderMultiplyAddsPerPixel: Int {
+        let upsampling = 8 * 4 * max(gridCount - 1, 0) / 3
+        let synthesis = synthesisLayers.reduce(0) { $0 + $1.inputs * $1.outputs }
+        let entropy = entropyModel.multiplyAddsPerLatent * 4 / 3
+        return upsampling + synthesis + entropy
+    }
+
+    /// Refuses shapes beyond the format's limits.
+    public func validate() throws(LatentError) {
+        guard channels == 1 || channels == 3 else { throw LatentError("\(channels) channels (1 or 3)") }
+        guard (1...Self.maximumGridCount).contains(gridCount) else { throw LatentError("\(gridCount) grids (1 to \(Self.maximumGridCount))") }
+        guard width >= 1, height >= 1, width <= 1 << 15, height <= 1 << 15 else { throw LatentError("a \(width)×\(height) image") }
+        guard (1...(1 << 15)).contains(bandRows) else { throw LatentError("bands of \(bandRows) rows (1 to 32768)") }
+        guard synthesisWidths.count <= Self.maximumHiddenLayers, synthesisWidths.allSatisfy({ (1...Self.maximumHiddenWidth).contains($0) }) else {
+            throw LatentError("synthesis widths \(synthesisWidths) (at most \(Self.maximumHiddenLayers) layers of 1 to \(Self.maximumHiddenWidth))")
+        }
+        try entropyModel.validate()
+    }
+}
+
+/// How latents are modelled.
+public enum EntropyModelSpec: Hashable, Sendable {
+    /// One Laplace scale per grid, centred on 0.
+    case factorized
+    /// An MLP over `context` causal neighbours in the same grid (`ContextPattern`), `layers`
+    /// hidden layers of `width` (ReLU), giving μ and log b.
+    case autoregressive(context: Int, width: Int, layers: Int)
+
+    public var multiplyAddsPerLatent: Int {
+        switch self {
+        case .factorized: 0
+        case .autoregressive(let context, let width, let layers): context * width + (layers - 1) * width * width + width * 2
+        }
+    }
+
+    public func validate() throws(LatentError) {
+        if case .autoregressive(let context, let width, let layers) = self {
+            guard ContextPattern.sizes.contains(context) else { throw LatentError("an ARM context of \(context) (one of \(ContextPattern.sizes))") }
+            guard (1...64).contains(width), (1...4).contains(layers) else { throw LatentError("an ARM of \(layers) layers of \(width) (1–4 of 1–64)") }
+        }
+    }
+}
+
+public struct LatentError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

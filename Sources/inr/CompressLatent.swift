@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import INRCodec
+import INRConfig
+import INRCore
+import INRFormat
+import INRMedia
+
+extension CompressCommand {
+    /// An image through the latent-grid codec (a config with a `latent:` section).
+    func runLatent(_ config: CodecConfig) throws {
+        guard model == nil else { throw CommandError("--model is for the MLP codec; a latent config fits its own grids") }
+        guard rate.flag == nil else {
+            throw CommandError("\(rate.flag!) is for the MLP codec; the latent codec's rate knob is --lambda (larger gives smaller files)")
+        }
+        let budget = try DecodeBudget.current()
+        let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
+        var settings = config.latentEncoderSettings
+        if let lambda = rate.lambda { settings.lambda = Float(lambda) }
+        let encoder = try LatentEncoder(settings: settings, threads: threads, budget: budget)
+        do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
+        try OutputFile.createFolders(for: [output, reconstruction, metrics])
+        print("\(input): \(image.width)×\(image.height), \(image.channels) channel(s); \(settings.gridCount) grids, synthesis "
+            + "\(settings.synthesisWidths), λ \(settings.lambda), \(settings.steps) + \(settings.finalSteps) steps")
+        let interval = max(1, (settings.steps + settings.finalSteps) / 20)
+        Interrupt.shared.gracefulStop = true
+        var (report, decoded, file) = try encoder.compress(image, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { p in
+            guard p.step % interval == 0 || p.step == p.totalSteps else { return }
+            Console.error(String(format: "step %d/%d  %.2f dB  %.4f bpp (model)  loss %.3g  %.1f s\n", p.step, p.totalSteps, p.psnr, p.bitsPerPixel, p.loss, p.elapsed))
+        }
+        Interrupt.shared.gracefulStop = false
+        report.config = configOptions.config
+        report.timeLimit = config.training.timeLimit
+        let reconstructionFile = try reconstruction.map { path in try StagedOutput(path).writing { try PNG.write(decoded, to: $0) } }
+        let metricsFile = try self.report.stage(report)
+        try OutputFile.commit([reconstructionFile, metricsFile, file])
+        print(String(format: "PSNR %.2f dB at %.4f bpp (%d bytes); training ended at %.2f dB, %.4f bpp (its rate model)",
+                     report.psnr, report.bpp, report.bytes, report.floatPSNR ?? .nan, report.floatCodeBitsPerPixel ?? .nan)
+            + (report.msssim.map { String(format: "; MS-SSIM %.4f", $0) } ?? ""))
+        print(String(format: "encode %.1f s (%d steps, %.1f ms a step), decode %.0f ms; decoder %d multiply-adds a pixel",
+                     report.encodeSeconds, report.fitSteps, report.fitSeconds * 1000 / Double(max(report.fitSteps, 1)),
+                     report.decodeSeconds * 1000, report.decoderMultiplyAddsPerPixel ?? 0))
+        printTimeLimit(report, plannedSteps: settings.steps + settings.finalSteps)
+        print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
+    }
+}

@@ -1,0 +1,50 @@
+import INRCodec
+import INRCore
+import INRLatent
+import INRNetwork
+import XCTest
+
+/// The gradient contract of the latent model's training pass: every layer's analytic gradient
+/// (grids through the upsampling, synthesis, ARM context and weights, factorised log-scales,
+/// the Laplace rate) against central finite differences of the loss.
+final class LatentGradientTests: XCTestCase {
+    func check(_ model: EntropyModelSpec, bandRows: Int = 64, file: StaticString = #filePath, line: UInt = #line) throws {
+        let spec = LatentSpec(width: 13, height: 9, channels: 3, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows)
+        var random = SeededGenerator(seed: 7)
+        let targets = (0..<(spec.pixelCount * 3)).map { _ in Float(random.nextUnit()) }
+        let pool = WorkerPool(threadCount: 2)
+        let pass = LatentTrainingPass(spec: spec, targets: targets, pool: pool, kernels: PortableKernels())
+        let latents = (0..<spec.latentCount).map { _ in Float(random.nextUniform(-3, 3)) }
+        var parameters = LatentEncoder.initialParameters(spec: spec, random: &random)
+        parameters = parameters.map { $0 + Float(random.nextUniform(-0.2, 0.2)) }
+        let lambda: Float = 0.05
+        let result = pass.step(latents, parameters, lambda: lambda)
+        func loss(_ l: [Float], _ p: [Float]) -> Double { Double(pass.step(l, p, lambda: lambda).loss) }
+        var failures = 0, checked = 0
+        func compare(_ analytic: Float, _ numeric: Double, _ what: String) {
+            checked += 1
+            let error = abs(Double(analytic) - numeric) / max(abs(numeric), abs(Double(analytic)), 1e-3)
+            if error > 0.05 { failures += 1; print("\(what): analytic \(analytic), numeric \(numeric)") }
+        }
+        let epsilon: Float = 2e-3
+        for i in stride(from: 0, to: latents.count, by: 7) {
+            var plus = latents, minus = latents
+            plus[i] += epsilon; minus[i] -= epsilon
+            compare(result.latentGradient[i], (loss(plus, parameters) - loss(minus, parameters)) / Double(2 * epsilon), "latent \(i)")
+        }
+        for i in stride(from: 0, to: parameters.count, by: 3) {
+            var plus = parameters, minus = parameters
+            plus[i] += epsilon; minus[i] -= epsilon
+            compare(result.parameterGradient[i], (loss(latents, plus) - loss(latents, minus)) / Double(2 * epsilon), "parameter \(i)")
+        }
+        // Kinks (ReLU, the probability floor) may spoil a few differences; not more.
+        XCTAssertLessThanOrEqual(failures, checked / 20, "\(failures) of \(checked) gradients disagree", file: file, line: line)
+    }
+
+    func testFactorisedModelGradients() throws { try check(.factorized) }
+
+    func testAutoregressiveModelGradients() throws { try check(.autoregressive(context: 8, width: 5, layers: 2)) }
+
+    /// Bands of 4 rows: the context (and its gradient) stops at each band's top.
+    func testAutoregressiveModelGradientsInBands() throws { try check(.autoregressive(context: 16, width: 5, layers: 1), bandRows: 4) }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Time to quality of the latent-grid codec (docs/latent.md): Configs/image/latent.yaml on one
+image with encoding budgets of 60, 120, 300, 600 and 1800 s. A short run measures the time per
+step; each budget then gets steps = budget / that time (85% in the main phase, 15% in the final
+rounded phase), so every run is a complete schedule (no time limit cuts a cosine decay short)
+and its file is reproducible. PSNR and bpp come from the written file, the encode time from
+the encoder's report (it includes quantisation and coding).
+
+    [INR_BINARY=a copy of inr] python3 Tools/latent_time_to_quality.py [--image Media/kodim23.png]
+        [--budgets 60,120,300,600,1800] [--lambda 0.002] [--output docs/results/latent-time-to-quality.csv]
+    python3 Tools/latent_time_to_quality.py --summarize docs/results/latent-time-to-quality.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import tempfile
+
+from common import INR, ROOT, build_inr, say
+
+INR = os.environ.get("INR_BINARY", INR)
+FIELDS = ["budget_seconds", "image", "lambda", "steps", "final_steps", "bpp", "psnr", "bytes", "encode_seconds", "ms_per_step"]
+
+
+def compress(args, steps: int, final: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        metrics = os.path.join(folder, "m.json")
+        subprocess.run([INR, "compress", os.path.join(ROOT, "Configs/image/latent.yaml"), "--input", args.image,
+                        "--output", os.path.join(folder, "x.inr"), "--metrics", metrics, "--lambda", str(args.lambda_),
+                        "--set", f"training.steps={steps}", "--set", f"latent.finalSteps={final}"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(metrics) as file:
+            return json.load(file)
+
+
+def summarize(path: str) -> None:
+    with open(path) as file:
+        rows = list(csv.DictReader(file))
+    say("| budget (s) | steps (main + final) | encode (s) | bpp | PSNR (dB) |")
+    say("|---|---|---|---|---|")
+    for row in rows:
+        say(f"| {row['budget_seconds']} | {row['steps']} + {row['final_steps']} | {row['encode_seconds']} | {row['bpp']} | {row['psnr']} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--image", default=os.path.join(ROOT, "Media/kodim23.png"))
+    parser.add_argument("--budgets", default="60,120,300,600,1800")
+    parser.add_argument("--lambda", dest="lambda_", type=float, default=0.002)
+    parser.add_argument("--output", default=os.path.join(ROOT, "docs/results/latent-time-to-quality.csv"))
+    parser.add_argument("--summarize")
+    args = parser.parse_args()
+    if args.summarize:
+        return summarize(args.summarize)
+    if "INR_BINARY" not in os.environ:
+        build_inr()
+    done = set()
+    if os.path.exists(args.output):
+        with open(args.output) as file:
+            done = {row["budget_seconds"] for row in csv.DictReader(file)}
+    probe = compress(args, 60, 0)
+    seconds_per_step = probe["fitSeconds"] / probe["fitSteps"]
+    overhead = probe["encodeSeconds"] - probe["fitSeconds"]
+    say(f"{seconds_per_step * 1000:.1f} ms a step, {overhead:.1f} s of quantisation and coding")
+    for budget in [int(b) for b in args.budgets.split(",")]:
+        if str(budget) in done:
+            continue
+        total = max(20, int((budget - overhead) / seconds_per_step))
+        final = total * 15 // 100
+        report = compress(args, total - final, final)
+        row = {"budget_seconds": budget, "image": os.path.basename(args.image), "lambda": args.lambda_, "steps": total - final,
+               "final_steps": final, "bpp": round(report["bpp"], 4), "psnr": round(report["psnr"], 3), "bytes": report["bytes"],
+               "encode_seconds": round(report["encodeSeconds"], 1),
+               "ms_per_step": round(report["fitSeconds"] * 1000 / max(report["fitSteps"], 1), 1)}
+        say(f"{budget} s: {row['psnr']} dB at {row['bpp']} bpp in {row['encode_seconds']} s ({total} steps)")
+        new = not os.path.exists(args.output)
+        with open(args.output, "a", newline="") as file:
+            writer = csv.DictWriter(file, fieldnames=FIELDS)
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+    summarize(args.output)
+
+
+if __name__ == "__main__":
+    main()
