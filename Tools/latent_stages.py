@@ -14,7 +14,7 @@ the two runs around it, or extrapolated from the two nearest). Rows go to a CSV 
 stage and λ); `--summarize` prints the table.
 
     [INR_BINARY=a copy of inr] python3 Tools/latent_stages.py [--image Media/kodim23.png] [--steps 1000] [--final 100]
-        [--lambdas 0.002,0.004] [--rate 0.3] [--output docs/results/latent-stages.csv]
+        [--lambdas 0.002,0.004] [--stages arm+noise,…] [--rate 0.3] [--output docs/results/latent-stages.csv]
     python3 Tools/latent_stages.py --summarize docs/results/latent-stages.csv
 """
 
@@ -37,8 +37,9 @@ STAGES = [
     ("arm+noise", ["latent.quantizer=noise"]),
     ("arm+softround", []),
 ]
+PARTS = ["upsampling", "synthesis", "entropy", "proxy", "adam"]
 FIELDS = ["stage", "image", "steps", "final_steps", "lambda", "bpp", "psnr", "bytes", "encode_seconds", "ms_per_step", "decode_ms",
-          "multiply_adds_per_pixel"]
+          "multiply_adds_per_pixel"] + [f"ms_{part}" for part in PARTS]
 
 
 def run(stage: str, overrides: list[str], lambda_: float, args) -> dict:
@@ -56,7 +57,8 @@ def run(stage: str, overrides: list[str], lambda_: float, args) -> dict:
             "lambda": lambda_, "bpp": round(report["bpp"], 4), "psnr": round(report["psnr"], 3), "bytes": report["bytes"],
             "encode_seconds": round(report["encodeSeconds"], 1),
             "ms_per_step": round(report["fitSeconds"] * 1000 / max(report["fitSteps"], 1), 1),
-            "decode_ms": round(report["decodeSeconds"] * 1000), "multiply_adds_per_pixel": report["decoderMultiplyAddsPerPixel"]}
+            "decode_ms": round(report["decodeSeconds"] * 1000), "multiply_adds_per_pixel": report["decoderMultiplyAddsPerPixel"],
+            **{f"ms_{part}": round(report["stepMilliseconds"][part], 1) for part in PARTS}}
 
 
 def at_rate(points: list[tuple[float, float]], rate: float) -> float | None:
@@ -74,10 +76,11 @@ def at_rate(points: list[tuple[float, float]], rate: float) -> float | None:
 def summarize(path: str, rate: float = 0.3) -> None:
     with open(path) as file:
         rows = list(csv.DictReader(file))
-    say("| stage | λ | bpp | PSNR (dB) | encode (s) | ms/step | decode (ms) | MAC/pixel |")
+    say("| stage | λ | bpp | PSNR (dB) | encode (s) | ms/step (upsampling / synthesis / entropy / proxy / Adam) | decode (ms) | MAC/pixel |")
     say("|---|---|---|---|---|---|---|---|")
     for row in rows:
-        say(f"| {row['stage']} | {row['lambda']} | {row['bpp']} | {row['psnr']} | {row['encode_seconds']} | {row['ms_per_step']} | "
+        parts = " / ".join(row[f"ms_{part}"] for part in PARTS)
+        say(f"| {row['stage']} | {row['lambda']} | {row['bpp']} | {row['psnr']} | {row['encode_seconds']} | {row['ms_per_step']} ({parts}) | "
             f"{row['decode_ms']} | {row['multiply_adds_per_pixel']} |")
     say()
     say(f"| stage | PSNR at {rate} bpp (dB) |")
@@ -93,6 +96,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--final", type=int, default=100)
     parser.add_argument("--lambdas", default="0.002,0.004")
+    parser.add_argument("--stages", help="only these stages (comma-separated names)")
     parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--output", default=os.path.join(ROOT, "docs/results/latent-stages.csv"))
     parser.add_argument("--summarize")
@@ -106,6 +110,8 @@ def main() -> None:
         with open(args.output) as file:
             done = {(row["stage"], float(row["lambda"])) for row in csv.DictReader(file)}
     for stage, overrides in STAGES:
+        if args.stages and stage not in args.stages.split(","):
+            continue
         for lambda_ in [float(value) for value in args.lambdas.split(",")]:
             if (stage, lambda_) in done:
                 continue

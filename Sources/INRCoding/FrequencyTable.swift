@@ -7,10 +7,9 @@ public struct FrequencyTable: Hashable, Sendable {
     /// n + 1 running sums.
     public let cumulative: [UInt32]
 
-    public var symbolCount: Int { cumulative.count - 1 }
-
     /// Frequencies from probabilities (any non-negative weights; at most 2^15 symbols): each
-    /// symbol gets ⌊p·(2^16 − n)⌋ + 1, and what rounding leaves goes to the likeliest symbol.
+    /// symbol gets ⌊p/Σp · (2^16 − n)⌋ + 1, and what rounding leaves goes to the likeliest symbol
+    /// (the first of equals).
     /// Integer arithmetic after one multiplication per symbol, so equal inputs give equal tables
     /// on every machine.
     public init(probabilities: [Double]) {

@@ -59,7 +59,7 @@ public struct LatentConfig: ConfigSection, Equatable {
         guard gain > 0, gain.isFinite else { throw ConfigValueError("gain", "must be positive") }
         guard (1...(1 << 15)).contains(bandRows) else { throw ConfigValueError("bandRows", "must be between 1 and 32768") }
         guard (0...TrainingConfig.maximumSteps).contains(finalSteps) else { throw ConfigValueError("finalSteps", "must be between 0 and \(TrainingConfig.maximumSteps)") }
-        guard finalLearningRate > 0 else { throw ConfigValueError("finalLearningRate", "must be positive") }
+        guard finalLearningRate > 0, finalLearningRate.isFinite else { throw ConfigValueError("finalLearningRate", "must be positive") }
     }
 }
 

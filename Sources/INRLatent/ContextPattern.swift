@@ -9,11 +9,11 @@
 public enum ContextPattern {
     public static let sizes = [8, 16]
 
-    static let offsets: [(row: Int, column: Int)] = [
+    static let all: [(row: Int, column: Int)] = [
         (0, -1), (-1, 0), (-1, -1), (-1, 1), (0, -2), (-2, 0), (-1, -2), (-1, 2),
         (-2, -1), (-2, 1), (0, -3), (-2, -2), (-2, 2), (-1, -3), (-1, 3), (-3, 0),
     ]
 
     /// The first `size` offsets.
-    public static func offsets(_ size: Int) -> [(row: Int, column: Int)] { Array(offsets.prefix(size)) }
+    public static func offsets(_ size: Int) -> [(row: Int, column: Int)] { Array(all.prefix(size)) }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import INRCoding
+import INRCore
 
 /// The latents ↔ bytes: each band of each grid its own range code (the ARM's context never
 /// leaves a band, so bands decode in parallel), every latent coded with `LaplaceCoding` from the
@@ -14,22 +16,32 @@ public enum LatentCoder {
         }
     }
 
-    /// One stream per band, grid after grid.
-    public static func encode(_ latents: [Int32], model: EntropyModel) -> [[UInt8]] {
-        let spec = model.spec
+    /// One stream per band, grid after grid (the bands coded in parallel).
+    public static func encode(_ latents: [Int32], model: EntropyModel, pool: WorkerPool) -> [[UInt8]] {
+        let spec = model.spec, bands = bands(spec)
         precondition(latents.count == spec.latentCount)
-        return bands(spec).map { band in
-            let count = band.rows.count * spec.gridSize(band.level).width
-            var values = latents[band.offset..<(band.offset + count)].map(Float.init)
-            var coder = RangeEncoder()
-            _ = values.withUnsafeMutableBufferPointer { values in
-                model.walk(level: band.level, height: band.rows.count, band: values.baseAddress!) { index, mean, logScale in
-                    LaplaceCoding.encode(Int32(values[index]), mean: mean, logScale: logScale, into: &coder)
-                    return true
-                }
-            }
-            return coder.finish()
+        var streams = [[UInt8]](repeating: [], count: bands.count)
+        let lock = NSLock()
+        pool.run(tasks: bands.count) { index, _ in
+            let stream = encode(latents, band: bands[index], model: model)
+            lock.lock()
+            streams[index] = stream
+            lock.unlock()
         }
+        return streams
+    }
+
+    static func encode(_ latents: [Int32], band: (level: Int, rows: Range<Int>, offset: Int), model: EntropyModel) -> [UInt8] {
+        let count = band.rows.count * model.spec.gridSize(band.level).width
+        var values = latents[band.offset..<(band.offset + count)].map(Float.init)
+        var coder = RangeEncoder()
+        _ = values.withUnsafeMutableBufferPointer { values in
+            model.walk(level: band.level, height: band.rows.count, band: values.baseAddress!) { index, mean, logScale in
+                LaplaceCoding.encode(Int32(values[index]), mean: mean, logScale: logScale, into: &coder)
+                return true
+            }
+        }
+        return coder.finish()
     }
 
     /// A band's latents (`rows` of grid `level`) from its stream; an error for a stream that does

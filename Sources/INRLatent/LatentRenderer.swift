@@ -23,37 +23,39 @@ public struct LatentRenderer {
         self.pool = pool
     }
 
-    public func makeActivations() -> PlanarNetwork.Activations {
-        PlanarNetwork.Activations(layers: spec.synthesisLayers, count: spec.pixelCount)
+    /// The floats a rendering holds at once: the upsampled grids and the outputs, whole, and a
+    /// chunk's hidden layers per thread (what the decoder's budget counts).
+    public static func floats(_ spec: LatentSpec, threads: Int) -> Int {
+        (spec.gridCount + spec.channels) * spec.pixelCount
+            + threads * PlanarNetwork(layers: spec.synthesisLayers).scratchCount(points: chunk)
     }
 
-    /// Fills `activations.inputs` with every grid of `latents` (flat, grid after grid)
-    /// upsampled to full size.
-    public func upsample(_ latents: [Float], into activations: PlanarNetwork.Activations) {
+    public func makePlanes() -> PlanarNetwork.Planes {
+        PlanarNetwork.Planes(inputWidth: spec.gridCount, outputWidth: spec.channels, count: spec.pixelCount)
+    }
+
+    /// Fills `planes.inputs` with every grid of `latents` (flat, grid after grid) upsampled to
+    /// full size.
+    public func upsample(_ latents: [Float], into planes: PlanarNetwork.Planes) {
         let offsets = spec.gridOffsets, count = spec.pixelCount
         pool.run(tasks: spec.gridCount) { level, _ in
             let full = filter.toFullSize(Array(latents[offsets[level]..<offsets[level + 1]]), level: level, spec: spec)
-            full.withUnsafeBufferPointer { activations.inputs.advanced(by: level * count).update(from: $0.baseAddress!, count: count) }
+            full.withUnsafeBufferPointer { planes.inputs.advanced(by: level * count).update(from: $0.baseAddress!, count: count) }
         }
     }
 
-    /// Runs the synthesis over every pixel (inputs already upsampled).
-    public func synthesize(_ parameters: [Float], _ activations: PlanarNetwork.Activations) {
-        let count = spec.pixelCount
+    /// Runs the synthesis over every pixel (inputs already upsampled) into `planes.outputs`.
+    public func synthesize(_ parameters: [Float], _ planes: PlanarNetwork.Planes) {
+        let count = spec.pixelCount, scratch = synthesis.scratchCount(points: Self.chunk)
         parameters.withUnsafeBufferPointer { p in
-            pool.run(tasks: (count + Self.chunk - 1) / Self.chunk) { task, _ in
-                synthesis.forward(p.baseAddress!, activations, range: task * Self.chunk..<min((task + 1) * Self.chunk, count))
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: max(pool.threadCount * scratch, 1)) { buffer in
+                pool.run(tasks: (count + Self.chunk - 1) / Self.chunk) { task, worker in
+                    synthesis.forward(
+                        p.baseAddress!, planes, range: task * Self.chunk..<min((task + 1) * Self.chunk, count),
+                        scratch: buffer.baseAddress! + worker * scratch)
+                }
             }
         }
-    }
-
-    /// The image's samples in [0, 1]-ish floats, interleaved (pixel-major, channels inner):
-    /// what `Image(normalized:)` clamps and rounds.
-    public func render(latents: [Float], synthesisParameters: [Float]) -> [Float] {
-        let activations = makeActivations()
-        upsample(latents, into: activations)
-        synthesize(synthesisParameters, activations)
-        return Self.interleaved(activations.outputs, channels: spec.channels, count: spec.pixelCount)
     }
 
     /// Planes (C × N) → pixels (N × C).

@@ -95,14 +95,22 @@ public struct LatentSpec: Hashable, Sendable {
         }
     }
 
-    /// Multiply-adds per pixel of decoding: upsampling (8 per ×2 output sample of each step of
-    /// each grid, over 4/3 of the pixels at most), synthesis, and the entropy model's per latent.
-    public var decoderMultiplyAddsPerPixel: Int {
-        let upsampling = 8 * 4 * max(gridCount - 1, 0) / 3
+    /// Multiply-adds of decoding the image: every upsampling step (4 per sample of its row pass
+    /// and of its column pass), the synthesis per pixel and the entropy model per latent.
+    public var decoderMultiplyAdds: Int {
+        var upsampling = 0
+        for level in 1..<max(gridCount, 1) {
+            for step in stride(from: level, to: 0, by: -1) {
+                let from = gridSize(step), to = gridSize(step - 1)
+                upsampling += 4 * to.width * (from.height + to.height)
+            }
+        }
         let synthesis = synthesisLayers.reduce(0) { $0 + $1.inputs * $1.outputs }
-        let entropy = entropyModel.multiplyAddsPerLatent * 4 / 3
-        return upsampling + synthesis + entropy
+        return upsampling + synthesis * pixelCount + entropyModel.multiplyAddsPerLatent * latentCount
     }
+
+    /// `decoderMultiplyAdds` per pixel, rounded up.
+    public var decoderMultiplyAddsPerPixel: Int { (decoderMultiplyAdds + pixelCount - 1) / pixelCount }
 
     /// Refuses shapes beyond the format's limits.
     public func validate() throws(LatentError) {

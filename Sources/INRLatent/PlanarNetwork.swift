@@ -5,63 +5,62 @@
 ///
 ///     inputs  I × N  ─► W₀·x + b₀, ReLU ─► … ─► W_last·h + b_last ─► outputs O × N
 ///
+/// Only the inputs and outputs are whole planes; a chunk's hidden layers live in its scratch.
 /// Parameters, flat, layer after layer: weights (outputs × inputs, row-major) then biases.
 public struct PlanarNetwork: Sendable {
     public let layers: [(inputs: Int, outputs: Int)]
 
     public init(layers: [(inputs: Int, outputs: Int)]) { self.layers = layers }
 
-    public var parameterCount: Int { layers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs } }
-
-    /// The activations of one pass over N points: `planes[0]` the inputs, then each layer's
-    /// outputs (after its ReLU), the last the network's outputs; each plane-major (feature × N).
-    /// Tasks write disjoint ranges of points in parallel, hence the pointers.
-    public final class Activations: @unchecked Sendable {
+    /// The inputs (I × N) and outputs (O × N) of one pass over N points. Tasks write disjoint
+    /// ranges of points in parallel, hence the pointers.
+    public final class Planes: @unchecked Sendable {
         public let count: Int
-        public let widths: [Int]
-        /// planes[k] holds widths[k] features × count points.
-        public let planes: [UnsafeMutablePointer<Float>]
+        public let inputs: UnsafeMutablePointer<Float>
+        public let outputs: UnsafeMutablePointer<Float>
         private let storage: UnsafeMutableBufferPointer<Float>
 
-        public init(layers: [(inputs: Int, outputs: Int)], count: Int) {
+        public init(inputWidth: Int, outputWidth: Int, count: Int) {
             self.count = count
-            widths = [layers.first?.inputs ?? 0] + layers.map(\.outputs)
-            storage = .allocate(capacity: widths.reduce(0, +) * count)
+            storage = .allocate(capacity: (inputWidth + outputWidth) * count)
             storage.initialize(repeating: 0)
-            var planes: [UnsafeMutablePointer<Float>] = []
-            var offset = 0
-            for width in widths {
-                planes.append(storage.baseAddress! + offset)
-                offset += width * count
-            }
-            self.planes = planes
+            inputs = storage.baseAddress!
+            outputs = storage.baseAddress! + inputWidth * count
         }
 
         deinit { storage.deallocate() }
-
-        public var inputs: UnsafeMutablePointer<Float> { planes[0] }
-        public var outputs: UnsafeMutablePointer<Float> { planes[planes.count - 1] }
     }
 
-    /// Computes points `range` of every layer from `activations.planes[0]`.
-    public func forward(_ parameters: UnsafePointer<Float>, _ activations: Activations, range: Range<Int>) {
-        let count = activations.count
+    /// Floats of scratch a chunk of `points` needs: two of the widest hidden layer.
+    public func scratchCount(points: Int) -> Int { 2 * (layers.dropLast().map(\.outputs).max() ?? 0) * points }
+
+    /// Computes the outputs of points `range` from the inputs, the hidden layers in `scratch`
+    /// (`scratchCount(points: range.count)` floats).
+    public func forward(_ parameters: UnsafePointer<Float>, _ planes: Planes, range: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        let span = range.count, half = scratchCount(points: span) / 2
         var offset = 0
+        // Layer k reads `source` (stride `sourceStride`, first point `sourceStart`) and writes
+        // the next scratch half, or the outputs for the last layer.
+        var source = UnsafePointer(planes.inputs), sourceStride = planes.count, sourceStart = range.lowerBound
         for (index, layer) in layers.enumerated() {
             let weights = parameters + offset, biases = parameters + offset + layer.inputs * layer.outputs
             offset += (layer.inputs + 1) * layer.outputs
             let isLast = index == layers.count - 1
-            let inputs = activations.planes[index], outputs = activations.planes[index + 1]
+            let target = isLast ? planes.outputs + range.lowerBound : scratch + (index % 2) * half
+            let targetStride = isLast ? planes.count : span
             for j in 0..<layer.outputs {
-                let out = outputs + j * count
+                let out = target + j * targetStride
                 let bias = biases[j]
-                for p in range { out[p] = bias }
+                for p in 0..<span { out[p] = bias }
                 for i in 0..<layer.inputs {
-                    let w = weights[j * layer.inputs + i], x = inputs + i * count
-                    for p in range { out[p] = out[p] + w * x[p] }
+                    let w = weights[j * layer.inputs + i], x = source + i * sourceStride + sourceStart
+                    for p in 0..<span { out[p] = out[p] + w * x[p] }
                 }
-                if !isLast { for p in range { out[p] = max(out[p], 0) } }
+                if !isLast { for p in 0..<span { out[p] = max(out[p], 0) } }
             }
+            source = UnsafePointer(target)
+            sourceStride = targetStride
+            sourceStart = 0
         }
     }
 }

@@ -18,7 +18,7 @@ public struct QuantizedModule: Hashable, Sendable {
     public init(quantizing weights: [Float], exponent: Int) {
         let scale = Float(sign: .plus, exponent: exponent, significand: 1)
         let limit = Float(Self.maximumMagnitude)
-        self.init(exponent: exponent, symbols: weights.map { Int32(min(max(($0 * scale).rounded(), -limit), limit)) })
+        self.init(exponent: exponent, symbols: weights.map { $0.isNaN ? 0 : Int32(min(max(($0 * scale).rounded(), -limit), limit)) })
     }
 
     public var step: Float { Float(sign: .plus, exponent: -exponent, significand: 1) }

@@ -117,8 +117,9 @@ public struct UpsamplingFilter: Hashable, Sendable {
 
     /// The adjoint of `toFullSize`: a full-size gradient brought back to grid `level`.
     public func fromFullSize(_ gradient: [Float], level: Int, spec: LatentSpec) -> [Float] {
+        guard level > 0 else { return gradient }
         var values = gradient
-        for step in 1...max(level, 1) where level > 0 {
+        for step in 1...level {
             let from = spec.gridSize(step), to = spec.gridSize(step - 1)
             values = upsampleAdjoint(values, width: from.width, height: from.height, outWidth: to.width, outHeight: to.height)
         }

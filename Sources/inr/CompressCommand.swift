@@ -54,7 +54,10 @@ struct CompressCommand: ParsableCommand {
     func run() throws {
         try checkFiles()
         let config = try configOptions.load()
-        if config.video != nil { return try runVideo(config) }
+        if config.video != nil {
+            guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is a video config (use --bpp)") }
+            return try runVideo(config)
+        }
         if config.latent != nil {
             guard !video.isGiven else { throw CommandError("--frames, --segment(s) and --raw-* are for clips; \(configOptions.config) is a latent image config") }
             return try runLatent(config)

@@ -24,11 +24,11 @@ extension CompressCommand {
             + "\(settings.synthesisWidths), λ \(settings.lambda), \(settings.steps) + \(settings.finalSteps) steps")
         let interval = max(1, (settings.steps + settings.finalSteps) / 20)
         Interrupt.shared.gracefulStop = true
+        defer { Interrupt.shared.gracefulStop = false }
         var (report, decoded, file) = try encoder.compress(image, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { p in
             guard p.step % interval == 0 || p.step == p.totalSteps else { return }
             Console.error(String(format: "step %d/%d  %.2f dB  %.4f bpp (model)  loss %.3g  %.1f s\n", p.step, p.totalSteps, p.psnr, p.bitsPerPixel, p.loss, p.elapsed))
         }
-        Interrupt.shared.gracefulStop = false
         report.config = configOptions.config
         report.timeLimit = config.training.timeLimit
         let reconstructionFile = try reconstruction.map { path in try StagedOutput(path).writing { try PNG.write(decoded, to: $0) } }
@@ -40,6 +40,10 @@ extension CompressCommand {
         print(String(format: "encode %.1f s (%d steps, %.1f ms a step), decode %.0f ms; decoder %d multiply-adds a pixel",
                      report.encodeSeconds, report.fitSteps, report.fitSeconds * 1000 / Double(max(report.fitSteps, 1)),
                      report.decodeSeconds * 1000, report.decoderMultiplyAddsPerPixel ?? 0))
+        if let parts = report.stepMilliseconds {
+            print("a step: " + ["upsampling", "synthesis", "entropy", "proxy", "adam"].map { String(format: "%@ %.1f ms", $0, parts[$0] ?? 0) }
+                .joined(separator: ", "))
+        }
         printTimeLimit(report, plannedSteps: settings.steps + settings.finalSteps)
         print("wrote \(output)" + (reconstruction.map { ", \($0)" } ?? "") + (metrics.map { ", \($0)" } ?? ""))
     }

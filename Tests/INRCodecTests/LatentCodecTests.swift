@@ -157,6 +157,7 @@ final class LatentCodecTests: XCTestCase {
         var file = try LatentImageFormat.read(try Container(reading: [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenPath)))))
         file.spec.width = 30000
         file.spec.height = 30000
+        file.streams = [[UInt8]](repeating: [], count: LatentCoder.bands(file.spec).count)
         XCTAssertThrowsError(try LatentImageFormat.decode(file, threads: 1, budget: .standard)) { XCTAssertTrue("\($0)".contains("limit"), "\($0)") }
     }
 

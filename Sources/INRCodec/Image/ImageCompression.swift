@@ -107,6 +107,8 @@ public struct ImageCompressionReport: Codable, Sendable {
     /// latents, float weights) and its rate model's estimate.
     public var codec: String?
     public var decoderMultiplyAddsPerPixel: Int?
+    /// Milliseconds per training step by part (upsampling, synthesis, entropy, proxy, adam).
+    public var stepMilliseconds: [String: Double]?
     public var latentCount: Int?
     public var lambda: Double?
 }

@@ -31,6 +31,7 @@ extension LatentEncoder {
         report.codec = "latent"
         report.decoderMultiplyAddsPerPixel = spec.decoderMultiplyAddsPerPixel
         report.latentCount = spec.latentCount
+        report.stepMilliseconds = result.stepMilliseconds
         report.lambda = Double(settings.lambda)
         return (report, decoded, published.file)
     }

@@ -50,6 +50,9 @@ public struct LatentEncoder {
         /// Where the training ended: PSNR and rate estimate of its last step.
         public var trainedPSNR: Double
         public var trainedBitsPerPixel: Double
+        /// Milliseconds per step by part: upsampling (and its adjoint), synthesis, entropy
+        /// model, quantisation proxy, Adam.
+        public var stepMilliseconds: [String: Double]
     }
 
     public func spec(for image: Image) -> LatentSpec {
@@ -65,11 +68,7 @@ public struct LatentEncoder {
         }
         let spec = spec(for: image)
         try spec.validate()
-        try budget.checkImage(width: image.width, height: image.height)
-        let work = spec.decoderMultiplyAddsPerPixel.multipliedReportingOverflow(by: spec.pixelCount)
-        guard !work.overflow, work.partialValue <= budget.multiplyAdds else {
-            throw LatentError("decoding would take \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel, beyond the decoder's budget")
-        }
+        try LatentImageFormat.checkBudget(spec, threads: threads, budget: budget)
     }
 
     public func encode(_ image: Image, shouldStop: () -> Bool = { false }, progress: (Progress) -> Void = { _ in }) throws -> Result {
@@ -91,11 +90,13 @@ public struct LatentEncoder {
         let total = settings.steps + settings.finalSteps
         var step = 0, last = Progress(step: 0, totalSteps: total, loss: 0, psnr: 0, bitsPerPixel: 0, elapsed: 0)
         var quantized = latents, slope = latents
+        var proxySeconds = 0.0, optimizerSeconds = 0.0
         let noiseSeed = random.next()
         let gain = settings.gain
         while step < total && !shouldStop() {
             if let limit = settings.timeLimit, Date().timeIntervalSince(start) >= limit { break }
             let final = step >= settings.steps
+            var clock = Date()
             if final {
                 for i in 0..<latents.count { quantized[i] = latents[i].rounded() }
             } else {
@@ -104,11 +105,14 @@ public struct LatentEncoder {
                     latents, into: &quantized, slope: &slope, temperature: temperature, noise: noise, seed: noiseSeed, step: step, pool: pool,
                     softRounding: settings.softRounding)
             }
+            proxySeconds += Date().timeIntervalSince(clock)
             var result = pass.step(quantized, parameters, lambda: settings.lambda)
+            clock = Date()
             if !final { for i in 0..<latents.count { result.latentGradient[i] *= slope[i] } }
             let rate = final ? settings.finalLearningRate : schedule.learningRate(step: step, totalSteps: settings.steps, base: settings.learningRate)
             latentOptimizer.update(&latents, gradient: result.latentGradient, learningRate: rate * gain)
             parameterOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
+            optimizerSeconds += Date().timeIntervalSince(clock)
             step += 1
             last = Progress(
                 step: step, totalSteps: total, loss: result.loss, psnr: Self.psnr(result.meanSquaredError),
@@ -117,11 +121,16 @@ public struct LatentEncoder {
         }
         let fitSeconds = Date().timeIntervalSince(start)
         let limit = Float(LaplaceCoding.maximumMagnitude)
-        let integers = latents.map { Int32(min(max($0.rounded(), -limit), limit)) }
-        let file = try quantize(spec: spec, latents: integers, parameters: parameters, pass: pass, bitDepth: image.bitDepth)
+        let integers = latents.map { $0.isNaN ? 0 : Int32(min(max($0.rounded(), -limit), limit)) }
+        let file = try quantize(spec: spec, latents: integers, parameters: parameters, pass: pass, pool: pool, bitDepth: image.bitDepth)
+        let perStep = 1000 / Double(max(step, 1))
+        let times = [
+            "upsampling": pass.times.upsampling, "synthesis": pass.times.synthesis, "entropy": pass.times.entropy,
+            "proxy": proxySeconds, "adam": optimizerSeconds,
+        ].mapValues { $0 * perStep }
         return Result(
             bytes: LatentImageFormat.bytes(file), file: file, steps: step, fitSeconds: fitSeconds,
-            trainedPSNR: last.psnr, trainedBitsPerPixel: Double(last.bitsPerPixel))
+            trainedPSNR: last.psnr, trainedBitsPerPixel: Double(last.bitsPerPixel), stepMilliseconds: times)
     }
 
     static func psnr(_ meanSquaredError: Float) -> Double { -10 * log10(max(Double(meanSquaredError), 1e-12)) }
@@ -149,9 +158,12 @@ public struct LatentEncoder {
     /// The file: each module's step chosen to minimise D + λ·R over the real bytes (the
     /// synthesis's by the rendered MSE and its weights' code length; the entropy model's by
     /// its weights' and the latents' code length).
-    func quantize(spec: LatentSpec, latents: [Int32], parameters: [Float], pass: LatentTrainingPass, bitDepth: Int) throws -> LatentImageFormat.LatentImage {
+    func quantize(
+        spec: LatentSpec, latents: [Int32], parameters: [Float], pass: LatentTrainingPass, pool: WorkerPool, bitDepth: Int
+    ) throws -> LatentImageFormat.LatentImage {
         let synthesisWeights = Array(parameters[0..<spec.synthesisParameterCount])
         let entropyWeights = Array(parameters[spec.synthesisParameterCount...])
+        guard parameters.allSatisfy(\.isFinite) else { throw LatentError("the fit diverged (a weight is not a number); try a lower training.learningRate") }
         let values = latents.map(Float.init), pixels = Double(spec.pixelCount), lambda = Double(settings.lambda)
         func codeBits(_ module: QuantizedModule) -> Double {
             var coder = RangeEncoder(), model = IntegerModel()
@@ -161,7 +173,7 @@ public struct LatentEncoder {
         var synthesis = QuantizedModule(quantizing: synthesisWeights, exponent: 8), best = Double.infinity
         for exponent in 4...14 {
             let module = QuantizedModule(quantizing: synthesisWeights, exponent: exponent)
-            let mse = Double(pass.render(values, module.weights + entropyWeights))
+            let mse = Double(pass.render(values, synthesis: module.weights))
             let cost = mse + lambda * codeBits(module) / pixels
             if cost < best { (best, synthesis) = (cost, module) }
         }
@@ -169,7 +181,7 @@ public struct LatentEncoder {
         best = .infinity
         for exponent in 5...12 {
             let module = QuantizedModule(quantizing: entropyWeights, exponent: exponent)
-            let coded = LatentCoder.encode(latents, model: EntropyModel(spec: spec, parameters: module.weights))
+            let coded = LatentCoder.encode(latents, model: EntropyModel(spec: spec, parameters: module.weights), pool: pool)
             let cost = lambda * (codeBits(module) + Double(coded.reduce(0) { $0 + $1.count } * 8)) / pixels
             if cost < best { (best, entropy, streams) = (cost, module, coded) }
         }
@@ -204,6 +216,6 @@ public struct LatentEncoderSettings: Sendable, Equatable {
         guard lambda > 0, lambda.isFinite else { throw LatentError("λ must be positive") }
         guard steps >= 0, finalSteps >= 0, steps + finalSteps >= 1 else { throw LatentError("at least one step") }
         guard gain > 0, gain.isFinite else { throw LatentError("the latents' gain must be positive") }
-        guard learningRate > 0, finalLearningRate > 0 else { throw LatentError("learning rates must be positive") }
+        guard learningRate > 0, finalLearningRate > 0, learningRate.isFinite, finalLearningRate.isFinite else { throw LatentError("learning rates must be positive") }
     }
 }

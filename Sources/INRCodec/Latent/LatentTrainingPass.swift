@@ -1,3 +1,4 @@
+import Foundation
 import INRCore
 import INRLatent
 import INRNetwork
@@ -17,7 +18,7 @@ public final class LatentTrainingPass {
     let spec: LatentSpec
     let renderer: LatentRenderer
     let pool: WorkerPool
-    let activations: PlanarNetwork.Activations
+    let planes: PlanarNetwork.Planes
     /// The image, planar (C × N), in [0, 1].
     let targets: [Float]
     let synthesisCount: Int
@@ -32,7 +33,7 @@ public final class LatentTrainingPass {
         self.targets = targets
         self.pool = pool
         renderer = LatentRenderer(spec: spec, pool: pool)
-        activations = renderer.makeActivations()
+        planes = renderer.makePlanes()
         synthesisCount = spec.synthesisParameterCount
         let offsets = spec.gridOffsets, count = spec.latentCount
         synthesisNetwork = TiledNetwork(layers: spec.synthesisLayers, kernels: kernels, threads: pool.threadCount)
@@ -69,30 +70,46 @@ public final class LatentTrainingPass {
         public var parameterGradient: [Float]
     }
 
-    /// The model's output for `latents` (planar C × N), after a `step` or `render`.
-    var outputs: UnsafePointer<Float> { UnsafePointer(activations.outputs) }
-
-    /// Forward only: the samples of `latents` with `parameters`, and their MSE.
-    public func render(_ latents: [Float], _ parameters: [Float]) -> Float {
-        renderer.upsample(latents, into: activations)
-        renderer.synthesize(Array(parameters[0..<synthesisCount]), activations)
+    /// Forward only, as the decoder renders: the MSE of `latents` with the synthesis weights
+    /// `synthesis`, outputs clamped to [0, 1] (the rounding to samples aside).
+    public func render(_ latents: [Float], synthesis: [Float]) -> Float {
+        renderer.upsample(latents, into: planes)
+        renderer.synthesize(synthesis, planes)
         var sum: Double = 0
-        let out = activations.outputs
-        for i in 0..<targets.count { let d = Double(out[i] - targets[i]); sum += d * d }
+        let out = planes.outputs
+        for i in 0..<targets.count { let d = Double(min(max(out[i], 0), 1) - targets[i]); sum += d * d }
         return Float(sum / Double(targets.count))
     }
 
-    /// The loss and gradients with the synthesis fed `latents` and the rate measured on
-    /// `rateLatents` (default: the same), both gradients going to the same latents.
-    public func step(_ latents: [Float], _ parameters: [Float], lambda: Float, rateLatents: [Float]? = nil) -> Result {
+    /// Seconds spent in each part of the steps so far (`step` adds to them).
+    public struct Times: Sendable {
+        /// The grids upsampled to full size, and back (the adjoint).
+        public var upsampling = 0.0
+        /// The synthesis network's forward and backward passes, with D.
+        public var synthesis = 0.0
+        /// The entropy model's passes (the ARM's forward and backward, gathers) with R.
+        public var entropy = 0.0
+    }
+
+    public private(set) var times = Times()
+
+    /// The loss and its gradients for the (proxy-quantised) `latents`.
+    public func step(_ latents: [Float], _ parameters: [Float], lambda: Float) -> Result {
         let pixels = spec.pixelCount, samples = targets.count, channels = spec.channels, grids = spec.gridCount
-        renderer.upsample(latents, into: activations)
+        var clock = Date()
+        func lap(_ part: WritableKeyPath<Times, Double>) {
+            let now = Date()
+            times[keyPath: part] += now.timeIntervalSince(clock)
+            clock = now
+        }
+        renderer.upsample(latents, into: planes)
+        lap(\.upsampling)
         // The synthesis, tile by tile: D and ∂D/∂(upsampled latents), planar.
         var gradient = [Float](repeating: 0, count: parameters.count)
         var synthesisGradient: [Float] = []
         let scale = 2 / Float(samples)
         var inputGradient = [Float](repeating: 0, count: grids * pixels)
-        let planes = UnsafePointer(activations.inputs)
+        let upsampled = UnsafePointer(planes.inputs)
         let squaredError = targets.withUnsafeBufferPointer { targets in
             inputGradient.withUnsafeMutableBufferPointer { inputGradient in
                 let targets = targets.baseAddress!, inputGradient = inputGradient.baseAddress!
@@ -101,7 +118,7 @@ public final class LatentTrainingPass {
                     gather: { inputs, first in
                         for r in 0..<inputs.rows {
                             let row = inputs.row(r)
-                            for l in 0..<grids { row[l] = planes[l * pixels + first + r] }
+                            for l in 0..<grids { row[l] = upsampled[l * pixels + first + r] }
                         }
                     },
                     loss: { outputs, gradient, first in
@@ -126,6 +143,7 @@ public final class LatentTrainingPass {
         }
         gradient.replaceSubrange(0..<synthesisCount, with: synthesisGradient)
         let mse = Float(squaredError / Double(samples))
+        lap(\.synthesis)
 
         // Back through the upsampling, grid by grid.
         let offsets = spec.gridOffsets
@@ -139,7 +157,9 @@ public final class LatentTrainingPass {
             }
         }
 
-        let bits = rate(rateLatents ?? latents, parameters, weight: lambda / Float(pixels), latentGradient: &latentGradient, gradient: &gradient)
+        lap(\.upsampling)
+        let bits = rate(latents, parameters, weight: lambda / Float(pixels), latentGradient: &latentGradient, gradient: &gradient)
+        lap(\.entropy)
         let bpp = bits / Float(pixels)
         return Result(loss: mse + lambda * bpp, meanSquaredError: mse, bitsPerPixel: bpp, latentGradient: latentGradient, parameterGradient: gradient)
     }

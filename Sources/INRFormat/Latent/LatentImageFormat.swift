@@ -169,29 +169,42 @@ public enum LatentImageFormat: ImageMediaFormat {
         return latents
     }
 
-    /// Decodes an image, timing each stage.
-    public static func decode(_ image: LatentImage, threads: Int, budget: DecodeBudget) throws -> (Image, Timings) {
-        let spec = image.spec
+    /// Refuses a shape whose decoding is beyond `budget`: pixels, samples, multiply-adds, and the
+    /// floats the rendering holds at once (counted as samples). The encoder checks the same
+    /// before fitting.
+    public static func checkBudget(_ spec: LatentSpec, threads: Int, budget: DecodeBudget) throws(BitstreamError) {
         try budget.checkImage(width: spec.width, height: spec.height)
         try budget.checkSamples(spec.pixelCount * spec.channels, what: "a \(spec.width)×\(spec.height) image")
-        let work = spec.decoderMultiplyAddsPerPixel.multipliedReportingOverflow(by: spec.pixelCount)
-        guard !work.overflow, work.partialValue <= budget.multiplyAdds else {
-            throw BitstreamError.corrupt("HEAD", "decoding takes \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel over \(spec.pixelCount) pixels, "
+        try budget.checkSamples(LatentRenderer.floats(spec, threads: threads), what: "the latent decoder's planes for \(spec.width)×\(spec.height) pixels")
+        guard spec.decoderMultiplyAdds <= budget.multiplyAdds else {
+            throw BitstreamError.corrupt("HEAD", "decoding takes \(spec.decoderMultiplyAdds) multiply-adds (\(spec.decoderMultiplyAddsPerPixel) a pixel), "
                 + "beyond the budget of \(budget.multiplyAdds) (\(DecodeBudget.multiplyAddsVariable) raises it)")
         }
+    }
+
+    /// Decodes an image, timing each stage. `image` is what `read` gave (or an encoder made):
+    /// its parts are checked against its spec again, since the type's fields are public.
+    public static func decode(_ image: LatentImage, threads: Int, budget: DecodeBudget) throws -> (Image, Timings) {
+        let spec = image.spec
+        do { try spec.validate() } catch { throw BitstreamError.corrupt("HEAD", error.description) }
+        guard image.synthesis.symbols.count == spec.synthesisParameterCount, image.entropy.symbols.count == spec.entropyParameterCount,
+              image.streams.count == LatentCoder.bands(spec).count, QuantizedModule.exponents.contains(image.synthesis.exponent),
+              QuantizedModule.exponents.contains(image.entropy.exponent), image.bitDepth == 8 || image.bitDepth == 16
+        else { throw BitstreamError.corrupt(networkTag, "the parts do not match HEAD's model") }
+        try checkBudget(spec, threads: threads, budget: budget)
         var timings = Timings()
         let pool = WorkerPool(threadCount: threads)
         var start = Date()
         let latents = try Self.latents(image, pool: pool).map(Float.init)
         timings.entropyDecoding = Date().timeIntervalSince(start)
         let renderer = LatentRenderer(spec: spec, pool: pool)
-        let activations = renderer.makeActivations()
+        let planes = renderer.makePlanes()
         start = Date()
-        renderer.upsample(latents, into: activations)
+        renderer.upsample(latents, into: planes)
         timings.upsampling = Date().timeIntervalSince(start)
         start = Date()
-        renderer.synthesize(image.synthesis.weights, activations)
-        let values = LatentRenderer.interleaved(activations.outputs, channels: spec.channels, count: spec.pixelCount)
+        renderer.synthesize(image.synthesis.weights, planes)
+        let values = LatentRenderer.interleaved(planes.outputs, channels: spec.channels, count: spec.pixelCount)
         timings.synthesis = Date().timeIntervalSince(start)
         return (Image(width: spec.width, height: spec.height, channels: spec.channels, bitDepth: image.bitDepth, normalized: values), timings)
     }

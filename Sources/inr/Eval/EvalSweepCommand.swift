@@ -136,7 +136,7 @@ struct EvalSweepCommand: ParsableCommand {
         if let manifest { try claim(folder: folder, manifest: manifest) }
         let csv = folder + "/results.csv"
         var table = FileManager.default.fileExists(atPath: csv) ? try RateDistortionTable.read(csv) : RateDistortionTable()
-        for (job, encoderSettings) in jobs {
+        for (job, encoder) in jobs {
             if Interrupt.shared.isRequested { break }
             let (setting, file) = (job.setting, job.image)
             if table.rows.contains(where: { $0.codec == codec && $0.setting == setting && $0.image == file }) { continue }
@@ -144,7 +144,7 @@ struct EvalSweepCommand: ParsableCommand {
             let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
             let compressed = "\(folder)/files/\(Self.slug(setting))/\((file as NSString).deletingPathExtension).inr"
             try OutputFile.createFolders(for: [compressed])
-            let (report, staged) = try encoderSettings.compress(image, input: input, output: compressed, threads: threads, budget: budget)
+            let (report, staged) = try encoder.compress(image, input: input, output: compressed, threads: threads, budget: budget)
             if report.interrupted { break }
             try staged.commit()
             table.rows.append(RateDistortionRow(
