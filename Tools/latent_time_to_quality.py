@@ -23,7 +23,9 @@ import tempfile
 from common import INR, ROOT, build_inr, say
 
 INR = os.environ.get("INR_BINARY", INR)
-FIELDS = ["budget_seconds", "image", "lambda", "steps", "final_steps", "bpp", "psnr", "bytes", "encode_seconds", "ms_per_step"]
+PARTS = ["upsampling", "synthesis", "entropy", "proxy", "adam"]
+FIELDS = ["budget_seconds", "image", "lambda", "steps", "final_steps", "bpp", "psnr", "bytes", "encode_seconds", "ms_per_step"] + [
+    f"ms_{part}" for part in PARTS]
 
 
 def compress(args, steps: int, final: int) -> dict:
@@ -40,10 +42,12 @@ def compress(args, steps: int, final: int) -> dict:
 def summarize(path: str) -> None:
     with open(path) as file:
         rows = list(csv.DictReader(file))
-    say("| budget (s) | steps (main + final) | encode (s) | bpp | PSNR (dB) |")
-    say("|---|---|---|---|---|")
+    say("| budget (s) | steps (main + final) | encode (s) | bpp | PSNR (dB) | ms/step (upsampling / synthesis / entropy / proxy / Adam) |")
+    say("|---|---|---|---|---|---|")
     for row in rows:
-        say(f"| {row['budget_seconds']} | {row['steps']} + {row['final_steps']} | {row['encode_seconds']} | {row['bpp']} | {row['psnr']} |")
+        parts = " / ".join(row[f"ms_{part}"] for part in PARTS)
+        say(f"| {row['budget_seconds']} | {row['steps']} + {row['final_steps']} | {row['encode_seconds']} | {row['bpp']} | {row['psnr']} | "
+            f"{row['ms_per_step']} ({parts}) |")
 
 
 def main() -> None:
@@ -75,7 +79,8 @@ def main() -> None:
         row = {"budget_seconds": budget, "image": os.path.basename(args.image), "lambda": args.lambda_, "steps": total - final,
                "final_steps": final, "bpp": round(report["bpp"], 4), "psnr": round(report["psnr"], 3), "bytes": report["bytes"],
                "encode_seconds": round(report["encodeSeconds"], 1),
-               "ms_per_step": round(report["fitSeconds"] * 1000 / max(report["fitSteps"], 1), 1)}
+               "ms_per_step": round(report["fitSeconds"] * 1000 / max(report["fitSteps"], 1), 1),
+               **{f"ms_{part}": round(report["stepMilliseconds"][part], 1) for part in PARTS}}
         say(f"{budget} s: {row['psnr']} dB at {row['bpp']} bpp in {row['encode_seconds']} s ({total} steps)")
         new = not os.path.exists(args.output)
         with open(args.output, "a", newline="") as file:

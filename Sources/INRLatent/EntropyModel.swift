@@ -64,7 +64,9 @@ public struct EntropyModel: Sendable {
         }
     }
 
-    /// The MLP on the context in `a` (`b` scratch): returns (μ, s).
+    /// The MLP on the context in `a` (`b` scratch): returns (μ, s). Four outputs at a time in
+    /// SIMD lanes: each lane does exactly the scalar sequence (its bias, then + w·x per input in
+    /// order, each product and sum rounded), so the lanes change the speed, not the bits.
     @inline(__always)
     func evaluate(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>) -> (Float, Float) {
         var input = a, output = b
@@ -73,13 +75,24 @@ public struct EntropyModel: Sendable {
             for (index, layer) in layers.enumerated() {
                 let weights = p.baseAddress! + offset, biases = weights + layer.inputs * layer.outputs
                 offset += (layer.inputs + 1) * layer.outputs
-                let outputs = layer.outputs
-                for j in 0..<outputs { output[j] = biases[j] }
-                for i in 0..<layer.inputs {
-                    let x = input[i], column = weights + i * outputs
-                    for j in 0..<outputs { output[j] = output[j] + column[j] * x }
+                let outputs = layer.outputs, isHidden = index < layers.count - 1
+                var j = 0
+                while j + 4 <= outputs {
+                    var sum = UnsafeRawPointer(biases + j).loadUnaligned(as: SIMD4<Float>.self)
+                    for i in 0..<layer.inputs {
+                        let w = UnsafeRawPointer(weights + i * outputs + j).loadUnaligned(as: SIMD4<Float>.self)
+                        sum = sum + w * SIMD4(repeating: input[i])
+                    }
+                    if isHidden { sum = sum.replacing(with: 0, where: sum .<= 0) }  // max(x, 0), signed zeros and NaN alike
+                    UnsafeMutableRawPointer(output + j).storeBytes(of: sum, as: SIMD4<Float>.self)
+                    j += 4
                 }
-                if index < layers.count - 1 { for j in 0..<outputs { output[j] = max(output[j], 0) } }
+                while j < outputs {
+                    var sum = biases[j]
+                    for i in 0..<layer.inputs { sum = sum + weights[i * outputs + j] * input[i] }
+                    output[j] = isHidden ? max(sum, 0) : sum
+                    j += 1
+                }
                 swap(&input, &output)
             }
         }

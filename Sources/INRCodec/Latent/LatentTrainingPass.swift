@@ -45,9 +45,11 @@ public final class LatentTrainingPass {
                 for level in 0..<spec.gridCount {
                     let size = spec.gridSize(level)
                     for y in 0..<size.height {
+                        let row = y + offset.row
+                        guard row >= spec.bandStart(y) else { continue }
                         for x in 0..<size.width {
-                            let row = y + offset.row, column = x + offset.column
-                            guard row >= spec.bandStart(y), column >= 0, column < size.width else { continue }
+                            let column = x + offset.column
+                            guard column >= 0, column < size.width else { continue }
                             sources[slot * count + offsets[level] + y * size.width + x] = Int32(offsets[level] + row * size.width + column)
                         }
                     }
@@ -230,24 +232,24 @@ public final class LatentTrainingPass {
         }
         gradient.replaceSubrange(synthesisCount..<gradient.count, with: armGradient)
         // Each latent's share of its neighbours' contexts: latent i is slot k's neighbour of
-        // latent i − offset_k, within its grid (a gather, so chunks of latents run in parallel).
-        let offsets = spec.gridOffsets
+        // latent i − offset_k when that one lies in i's band (rows below i up to the band's end)
+        // and grid. A gather, one task per band, so the bands run in parallel.
+        let bands = LatentCoder.bands(spec)
         latentGradient.withUnsafeMutableBufferPointer { lg in
             contextGradient.withUnsafeBufferPointer { cg in
                 let lg = lg.baseAddress!, cg = cg.baseAddress!
-                pool.run(tasks: spec.gridCount) { level, _ in
-                    let size = spec.gridSize(level), base = offsets[level]
-                    for y in 0..<size.height {
-                        for x in 0..<size.width {
+                pool.run(tasks: bands.count) { task, _ in
+                    let band = bands[task], width = spec.gridSize(band.level).width
+                    let base = band.offset - band.rows.lowerBound * width  // the grid's first latent
+                    for y in band.rows {
+                        for x in 0..<width {
                             var sum: Float = 0
                             for (slot, offset) in contextOffsets.enumerated() {
-                                // Latent (row, column) has this one as its neighbour if it lies in this
-                                // one's band.
                                 let row = y - offset.row, column = x - offset.column
-                                guard row < size.height, y >= spec.bandStart(row), column >= 0, column < size.width else { continue }
-                                sum += cg[slot * count + base + row * size.width + column]
+                                guard row < band.rows.upperBound, column >= 0, column < width else { continue }
+                                sum += cg[slot * count + base + row * width + column]
                             }
-                            lg[base + y * size.width + x] += sum
+                            lg[base + y * width + x] += sum
                         }
                     }
                 }
