@@ -48,6 +48,29 @@ def fit(config: str, image: str, output_folder: str, steps: int | None = None, s
         return json.load(file)
 
 
+def compress_report(binary: str, config: str, image: str, arguments: list[str]) -> dict:
+    """Runs `inr compress CONFIG --input IMAGE ARGUMENTS` into a temporary folder (quietly) and
+    returns its --metrics report."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        metrics = os.path.join(folder, "m.json")
+        subprocess.run([binary, "compress", config, "--input", image, "--output", os.path.join(folder, "x.inr"), "--metrics", metrics]
+                       + arguments, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(metrics) as file:
+            return json.load(file)
+
+
+def append_row(path: str, fields: list[str], row: dict) -> None:
+    """Appends `row` to the CSV at `path`, writing the header first when the file is new."""
+    import csv
+    new = not os.path.exists(path)
+    with open(path, "a", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
 def timed(command: list[str]) -> float:
     """Runs a command quietly (failing on a non-zero status) and returns its wall-clock seconds."""
     import time

@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 import os
-import subprocess
-import tempfile
 
-from common import INR, ROOT, build_inr, say
+from common import INR, ROOT, append_row, build_inr, compress_report, say
 
 INR = os.environ.get("INR_BINARY", INR)
 
@@ -43,16 +40,10 @@ FIELDS = ["stage", "image", "steps", "final_steps", "lambda", "bpp", "psnr", "by
 
 
 def run(stage: str, overrides: list[str], lambda_: float, args) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
-        metrics = os.path.join(folder, "m.json")
-        command = [INR, "compress", os.path.join(ROOT, "Configs/image/latent.yaml"), "--input", args.image,
-                   "--output", os.path.join(folder, "x.inr"), "--metrics", metrics, "--lambda", str(lambda_),
-                   "--set", f"training.steps={args.steps}", "--set", f"latent.finalSteps={args.final}"]
-        for override in overrides:
-            command += ["--set", override]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(metrics) as file:
-            report = json.load(file)
+    arguments = ["--lambda", str(lambda_), "--set", f"training.steps={args.steps}", "--set", f"latent.finalSteps={args.final}"]
+    for override in overrides:
+        arguments += ["--set", override]
+    report = compress_report(INR, os.path.join(ROOT, "Configs/image/latent.yaml"), args.image, arguments)
     return {"stage": stage, "image": os.path.basename(args.image), "steps": args.steps, "final_steps": args.final,
             "lambda": lambda_, "bpp": round(report["bpp"], 4), "psnr": round(report["psnr"], 3), "bytes": report["bytes"],
             "encode_seconds": round(report["encodeSeconds"], 1),
@@ -118,12 +109,7 @@ def main() -> None:
             say(f"{stage}, λ {lambda_}…")
             row = run(stage, overrides, lambda_, args)
             say(f"  {row['psnr']} dB at {row['bpp']} bpp, {row['encode_seconds']} s")
-            new = not os.path.exists(args.output)
-            with open(args.output, "a", newline="") as file:
-                writer = csv.DictWriter(file, fieldnames=FIELDS)
-                if new:
-                    writer.writeheader()
-                writer.writerow(row)
+            append_row(args.output, FIELDS, row)
     summarize(args.output, args.rate)
 
 

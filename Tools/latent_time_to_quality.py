@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import subprocess
-import tempfile
 
-from common import INR, ROOT, build_inr, say
+from common import INR, ROOT, append_row, build_inr, compress_report, say
 
 INR = os.environ.get("INR_BINARY", INR)
 PARTS = ["upsampling", "synthesis", "entropy", "proxy", "adam"]
@@ -29,14 +26,8 @@ FIELDS = ["budget_seconds", "image", "lambda", "steps", "final_steps", "bpp", "p
 
 
 def compress(args, steps: int, final: int) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
-        metrics = os.path.join(folder, "m.json")
-        subprocess.run([INR, "compress", os.path.join(ROOT, "Configs/image/latent.yaml"), "--input", args.image,
-                        "--output", os.path.join(folder, "x.inr"), "--metrics", metrics, "--lambda", str(args.lambda_),
-                        "--set", f"training.steps={steps}", "--set", f"latent.finalSteps={final}"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(metrics) as file:
-            return json.load(file)
+    return compress_report(INR, os.path.join(ROOT, "Configs/image/latent.yaml"), args.image,
+                           ["--lambda", str(args.lambda_), "--set", f"training.steps={steps}", "--set", f"latent.finalSteps={final}"])
 
 
 def summarize(path: str) -> None:
@@ -82,12 +73,7 @@ def main() -> None:
                "ms_per_step": round(report["fitSeconds"] * 1000 / max(report["fitSteps"], 1), 1),
                **{f"ms_{part}": round(report["stepMilliseconds"][part], 1) for part in PARTS}}
         say(f"{budget} s: {row['psnr']} dB at {row['bpp']} bpp in {row['encode_seconds']} s ({total} steps)")
-        new = not os.path.exists(args.output)
-        with open(args.output, "a", newline="") as file:
-            writer = csv.DictWriter(file, fieldnames=FIELDS)
-            if new:
-                writer.writeheader()
-            writer.writerow(row)
+        append_row(args.output, FIELDS, row)
     summarize(args.output)
 
 

@@ -19,10 +19,19 @@ public struct UpsamplingFilter: Hashable, Sendable {
         self.taps = taps
     }
 
+    /// The four inputs (edge-replicated) and weights of output `o` along one axis of
+    /// `inputCount` samples: the even phase's taps, or the odd phase's mirrored.
+    @inline(__always)
+    func tapsOfOutput(_ o: Int, inputCount: Int) -> ((Int, Int, Int, Int), (Float, Float, Float, Float)) {
+        let k = o >> 1, last = inputCount - 1
+        return o & 1 == 0
+            ? ((max(k - 2, 0), max(k - 1, 0), min(k, last), min(k + 1, last)), (taps[0], taps[1], taps[2], taps[3]))
+            : ((max(k - 1, 0), min(k, last), min(k + 1, last), min(k + 2, last)), (taps[3], taps[2], taps[1], taps[0]))
+    }
+
     /// `input` (width × height, row-major) upsampled by 2 and cropped to outWidth × outHeight.
     public func upsample(_ input: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
         precondition(outWidth <= 2 * width && outHeight <= 2 * height && input.count == width * height)
-        let t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3]
         // Rows: height × outWidth.
         var rows = [Float](repeating: 0, count: height * outWidth)
         input.withUnsafeBufferPointer { x in
@@ -30,14 +39,8 @@ public struct UpsamplingFilter: Hashable, Sendable {
                 for y in 0..<height {
                     let row = x.baseAddress! + y * width, out = r.baseAddress! + y * outWidth
                     for o in 0..<outWidth {
-                        let k = o >> 1
-                        if o & 1 == 0 {
-                            let a = row[max(k - 2, 0)], b = row[max(k - 1, 0)], c = row[min(k, width - 1)], d = row[min(k + 1, width - 1)]
-                            out[o] = t0 * a + t1 * b + t2 * c + t3 * d
-                        } else {
-                            let a = row[max(k - 1, 0)], b = row[min(k, width - 1)], c = row[min(k + 1, width - 1)], d = row[min(k + 2, width - 1)]
-                            out[o] = t3 * a + t2 * b + t1 * c + t0 * d
-                        }
+                        let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(o, inputCount: width)
+                        out[o] = w0 * row[i0] + w1 * row[i1] + w2 * row[i2] + w3 * row[i3]
                     }
                 }
             }
@@ -47,11 +50,7 @@ public struct UpsamplingFilter: Hashable, Sendable {
         rows.withUnsafeBufferPointer { r in
             output.withUnsafeMutableBufferPointer { o in
                 for y in 0..<outHeight {
-                    let k = y >> 1
-                    let (i0, i1, i2, i3) = y & 1 == 0
-                        ? (max(k - 2, 0), max(k - 1, 0), min(k, height - 1), min(k + 1, height - 1))
-                        : (max(k - 1, 0), min(k, height - 1), min(k + 1, height - 1), min(k + 2, height - 1))
-                    let (w0, w1, w2, w3) = y & 1 == 0 ? (t0, t1, t2, t3) : (t3, t2, t1, t0)
+                    let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(y, inputCount: height)
                     let a = r.baseAddress! + i0 * outWidth, b = r.baseAddress! + i1 * outWidth
                     let c = r.baseAddress! + i2 * outWidth, d = r.baseAddress! + i3 * outWidth
                     let out = o.baseAddress! + y * outWidth
@@ -64,16 +63,11 @@ public struct UpsamplingFilter: Hashable, Sendable {
 
     /// The adjoint of `upsample`: the gradient of its input from the gradient of its output.
     public func upsampleAdjoint(_ gradient: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
-        let t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3]
         var rows = [Float](repeating: 0, count: height * outWidth)
         gradient.withUnsafeBufferPointer { g in
             rows.withUnsafeMutableBufferPointer { r in
                 for y in 0..<outHeight {
-                    let k = y >> 1
-                    let (i0, i1, i2, i3) = y & 1 == 0
-                        ? (max(k - 2, 0), max(k - 1, 0), min(k, height - 1), min(k + 1, height - 1))
-                        : (max(k - 1, 0), min(k, height - 1), min(k + 1, height - 1), min(k + 2, height - 1))
-                    let (w0, w1, w2, w3) = y & 1 == 0 ? (t0, t1, t2, t3) : (t3, t2, t1, t0)
+                    let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(y, inputCount: height)
                     let source = g.baseAddress! + y * outWidth
                     let a = r.baseAddress! + i0 * outWidth, b = r.baseAddress! + i1 * outWidth
                     let c = r.baseAddress! + i2 * outWidth, d = r.baseAddress! + i3 * outWidth
@@ -90,14 +84,9 @@ public struct UpsamplingFilter: Hashable, Sendable {
                 for y in 0..<height {
                     let source = r.baseAddress! + y * outWidth, row = x.baseAddress! + y * width
                     for o in 0..<outWidth {
-                        let k = o >> 1, v = source[o]
-                        if o & 1 == 0 {
-                            row[max(k - 2, 0)] += t0 * v; row[max(k - 1, 0)] += t1 * v
-                            row[min(k, width - 1)] += t2 * v; row[min(k + 1, width - 1)] += t3 * v
-                        } else {
-                            row[max(k - 1, 0)] += t3 * v; row[min(k, width - 1)] += t2 * v
-                            row[min(k + 1, width - 1)] += t1 * v; row[min(k + 2, width - 1)] += t0 * v
-                        }
+                        let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(o, inputCount: width)
+                        let v = source[o]
+                        row[i0] += w0 * v; row[i1] += w1 * v; row[i2] += w2 * v; row[i3] += w3 * v
                     }
                 }
             }

@@ -154,19 +154,7 @@ final class BitstreamTests: XCTestCase {
         var refused = 0, accepted = 0
         let decoder = try ImageDecoder(threads: 1)
         for round in 0..<10_000 {
-            var bytes = originals[round % originals.count]
-            for _ in 0..<(1 + generator.nextIndex(below: 4)) {
-                let position = generator.nextIndex(below: bytes.count)
-                switch generator.nextIndex(below: 5) {
-                case 0: bytes[position] ^= UInt8(1 << generator.nextIndex(below: 8))
-                case 1: bytes[position] = UInt8(generator.nextIndex(below: 256))
-                case 2: bytes.insert(UInt8(generator.nextIndex(below: 256)), at: position)
-                case 3: bytes.remove(at: position)
-                default: bytes = Array(bytes.prefix(position))
-                }
-                if bytes.isEmpty { break }
-            }
-            if round % 2 == 1 { bytes = Self.recomputingChecksums(bytes) }
+            let bytes = Self.mutated(originals[round % originals.count], fixingChecksums: round % 2 == 1, generator: &generator)
             do {
                 let image = try ImageFormat.read(bytes)
                 if image.width * image.height <= 128 * 128 { _ = try decoder.decode(image) }
@@ -177,6 +165,24 @@ final class BitstreamTests: XCTestCase {
         }
         XCTAssertEqual(refused + accepted, 10_000)
         XCTAssertGreaterThan(refused, 5_000)
+    }
+
+    /// `bytes` with 1–4 random flips, overwrites, insertions, deletions or truncations, then,
+    /// with `fixingChecksums`, every section's CRC rewritten so the parsers behind it see the damage.
+    static func mutated(_ bytes: [UInt8], fixingChecksums: Bool, generator: inout SeededGenerator) -> [UInt8] {
+        var bytes = bytes
+        for _ in 0..<(1 + generator.nextIndex(below: 4)) {
+            let position = generator.nextIndex(below: bytes.count)
+            switch generator.nextIndex(below: 5) {
+            case 0: bytes[position] ^= UInt8(1 << generator.nextIndex(below: 8))
+            case 1: bytes[position] = UInt8(generator.nextIndex(below: 256))
+            case 2: bytes.insert(UInt8(generator.nextIndex(below: 256)), at: position)
+            case 3: bytes.remove(at: position)
+            default: bytes = Array(bytes.prefix(position))
+            }
+            if bytes.isEmpty { break }
+        }
+        return fixingChecksums ? recomputingChecksums(bytes) : bytes
     }
 
     /// Walks the sections as well as it can and rewrites each CRC to match its payload.

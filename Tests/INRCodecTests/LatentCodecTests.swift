@@ -134,19 +134,7 @@ final class LatentCodecTests: XCTestCase {
         var generator = SeededGenerator(seed: 6)
         var refused = 0
         for round in 0..<10_000 {
-            var bytes = original
-            for _ in 0..<(1 + generator.nextIndex(below: 4)) {
-                let position = generator.nextIndex(below: bytes.count)
-                switch generator.nextIndex(below: 5) {
-                case 0: bytes[position] ^= UInt8(1 << generator.nextIndex(below: 8))
-                case 1: bytes[position] = UInt8(generator.nextIndex(below: 256))
-                case 2: bytes.insert(UInt8(generator.nextIndex(below: 256)), at: position)
-                case 3: bytes.remove(at: position)
-                default: bytes = Array(bytes.prefix(position))
-                }
-                if bytes.isEmpty { break }
-            }
-            if round % 2 == 1 { bytes = BitstreamTests.recomputingChecksums(bytes) }
+            let bytes = BitstreamTests.mutated(original, fixingChecksums: round % 2 == 1, generator: &generator)
             do { _ = try decoder.decode(bytes) } catch { refused += 1 }
         }
         XCTAssertGreaterThan(refused, 5_000)
