@@ -53,8 +53,11 @@ public struct LatentConfig: ConfigSection, Equatable {
             throw ConfigValueError("synthesisWidths", "at most \(LatentSpec.maximumHiddenLayers) widths, each 1 to \(LatentSpec.maximumHiddenWidth)")
         }
         guard ContextPattern.sizes.contains(context) else { throw ConfigValueError("context", "must be one of \(ContextPattern.sizes)") }
-        guard (1...64).contains(armWidth) else { throw ConfigValueError("armWidth", "must be between 1 and 64") }
-        guard (1...4).contains(armLayers) else { throw ConfigValueError("armLayers", "must be between 1 and 4") }
+        let widths = EntropyModelSpec.armWidths, layerCounts = EntropyModelSpec.armLayerCounts
+        guard widths.contains(armWidth) else { throw ConfigValueError("armWidth", "must be between \(widths.lowerBound) and \(widths.upperBound)") }
+        guard layerCounts.contains(armLayers) else {
+            throw ConfigValueError("armLayers", "must be between \(layerCounts.lowerBound) and \(layerCounts.upperBound)")
+        }
         guard lambda > 0, lambda.isFinite else { throw ConfigValueError("lambda", "must be positive") }
         guard gain > 0, gain.isFinite else { throw ConfigValueError("gain", "must be positive") }
         guard (1...(1 << 15)).contains(bandRows) else { throw ConfigValueError("bandRows", "must be between 1 and 32768") }

@@ -140,10 +140,16 @@ public enum EntropyModelSpec: Hashable, Sendable {
         }
     }
 
+    /// The ARM's hidden widths and layer counts a file may hold.
+    public static let armWidths = 1...64
+    public static let armLayerCounts = 1...4
+
     public func validate() throws(LatentError) {
         if case .autoregressive(let context, let width, let layers) = self {
             guard ContextPattern.sizes.contains(context) else { throw LatentError("an ARM context of \(context) (one of \(ContextPattern.sizes))") }
-            guard (1...64).contains(width), (1...4).contains(layers) else { throw LatentError("an ARM of \(layers) layers of \(width) (1–4 of 1–64)") }
+            guard Self.armWidths.contains(width), Self.armLayerCounts.contains(layers) else {
+                throw LatentError("an ARM of \(layers) layers of \(width) (1–4 of 1–64)")
+            }
         }
     }
 }

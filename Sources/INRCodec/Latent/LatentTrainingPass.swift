@@ -41,7 +41,7 @@ public final class LatentTrainingPass {
             entropyNetwork = TiledNetwork(layers: spec.entropyLayers, kernels: kernels, threads: pool.threadCount)
             contextOffsets = ContextPattern.offsets(context)
             var sources = [Int32](repeating: -1, count: context * count)
-            for (slot, offset) in ContextPattern.offsets(context).enumerated() {
+            for (slot, offset) in contextOffsets.enumerated() {
                 for level in 0..<spec.gridCount {
                     let size = spec.gridSize(level)
                     for y in 0..<size.height {
