@@ -37,7 +37,8 @@ public struct LatentConfig: ConfigSection, Equatable {
     public var bandRows = LatentSpec.defaultBandRows
     /// The latents' quantisation proxy during `training.steps`.
     public var quantizer: Quantizer = .softRound
-    /// Steps with hard-rounded latents (straight-through gradient) after `training.steps`.
+    /// Steps after `training.steps` with the latents rounded and frozen (only the networks
+    /// train; the best step's parameters are kept).
     public var finalSteps = 200
     public var finalLearningRate: Float = 1e-4
 

@@ -13,7 +13,9 @@ import INRTraining
 ///     image ─► LatentTrainingPass steps on D + λ·R:
 ///                 1. `steps` with ŷ soft-rounded with noise (`SoftRounding`, annealed), Adam,
 ///                    cosine decay from `learningRate` (the latents' Γ times larger)
-///                 2. `finalSteps` with ŷ = round(y) (straight-through), `finalLearningRate`
+///                 2. `finalSteps` with ŷ = round(y) frozen: only the networks train, from
+///                    `finalLearningRate` with a cosine decay; the parameters with the lowest
+///                    loss are kept
 ///           ─► latents rounded ─► synthesis and entropy weights quantised, each module's step
 ///              2^−e chosen by rate–distortion search ─► LatentCoder ─► LatentImageFormat bytes
 public struct LatentEncoder {
@@ -84,7 +86,7 @@ public struct LatentEncoder {
         var random = SeededGenerator(seed: settings.seed, stream: "latent")
         var latents = [Float](repeating: 0, count: spec.latentCount)
         var parameters = Self.initialParameters(spec: spec, random: &random)
-        var latentOptimizer = Adam(), parameterOptimizer = Adam()
+        var latentOptimizer = Adam(), parameterOptimizer = Adam(), finalOptimizer = Adam()
         var schedule = CosineSchedule(minimum: 0)
         let start = Date()
         let total = settings.steps + settings.finalSteps
@@ -93,12 +95,14 @@ public struct LatentEncoder {
         var proxySeconds = 0.0, optimizerSeconds = 0.0
         let noiseSeed = random.next()
         let gain = settings.gain
+        // The final phase's best parameters by the exact loss (rounded latents).
+        var best: (loss: Float, parameters: [Float])?
         while step < total && !shouldStop() {
             if let limit = settings.timeLimit, Date().timeIntervalSince(start) >= limit { break }
             let final = step >= settings.steps
             var clock = Date()
             if final {
-                for i in 0..<latents.count { quantized[i] = latents[i].rounded() }
+                if step == settings.steps { for i in 0..<latents.count { quantized[i] = latents[i].rounded() } }
             } else {
                 let (temperature, noise) = SoftRounding.schedule(progress: Float(step) / Float(max(settings.steps - 1, 1)))
                 SoftRounding.quantize(
@@ -106,12 +110,19 @@ public struct LatentEncoder {
                     softRounding: settings.softRounding)
             }
             proxySeconds += Date().timeIntervalSince(clock)
-            var result = pass.step(quantized, parameters, lambda: settings.lambda)
+            var result = pass.step(quantized, parameters, lambda: settings.lambda, latentGradient: !final)
             clock = Date()
-            if !final { for i in 0..<latents.count { result.latentGradient[i] *= slope[i] } }
-            let rate = final ? settings.finalLearningRate : schedule.learningRate(step: step, totalSteps: settings.steps, base: settings.learningRate)
-            latentOptimizer.update(&latents, gradient: result.latentGradient, learningRate: rate * gain)
-            parameterOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
+            if final {
+                // The latents stay rounded; the networks adapt to them (Cool-chic's last phase).
+                if result.loss < best?.loss ?? .infinity { best = (result.loss, parameters) }
+                let rate = schedule.learningRate(step: step - settings.steps, totalSteps: settings.finalSteps, base: settings.finalLearningRate)
+                finalOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
+            } else {
+                for i in 0..<latents.count { result.latentGradient[i] *= slope[i] }
+                let rate = schedule.learningRate(step: step, totalSteps: settings.steps, base: settings.learningRate)
+                latentOptimizer.update(&latents, gradient: result.latentGradient, learningRate: rate * gain)
+                parameterOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
+            }
             optimizerSeconds += Date().timeIntervalSince(clock)
             step += 1
             last = Progress(
@@ -119,6 +130,7 @@ public struct LatentEncoder {
                 bitsPerPixel: result.bitsPerPixel, elapsed: Date().timeIntervalSince(start))
             progress(last)
         }
+        if let best { parameters = best.parameters }
         let fitSeconds = Date().timeIntervalSince(start)
         let limit = Float(LaplaceCoding.maximumMagnitude)
         let integers = latents.map { $0.isNaN ? 0 : Int32(min(max($0.rounded(), -limit), limit)) }

@@ -95,8 +95,10 @@ public final class LatentTrainingPass {
 
     public private(set) var times = Times()
 
-    /// The loss and its gradients for the (proxy-quantised) `latents`.
-    public func step(_ latents: [Float], _ parameters: [Float], lambda: Float) -> Result {
+    /// The loss and its gradients for the (proxy-quantised) `latents`. With `latentGradient`
+    /// false (the latents frozen) the step skips the adjoint upsampling and the context
+    /// gradients, and `Result.latentGradient` is empty.
+    public func step(_ latents: [Float], _ parameters: [Float], lambda: Float, latentGradient wantsLatentGradient: Bool = true) -> Result {
         let pixels = spec.pixelCount, samples = targets.count, channels = spec.channels, grids = spec.gridCount
         var clock = Date()
         func lap(_ part: WritableKeyPath<Times, Double>) {
@@ -149,15 +151,15 @@ public final class LatentTrainingPass {
 
         // Back through the upsampling, grid by grid.
         let offsets = spec.gridOffsets
-        var latentGradient = [Float](repeating: 0, count: spec.latentCount)
-        latentGradient.withUnsafeMutableBufferPointer { lg in
+        var latentGradient = [Float](repeating: 0, count: wantsLatentGradient ? spec.latentCount : 0)
+        if wantsLatentGradient { latentGradient.withUnsafeMutableBufferPointer { lg in
             let lg = lg.baseAddress!
             pool.run(tasks: grids) { level, _ in
                 let full = Array(inputGradient[(level * pixels)..<((level + 1) * pixels)])
                 let back = renderer.filter.fromFullSize(full, level: level, spec: spec)
                 back.withUnsafeBufferPointer { (lg + offsets[level]).update(from: $0.baseAddress!, count: $0.count) }
             }
-        }
+        } }
 
         lap(\.upsampling)
         let bits = rate(latents, parameters, weight: lambda / Float(pixels), latentGradient: &latentGradient, gradient: &gradient)
@@ -166,7 +168,8 @@ public final class LatentTrainingPass {
         return Result(loss: mse + lambda * bpp, meanSquaredError: mse, bitsPerPixel: bpp, latentGradient: latentGradient, parameterGradient: gradient)
     }
 
-    /// R's bits, adding `weight`·∂bits to the latents' and the entropy model's gradients.
+    /// R's bits, adding `weight`·∂bits to the entropy model's gradient and to the latents'
+    /// (unless `latentGradient` is empty: the latents frozen).
     func rate(_ latents: [Float], _ parameters: [Float], weight: Float, latentGradient: inout [Float], gradient: inout [Float]) -> Float {
         let count = spec.latentCount
         guard let entropyNetwork else {
@@ -179,7 +182,7 @@ public final class LatentTrainingPass {
                 for i in offsets[level]..<offsets[level + 1] {
                     let r = LaplaceRate.bits(value: latents[i], mean: 0, logScale: s)
                     bits += Double(r.bits)
-                    latentGradient[i] += weight * r.value
+                    if !latentGradient.isEmpty { latentGradient[i] += weight * r.value }
                     scaleGradient += weight * r.logScale
                 }
                 gradient[synthesisCount + level] = scaleGradient
@@ -187,13 +190,13 @@ public final class LatentTrainingPass {
             return Float(bits)
         }
         // ARM: each latent's context gathered from the latents, (μ, s) → bits, and back.
-        let context = contextOffsets.count
-        var contextGradient = [Float](repeating: 0, count: context * count)
+        let context = contextOffsets.count, frozen = latentGradient.isEmpty
+        var contextGradient = [Float](repeating: 0, count: frozen ? 0 : context * count)
         var armGradient: [Float] = []
         let bits = latents.withUnsafeBufferPointer { latents in
             latentGradient.withUnsafeMutableBufferPointer { lg in
                 contextGradient.withUnsafeMutableBufferPointer { cg in
-                    let latents = latents.baseAddress!, lg = lg.baseAddress!, cg = cg.baseAddress!
+                    let latents = latents.baseAddress!, lg = frozen ? nil : lg.baseAddress, cg = frozen ? nil : cg.baseAddress
                     let sources = contextSources
                     return sources.withUnsafeBufferPointer { sources in
                         let sources = sources.baseAddress!
@@ -214,13 +217,14 @@ public final class LatentTrainingPass {
                                     let out = outputs.row(r), g = gradient.row(r), i = first + r
                                     let rate = LaplaceRate.bits(value: latents[i], mean: out[0], logScale: out[1])
                                     sum += Double(rate.bits)
-                                    lg[i] += weight * rate.value
+                                    if let lg { lg[i] += weight * rate.value }
                                     g[0] = weight * rate.mean
                                     g[1] = weight * rate.logScale
                                 }
                                 return sum
                             },
                             scatter: { inputGradient, first in
+                                guard let cg else { return }
                                 for r in 0..<inputGradient.rows {
                                     let row = inputGradient.row(r)
                                     for slot in 0..<context { cg[slot * count + first + r] = row[slot] }
@@ -234,6 +238,7 @@ public final class LatentTrainingPass {
         // Each latent's share of its neighbours' contexts: latent i is slot k's neighbour of
         // latent i − offset_k when that one lies in i's band (rows below i up to the band's end)
         // and grid. A gather, one task per band, so the bands run in parallel.
+        guard !frozen else { return Float(bits) }
         let bands = LatentCoder.bands(spec)
         latentGradient.withUnsafeMutableBufferPointer { lg in
             contextGradient.withUnsafeBufferPointer { cg in
