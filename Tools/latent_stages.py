@@ -7,6 +7,7 @@ PSNR and bpp come from the written file, the time from the encoder's report.
     factorised+noise   entropyModel factorized, quantizer noise
     arm+noise          quantizer noise
     arm+softround      (latent.yaml's model)
+    +conv2             convolutions 2 (two 3×3 residual convolutions after the synthesis)
 
 Every stage runs the same steps (--steps main phase, --final final phase) at each λ of
 --lambdas; the summary interpolates each stage's PSNR at --rate bpp (linear in log-rate between
@@ -33,6 +34,7 @@ STAGES = [
     ("factorised+noise", ["latent.entropyModel=factorized", "latent.quantizer=noise"]),
     ("arm+noise", ["latent.quantizer=noise"]),
     ("arm+softround", []),
+    ("+conv2", ["latent.convolutions=2"]),
 ]
 PARTS = ["upsampling", "synthesis", "entropy", "proxy", "adam"]
 FIELDS = ["stage", "image", "steps", "final_steps", "lambda", "bpp", "psnr", "bytes", "encode_seconds", "ms_per_step", "decode_ms",

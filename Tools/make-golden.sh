@@ -3,7 +3,7 @@
 # SHA-256 of the decoded samples). Run only when the format or the encoder changes on purpose:
 # a format change bumps Container.version, and old files must stay readable or be refused. The
 # files of kinds 1-4 are version 1; video-segmented.inr (kind 5) is version 2; latent.inr (kind 6) is
-# version 3.
+# version 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product inr >/dev/null

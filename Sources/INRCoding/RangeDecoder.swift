@@ -43,14 +43,27 @@ public struct RangeDecoder {
     /// Decodes a symbol coded by `RangeEncoder.encode(cumulative:frequency:)`: the table's
     /// symbol whose interval holds the code (a damaged stream gives some symbol, never a trap).
     public mutating func decode(_ table: FrequencyTable) -> Int {
+        table.cumulative.withUnsafeBufferPointer { decode(cumulative: $0.baseAddress!, symbols: $0.count - 1) }
+    }
+
+    /// The same over a table's `symbols` + 1 running sums in place (no copy, no reference
+    /// count: tables shared by threads stay read-only memory).
+    @inline(__always)
+    public mutating func decode(cumulative: UnsafePointer<UInt32>, symbols: Int) -> Int {
         let step = range >> BitModel.precision
         let target = min(code / step, (1 << BitModel.precision) - 1)
-        let symbol = table.symbol(at: target)
-        let cumulative = table.cumulative[symbol]
-        code &-= step &* cumulative
-        range = step &* (table.cumulative[symbol + 1] - cumulative)
+        // The last s with cumulative[s] ≤ target, by halving without branches on the data.
+        var low = 0, count = symbols
+        while count > 1 {
+            let half = count >> 1
+            low = cumulative[low + half] <= target ? low + half : low
+            count -= half
+        }
+        let start = cumulative[low]
+        code &-= step &* start
+        range = step &* (cumulative[low + 1] - start)
         normalize()
-        return symbol
+        return low
     }
 
     public mutating func decodeDirect(count: Int) -> UInt32 {

@@ -23,6 +23,8 @@ public struct LatentConfig: ConfigSection, Equatable {
     public var grids = 7
     /// The synthesis network's hidden widths.
     public var synthesisWidths = [16]
+    /// 3×3 residual convolutions after the synthesis's per-pixel layers.
+    public var convolutions = 0
     public var entropyModel: EntropyModelKind = .arm
     /// The ARM's neighbours (8 or 16), hidden width and hidden layers.
     public var context = 16
@@ -53,6 +55,9 @@ public struct LatentConfig: ConfigSection, Equatable {
         guard synthesisWidths.count <= LatentSpec.maximumHiddenLayers, synthesisWidths.allSatisfy({ (1...LatentSpec.maximumHiddenWidth).contains($0) }) else {
             throw ConfigValueError("synthesisWidths", "at most \(LatentSpec.maximumHiddenLayers) widths, each 1 to \(LatentSpec.maximumHiddenWidth)")
         }
+        guard (0...LatentSpec.maximumResidualConvolutions).contains(convolutions) else {
+            throw ConfigValueError("convolutions", "must be between 0 and \(LatentSpec.maximumResidualConvolutions)")
+        }
         guard ContextPattern.sizes.contains(context) else { throw ConfigValueError("context", "must be one of \(ContextPattern.sizes)") }
         let widths = EntropyModelSpec.armWidths, layerCounts = EntropyModelSpec.armLayerCounts
         guard widths.contains(armWidth) else { throw ConfigValueError("armWidth", "must be between \(widths.lowerBound) and \(widths.upperBound)") }
@@ -74,6 +79,7 @@ extension CodecConfig {
         var settings = LatentEncoderSettings()
         settings.gridCount = latent.grids
         settings.synthesisWidths = latent.synthesisWidths
+        settings.residualConvolutions = latent.convolutions
         settings.entropyModel = latent.entropyModelSpec
         settings.lambda = latent.lambda
         settings.gain = latent.gain

@@ -5,18 +5,19 @@
 ///     autoregressive:  the ARM's MLP over `ContextPattern` neighbours in the same band of the
 ///                      same grid, already decoded in raster order (0 outside the band)
 ///
-/// The ARM runs one latent at a time in plain IEEE-754 single precision, each sum in one fixed
-/// order and no fused multiply-add, so a file's probabilities, hence its latents, are the same
-/// on every x86-64 CPU and thread count.
+/// The ARM runs in plain IEEE-754 single precision, each sum in one fixed order and no fused
+/// multiply-add, so a file's probabilities, hence its latents, are the same on every x86-64 CPU
+/// and thread count, however the bands are grouped.
 public struct EntropyModel: Sendable {
     public let spec: LatentSpec
     /// The factorised model's log-scales (one per grid), or the ARM's flat weights.
     public let parameters: [Float]
     let layers: [(inputs: Int, outputs: Int)]
     let offsets: [(row: Int, column: Int)]
-    /// The ARM's layers with each weight matrix transposed (inputs × outputs), then the biases:
-    /// the evaluation runs along the outputs, each output's sum still in input order.
-    let transposed: [Float]
+    /// The ARM's weights, each repeated in the four lanes of a SIMD register (lane l evaluates
+    /// band l of a group). Per layer: the biases; then for each four outputs, input by input,
+    /// those outputs' weights; then, input by input, the weight of each remaining output.
+    let broadcast: [SIMD4<Float>]
 
     public init(spec: LatentSpec, parameters: [Float]) {
         precondition(parameters.count == spec.entropyParameterCount)
@@ -24,78 +25,155 @@ public struct EntropyModel: Sendable {
         self.parameters = parameters
         layers = spec.entropyLayers
         if case .autoregressive(let context, _, _) = spec.entropyModel { offsets = ContextPattern.offsets(context) } else { offsets = [] }
-        var transposed: [Float] = []
+        var broadcast: [SIMD4<Float>] = []
         var offset = 0
         for layer in layers {
-            for i in 0..<layer.inputs { for j in 0..<layer.outputs { transposed.append(parameters[offset + j * layer.inputs + i]) } }
-            transposed += parameters[(offset + layer.inputs * layer.outputs)..<(offset + (layer.inputs + 1) * layer.outputs)]
+            let weights = offset, biases = offset + layer.inputs * layer.outputs, grouped = layer.outputs / 4 * 4
+            broadcast += (0..<layer.outputs).map { SIMD4(repeating: parameters[biases + $0]) }
+            for group in stride(from: 0, to: grouped, by: 4) {
+                for i in 0..<layer.inputs { for j in group..<(group + 4) { broadcast.append(SIMD4(repeating: parameters[weights + j * layer.inputs + i])) } }
+            }
+            for j in grouped..<layer.outputs {
+                for i in 0..<layer.inputs { broadcast.append(SIMD4(repeating: parameters[weights + j * layer.inputs + i])) }
+            }
             offset += (layer.inputs + 1) * layer.outputs
         }
-        self.transposed = transposed
+        self.broadcast = broadcast
     }
 
-    /// Evaluates one band of grid `level` (`height` rows of the grid's width) in raster order,
-    /// `visit` seeing each index in the band and its (μ, s) before the latent is read (`band`
-    /// holds those decoded so far; `visit` may write the current one). Context outside the band
-    /// counts as 0.
+    /// Bands walked side by side: latent t of this many bands at once.
+    public static let lanes = 4
+
+    /// One lane of `walk`: its band (−1 when idle) and where the walk is in it.
+    struct Lane {
+        var band = -1, width = 0, count = 0, index = 0, column = 0, cursor = 0
+    }
+
+    /// Walks bands (each `height` rows of grid `level`) in raster order, four side by side: the
+    /// next latent of each lane's band at once, so that their ARM evaluations, which do not
+    /// depend on each other, overlap in the CPU. A lane takes a band from `claim` (an index into
+    /// `bands`, nil when none is left) as soon as its own ends. `next` gets the band, the
+    /// latent's index in it and its (μ, s), and returns the latent's value (decoded from the
+    /// band's stream, or the encoder's), or nil to stop; `done` gets each finished band's values.
+    /// Context outside a band counts as 0. Returns false when `next` stopped. A band's (μ, s) do
+    /// not depend on the bands beside it nor on the order they are claimed in.
     public func walk(
-        level: Int, height: Int, band: UnsafeMutablePointer<Float>, _ visit: (_ index: Int, _ mean: Float, _ logScale: Float) -> Bool
+        _ bands: [(level: Int, height: Int)], claim: () -> Int?,
+        _ next: (_ band: Int, _ index: Int, _ mean: Float, _ logScale: Float) -> Float?,
+        done: (_ band: Int, _ values: [Float]) -> Void
     ) -> Bool {
-        let width = spec.gridSize(level).width
         guard !layers.isEmpty else {
-            let s = parameters[level]
-            for index in 0..<(width * height) where !visit(index, 0, s) { return false }
+            while let b = claim() {
+                let s = parameters[bands[b].level]
+                var values = [Float](repeating: 0, count: spec.gridSize(bands[b].level).width * bands[b].height)
+                for index in values.indices {
+                    guard let value = next(b, index, 0, s) else { return false }
+                    values[index] = value
+                }
+                done(b, values)
+            }
             return true
         }
-        let widest = layers.map(\.outputs).max()! + layers[0].inputs
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * widest) { scratch -> Bool in
-            let a = scratch.baseAddress!, b = a + widest
-            for y in 0..<height {
-                for x in 0..<width {
-                    for (i, offset) in offsets.enumerated() {
-                        let row = y + offset.row, column = x + offset.column
-                        a[i] = row >= 0 && column >= 0 && column < width ? band[row * width + column] : 0
+        // Each lane's band in a zero-padded plane (`pad` rows above, `pad` columns each side),
+        // so a context is `context` loads at fixed distances.
+        let pad = ContextPattern.reach, lanes = Self.lanes, context = offsets.count
+        let planeSize = bands.map { (spec.gridSize($0.level).width + 2 * pad) * ($0.height + pad) }.max() ?? 0
+        let widest = layers.map { max($0.inputs, $0.outputs) }.max()!
+        let planes = UnsafeMutablePointer<Float>.allocate(capacity: lanes * planeSize)
+        let scratch = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 2 * widest)
+        let deltas = UnsafeMutablePointer<Int>.allocate(capacity: lanes * context)
+        let state = UnsafeMutablePointer<Lane>.allocate(capacity: lanes)
+        defer { planes.deallocate(); scratch.deallocate(); deltas.deallocate(); state.deallocate() }
+        scratch.initialize(repeating: .zero, count: 2 * widest)
+        deltas.initialize(repeating: 0, count: lanes * context)
+        state.initialize(repeating: Lane(), count: lanes)
+        let inputs = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Float.self)  // input k of lane l at 4k + l
+        func start(_ lane: Int) -> Bool {
+            guard let b = claim() else {
+                state[lane].band = -1
+                return false
+            }
+            let width = spec.gridSize(bands[b].level).width, stride = width + 2 * pad
+            (planes + lane * planeSize).initialize(repeating: 0, count: (bands[b].height + pad) * stride)
+            state[lane] = Lane(band: b, width: width, count: width * bands[b].height, index: 0, column: 0, cursor: pad * stride + pad)
+            for (k, offset) in offsets.enumerated() { deltas[lane * context + k] = offset.row * stride + offset.column }
+            return true
+        }
+        var active = 0
+        for lane in 0..<lanes where start(lane) { active += 1 }
+        return broadcast.withUnsafeBufferPointer { weights in
+            while active > 0 {
+                for lane in 0..<lanes where state[lane].band >= 0 {
+                    let here = planes + lane * planeSize + state[lane].cursor, d = deltas + lane * context
+                    for k in 0..<context { inputs[4 * k + lane] = here[d[k]] }
+                }
+                let out = evaluate(scratch, scratch + widest, weights: weights.baseAddress!)
+                for lane in 0..<lanes where state[lane].band >= 0 {
+                    let plane = planes + lane * planeSize
+                    guard let value = next(state[lane].band, state[lane].index, out[0][lane], out[1][lane]) else { return false }
+                    plane[state[lane].cursor] = value
+                    state[lane].index += 1
+                    state[lane].column += 1
+                    state[lane].cursor += 1
+                    if state[lane].column == state[lane].width { (state[lane].column, state[lane].cursor) = (0, state[lane].cursor + 2 * pad) }
+                    guard state[lane].index == state[lane].count else { continue }
+                    let lane_ = state[lane], stride = lane_.width + 2 * pad
+                    var values = [Float](repeating: 0, count: lane_.count)
+                    for y in 0..<(lane_.count / lane_.width) {
+                        for x in 0..<lane_.width { values[y * lane_.width + x] = plane[(y + pad) * stride + pad + x] }
                     }
-                    let (mean, logScale) = evaluate(a, b)
-                    if !visit(y * width + x, mean, logScale) { return false }
+                    done(lane_.band, values)
+                    if !start(lane) { active -= 1 }
                 }
             }
             return true
         }
     }
 
-    /// The MLP on the context in `a` (`b` scratch): returns (μ, s). Four outputs at a time in
-    /// SIMD lanes: each lane does exactly the scalar sequence (its bias, then + w·x per input in
-    /// order, each product and sum rounded), so the lanes change the speed, not the bits.
+    /// The MLP on four contexts side by side (input k of band l in lane l of `x[k]`; `y` the same
+    /// shape, scratch): returns where (μ, s) lie, lane l of the first two registers. Each lane
+    /// does exactly the scalar sequence (its bias, then + w·x per input in order, each product
+    /// and sum rounded, no fused multiply-add), so neither the lanes nor the grouping of bands
+    /// change the bits.
     @inline(__always)
-    func evaluate(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>) -> (Float, Float) {
-        var input = a, output = b
-        var offset = 0
-        transposed.withUnsafeBufferPointer { p in
-            for (index, layer) in layers.enumerated() {
-                let weights = p.baseAddress! + offset, biases = weights + layer.inputs * layer.outputs
-                offset += (layer.inputs + 1) * layer.outputs
-                let outputs = layer.outputs, isHidden = index < layers.count - 1
-                var j = 0
-                while j + 4 <= outputs {
-                    var sum = UnsafeRawPointer(biases + j).loadUnaligned(as: SIMD4<Float>.self)
-                    for i in 0..<layer.inputs {
-                        let w = UnsafeRawPointer(weights + i * outputs + j).loadUnaligned(as: SIMD4<Float>.self)
-                        sum = sum + w * SIMD4(repeating: input[i])
-                    }
-                    if isHidden { sum = sum.replacing(with: 0, where: sum .<= 0) }  // max(x, 0), signed zeros and NaN alike
-                    UnsafeMutableRawPointer(output + j).storeBytes(of: sum, as: SIMD4<Float>.self)
-                    j += 4
+    func evaluate(
+        _ x: UnsafeMutablePointer<SIMD4<Float>>, _ y: UnsafeMutablePointer<SIMD4<Float>>, weights: UnsafePointer<SIMD4<Float>>
+    ) -> UnsafeMutablePointer<SIMD4<Float>> {
+        var input = x, output = y, w = weights
+        for (index, layer) in layers.enumerated() {
+            let inputs = layer.inputs, outputs = layer.outputs, isHidden = index < layers.count - 1
+            let biases = w
+            w += outputs
+            var j = 0
+            while j + 4 <= outputs {
+                var s0 = biases[j], s1 = biases[j + 1], s2 = biases[j + 2], s3 = biases[j + 3]
+                for i in 0..<inputs {
+                    let v = input[i]
+                    s0 = s0 + w[0] * v
+                    s1 = s1 + w[1] * v
+                    s2 = s2 + w[2] * v
+                    s3 = s3 + w[3] * v
+                    w += 4
                 }
-                while j < outputs {
-                    var sum = biases[j]
-                    for i in 0..<layer.inputs { sum = sum + weights[i * outputs + j] * input[i] }
-                    output[j] = isHidden ? max(sum, 0) : sum
-                    j += 1
+                if isHidden {  // max(x, 0), signed zeros and NaN alike
+                    s0 = s0.replacing(with: 0, where: s0 .<= 0)
+                    s1 = s1.replacing(with: 0, where: s1 .<= 0)
+                    s2 = s2.replacing(with: 0, where: s2 .<= 0)
+                    s3 = s3.replacing(with: 0, where: s3 .<= 0)
                 }
-                swap(&input, &output)
+                (output[j], output[j + 1], output[j + 2], output[j + 3]) = (s0, s1, s2, s3)
+                j += 4
             }
+            while j < outputs {
+                var sum = biases[j]
+                for i in 0..<inputs { sum = sum + w[i] * input[i] }
+                w += inputs
+                if isHidden { sum = sum.replacing(with: 0, where: sum .<= 0) }
+                output[j] = sum
+                j += 1
+            }
+            swap(&input, &output)
         }
-        return (input[0], input[1])
+        return input
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import INRCoding
 
 /// How a latent is range-coded from its model's (μ, s), identically in encoder and decoder:
@@ -20,10 +21,27 @@ public enum LaplaceCoding {
     /// The largest |ŷ| a file holds.
     public static let maximumMagnitude: Int32 = 1 << 15
 
-    /// Tables by k · 17 + (f + 8).
-    static let tables: [FrequencyTable] = (0..<scaleCount).flatMap { k in
-        (-fractionSteps / 2...fractionSteps / 2).map { f in table(logScale: Double(k) / Double(scaleSteps) + Double(LaplaceRate.logScaleRange.lowerBound), offset: Double(f) / Double(fractionSteps)) }
-    }
+    /// Symbols of a table: 2R + 1 residuals and two escapes.
+    static let symbolCount = 2 * reach + 3
+
+    /// The tables' running sums, `symbolCount + 1` per table, table k · 17 + (f + 8), in one
+    /// buffer that lives as long as the process and is only read: coding threads share it
+    /// without touching reference counts. Built on first use, the scales on every core (each
+    /// table is the same whoever builds it).
+    nonisolated(unsafe) static let cumulative: UnsafePointer<UInt32> = {
+        let perTable = symbolCount + 1, fractions = fractionSteps + 1
+        let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: scaleCount * fractions * perTable)
+        nonisolated(unsafe) let target = buffer
+        DispatchQueue.concurrentPerform(iterations: scaleCount) { k in
+            for f in -fractionSteps / 2...fractionSteps / 2 {
+                let sums = table(
+                    logScale: Double(k) / Double(scaleSteps) + Double(LaplaceRate.logScaleRange.lowerBound), offset: Double(f) / Double(fractionSteps)
+                ).cumulative
+                (target + (k * fractions + f + fractionSteps / 2) * perTable).initialize(from: sums, count: perTable)
+            }
+        }
+        return UnsafePointer(buffer)
+    }()
 
     /// The table of a Laplace of scale e^logScale centred at `offset` (|offset| ≤ ½).
     static func table(logScale: Double, offset: Double) -> FrequencyTable {
@@ -42,19 +60,28 @@ public enum LaplaceCoding {
     @inline(__always)
     public static func quantize(mean: Float, logScale: Float) -> (center: Int32, table: Int) {
         let m = mean.isNaN ? 0 : min(max(mean, -Float(maximumMagnitude)), Float(maximumMagnitude))
-        let center = m.rounded()
-        let f = Int(((m - center) * Float(fractionSteps)).rounded())
+        let center = rounded(m)
+        let f = Int(rounded((m - Float(center)) * Float(fractionSteps)))
         let s = logScale.isNaN ? 0 : min(max(logScale, LaplaceRate.logScaleRange.lowerBound), LaplaceRate.logScaleRange.upperBound)
-        let k = min(max(Int(((s - LaplaceRate.logScaleRange.lowerBound) * scaleSteps).rounded()), 0), scaleCount - 1)
-        return (Int32(center), k * (fractionSteps + 1) + f + fractionSteps / 2)
+        let k = min(max(Int(rounded((s - LaplaceRate.logScaleRange.lowerBound) * scaleSteps)), 0), scaleCount - 1)
+        return (center, k * (fractionSteps + 1) + f + fractionSteps / 2)
+    }
+
+    /// `x.rounded()` (to nearest, halves away from zero) for |x| ≤ 2^20, without a call into
+    /// the C library: the truncation is exact, and so is x − t, so the result is the same.
+    @inline(__always)
+    static func rounded(_ x: Float) -> Int32 {
+        let t = Int32(x)
+        let d = x - Float(t)
+        return t + (d >= 0.5 ? 1 : 0) - (d <= -0.5 ? 1 : 0)
     }
 
     public static func encode(_ value: Int32, mean: Float, logScale: Float, into coder: inout RangeEncoder) {
         let (center, index) = quantize(mean: mean, logScale: logScale)
-        let table = tables[index]
+        let table = cumulative + index * (symbolCount + 1)
         let r = Int(value) - Int(center)
         let symbol = r < -reach ? 0 : r > reach ? 2 * reach + 2 : r + reach + 1
-        coder.encode(cumulative: table.cumulative[symbol], frequency: table.frequency(symbol))
+        coder.encode(cumulative: table[symbol], frequency: table[symbol + 1] - table[symbol])
         if symbol == 0 || symbol == 2 * reach + 2 {
             let m = UInt32(abs(r) - reach - 1) + 1
             let n = 31 - m.leadingZeroBitCount
@@ -66,7 +93,7 @@ public enum LaplaceCoding {
     /// The next latent, or nil for a stream that cannot be one (an escape beyond the range).
     public static func decode(mean: Float, logScale: Float, from coder: inout RangeDecoder) -> Int32? {
         let (center, index) = quantize(mean: mean, logScale: logScale)
-        let symbol = coder.decode(tables[index])
+        let symbol = coder.decode(cumulative: cumulative + index * (symbolCount + 1), symbols: symbolCount)
         var r = symbol - reach - 1
         if symbol == 0 || symbol == 2 * reach + 2 {
             let n = Int(coder.decodeDirect(count: 5))

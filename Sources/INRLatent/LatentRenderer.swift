@@ -3,7 +3,8 @@ import INRCore
 /// Latents → pixels: the decoder's half of the model, also the training pass's forward.
 ///
 ///     ŷ_0 … ŷ_{L−1} ─► UpsamplingFilter.toFullSize (grids in parallel) ─► L × N planes
-///                   ─► synthesis PlanarNetwork (N in chunks, in parallel) ─► C × N ─► pixels
+///                   ─► synthesis PlanarNetwork (N in chunks, in parallel) ─► C × N
+///                   ─► ResidualConvolution × K (rows in parallel) ─► C × N ─► pixels
 ///
 /// Each output sample depends only on the latents and the weights, never on the chunking or the
 /// thread count.
@@ -23,11 +24,13 @@ public struct LatentRenderer {
         self.pool = pool
     }
 
-    /// The floats a rendering holds at once: the upsampled grids and the outputs, whole, and a
-    /// chunk's hidden layers per thread (what the decoder's budget counts).
+    /// The floats a rendering holds at once: the upsampled grids and the outputs, whole, a
+    /// chunk's hidden layers per thread, and a padded copy of the outputs for the convolutions
+    /// (what the decoder's budget counts).
     public static func floats(_ spec: LatentSpec, threads: Int) -> Int {
         (spec.gridCount + spec.channels) * spec.pixelCount
             + threads * PlanarNetwork(layers: spec.synthesisLayers).scratchCount(points: chunk)
+            + (spec.residualConvolutions > 0 ? spec.convolution.paddedCount : 0)
     }
 
     public func makePlanes() -> PlanarNetwork.Planes {
@@ -44,8 +47,26 @@ public struct LatentRenderer {
         }
     }
 
-    /// Runs the synthesis over every pixel (inputs already upsampled) into `planes.outputs`.
+    /// Runs the synthesis over every pixel (inputs already upsampled) into `planes.outputs`:
+    /// its per-pixel layers, then its convolutions.
     public func synthesize(_ parameters: [Float], _ planes: PlanarNetwork.Planes) {
+        synthesizePerPixel(parameters, planes)
+        let convolution = spec.convolution, count = spec.residualConvolutions
+        guard count > 0 else { return }
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: convolution.paddedCount)
+        defer { padded.deallocate() }
+        parameters.withUnsafeBufferPointer { p in
+            for layer in 0..<count {
+                convolution.pad(planes.outputs, into: padded)
+                convolution.forward(
+                    p.baseAddress! + spec.denseSynthesisParameterCount + layer * convolution.parameterCount, padded: padded, output: planes.outputs,
+                    activated: layer < count - 1, pool: pool)
+            }
+        }
+    }
+
+    /// The synthesis's per-pixel layers alone (`parameters` may hold the convolutions' after).
+    public func synthesizePerPixel(_ parameters: [Float], _ planes: PlanarNetwork.Planes) {
         let count = spec.pixelCount, scratch = synthesis.scratchCount(points: Self.chunk)
         parameters.withUnsafeBufferPointer { p in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: max(pool.threadCount * scratch, 1)) { buffer in
@@ -56,14 +77,5 @@ public struct LatentRenderer {
                 }
             }
         }
-    }
-
-    /// Planes (C × N) → pixels (N × C).
-    public static func interleaved(_ planes: UnsafePointer<Float>, channels: Int, count: Int) -> [Float] {
-        var values = [Float](repeating: 0, count: channels * count)
-        for c in 0..<channels {
-            for p in 0..<count { values[p * channels + c] = planes[c * count + p] }
-        }
-        return values
     }
 }

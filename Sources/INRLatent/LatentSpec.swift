@@ -3,7 +3,8 @@
 ///
 ///     grids ŷ_0 … ŷ_{L-1}   one channel each, ŷ_l of ⌈H/2^l⌉ × ⌈W/2^l⌉ integers
 ///     upsampling            each grid to H × W (bicubic ×2 steps)
-///     synthesis             per pixel: L → hidden widths (ReLU) → channels
+///     synthesis             per pixel: L → hidden widths (ReLU) → channels, then
+///                           `residualConvolutions` 3×3 residual convolutions over the channels
 ///     entropy model         per latent: a Laplace (μ, b) from the grid's scale alone
 ///                           (factorised) or from its causal neighbours (ARM)
 ///     bands                 every grid cut into bands of `bandRows` rows, each its own range
@@ -13,6 +14,7 @@ public struct LatentSpec: Hashable, Sendable {
     public static let maximumGridCount = 16
     public static let maximumHiddenWidth = 128
     public static let maximumHiddenLayers = 4
+    public static let maximumResidualConvolutions = 4
 
     public var width: Int
     public var height: Int
@@ -26,12 +28,15 @@ public struct LatentSpec: Hashable, Sendable {
     public var entropyModel: EntropyModelSpec
     /// Rows per band (the last band of a grid may be shorter).
     public var bandRows: Int
+    /// 3×3 residual convolutions after the per-pixel layers (`ResidualConvolution`; ReLU after
+    /// each but the last).
+    public var residualConvolutions: Int
 
     public static let defaultBandRows = 64
 
     public init(
         width: Int, height: Int, channels: Int, gridCount: Int, synthesisWidths: [Int], entropyModel: EntropyModelSpec,
-        bandRows: Int = defaultBandRows
+        bandRows: Int = defaultBandRows, residualConvolutions: Int = 0
     ) {
         self.width = width
         self.height = height
@@ -40,6 +45,7 @@ public struct LatentSpec: Hashable, Sendable {
         self.synthesisWidths = synthesisWidths
         self.entropyModel = entropyModel
         self.bandRows = bandRows
+        self.residualConvolutions = residualConvolutions
     }
 
     public var pixelCount: Int { width * height }
@@ -77,7 +83,16 @@ public struct LatentSpec: Hashable, Sendable {
         return (0..<(widths.count - 1)).map { (widths[$0], widths[$0 + 1]) }
     }
 
-    public var synthesisParameterCount: Int { synthesisLayers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs } }
+    /// The synthesis's parameters: its per-pixel layers' (`denseSynthesisParameterCount`), then
+    /// each convolution's.
+    public var synthesisParameterCount: Int {
+        denseSynthesisParameterCount + residualConvolutions * ResidualConvolution.parameterCount(channels: channels)
+    }
+
+    public var denseSynthesisParameterCount: Int { synthesisLayers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs } }
+
+    /// The convolutions' geometry.
+    public var convolution: ResidualConvolution { ResidualConvolution(channels: channels, width: width, height: height) }
 
     /// The ARM's layers as (inputs, outputs): context → hidden (ReLU) … → μ and log b. Empty
     /// for the factorised model.
@@ -96,7 +111,8 @@ public struct LatentSpec: Hashable, Sendable {
     }
 
     /// Multiply-adds of decoding the image: every upsampling step (4 per sample of its row pass
-    /// and of its column pass), the synthesis per pixel and the entropy model per latent.
+    /// and of its column pass), the synthesis per pixel (its convolutions' 9·C·C each) and the
+    /// entropy model per latent.
     public var decoderMultiplyAdds: Int {
         var upsampling = 0
         for level in 1..<max(gridCount, 1) {
@@ -106,6 +122,7 @@ public struct LatentSpec: Hashable, Sendable {
             }
         }
         let synthesis = synthesisLayers.reduce(0) { $0 + $1.inputs * $1.outputs }
+            + residualConvolutions * ResidualConvolution.multiplyAddsPerPixel(channels: channels)
         return upsampling + synthesis * pixelCount + entropyModel.multiplyAddsPerLatent * latentCount
     }
 
@@ -120,6 +137,9 @@ public struct LatentSpec: Hashable, Sendable {
         guard (1...(1 << 15)).contains(bandRows) else { throw LatentError("bands of \(bandRows) rows (1 to 32768)") }
         guard synthesisWidths.count <= Self.maximumHiddenLayers, synthesisWidths.allSatisfy({ (1...Self.maximumHiddenWidth).contains($0) }) else {
             throw LatentError("synthesis widths \(synthesisWidths) (at most \(Self.maximumHiddenLayers) layers of 1 to \(Self.maximumHiddenWidth))")
+        }
+        guard (0...Self.maximumResidualConvolutions).contains(residualConvolutions) else {
+            throw LatentError("\(residualConvolutions) residual convolutions (0 to \(Self.maximumResidualConvolutions))")
         }
         try entropyModel.validate()
     }

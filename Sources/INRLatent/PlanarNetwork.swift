@@ -22,8 +22,9 @@ public struct PlanarNetwork: Sendable {
 
         public init(inputWidth: Int, outputWidth: Int, count: Int) {
             self.count = count
+            // Not zeroed: every pass writes a plane before reading it (the upsampling the inputs,
+            // the synthesis the outputs), and the pages are first touched by the parallel passes.
             storage = .allocate(capacity: (inputWidth + outputWidth) * count)
-            storage.initialize(repeating: 0)
             inputs = storage.baseAddress!
             outputs = storage.baseAddress! + inputWidth * count
         }
@@ -34,9 +35,21 @@ public struct PlanarNetwork: Sendable {
     /// Floats of scratch a chunk of `points` needs: two of the widest hidden layer.
     public func scratchCount(points: Int) -> Int { 2 * (layers.dropLast().map(\.outputs).max() ?? 0) * points }
 
+    /// Points per block inside a range: a block's hidden layers stay in the first-level cache.
+    static let block = 128
+
     /// Computes the outputs of points `range` from the inputs, the hidden layers in `scratch`
-    /// (`scratchCount(points: range.count)` floats).
+    /// (`scratchCount(points: range.count)` floats), a block of points at a time.
     public func forward(_ parameters: UnsafePointer<Float>, _ planes: Planes, range: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        var first = range.lowerBound
+        while first < range.upperBound {
+            let end = min(first + Self.block, range.upperBound)
+            forwardBlock(parameters, planes, range: first..<end, scratch: scratch)
+            first = end
+        }
+    }
+
+    func forwardBlock(_ parameters: UnsafePointer<Float>, _ planes: Planes, range: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         let span = range.count, half = scratchCount(points: span) / 2
         var offset = 0
         // Layer k reads `source` (stride `sourceStride`, first point `sourceStart`) and writes

@@ -87,9 +87,9 @@ final class BitstreamTests: XCTestCase {
             XCTAssertThrowsError(try ImageFormat.read(Array(bytes.prefix(length))), "truncated to \(length)")
         }
         var version = bytes
-        version[4] = 4
+        version[4] = 5
         XCTAssertThrowsError(try ImageFormat.read(version)) { error in
-            XCTAssertEqual("\(error)", "format version 4 is not supported by this build (it reads versions 1 to 3)")
+            XCTAssertEqual("\(error)", "format version 5 is not supported by this build (it reads versions 1 to 4)")
         }
         version[4] = 0
         XCTAssertThrowsError(try ImageFormat.read(version)) { XCTAssertTrue("\($0)".contains("format version 0 is not supported"), "\($0)") }

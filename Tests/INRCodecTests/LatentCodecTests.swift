@@ -46,6 +46,110 @@ final class LatentCodecTests: XCTestCase {
         XCTAssertEqual(decoder.overrun, 0)
     }
 
+    /// The ARM's (μ, s) are bit for bit a plain scalar MLP's (bias, then + w·x in input order,
+    /// max(·, 0)), whether a band is walked alone or beside others, for hidden widths that fill
+    /// the SIMD lanes and widths that do not.
+    func testBandsWalkedTogetherMatchAPlainScalarMLP() throws {
+        var random = SeededGenerator(seed: 6)
+        for (context, width, layers) in [(16, 16, 2), (8, 6, 1), (16, 5, 3)] {
+            let spec = LatentSpec(
+                width: 37, height: 29, channels: 3, gridCount: 3, synthesisWidths: [8],
+                entropyModel: .autoregressive(context: context, width: width, layers: layers), bandRows: 8)
+            let parameters = (0..<spec.entropyParameterCount).map { _ in Float(random.nextUniform(-0.6, 0.6)) }
+            let model = EntropyModel(spec: spec, parameters: parameters)
+            let latents = (0..<spec.latentCount).map { _ in Float(random.nextIndex(below: 9)) - 4 }
+            let bands = LatentCoder.bands(spec), offsets = ContextPattern.offsets(context)
+            // The reference: one latent at a time, scalar arithmetic on the file's weight order.
+            func reference(_ band: (level: Int, rows: Range<Int>, offset: Int)) -> [(Float, Float)] {
+                let gridWidth = spec.gridSize(band.level).width
+                var result: [(Float, Float)] = []
+                for y in 0..<band.rows.count {
+                    for x in 0..<gridWidth {
+                        var input = offsets.map { offset -> Float in
+                            let row = y + offset.row, column = x + offset.column
+                            return row >= 0 && column >= 0 && column < gridWidth ? latents[band.offset + row * gridWidth + column] : 0
+                        }
+                        var at = 0
+                        for (index, layer) in spec.entropyLayers.enumerated() {
+                            input = (0..<layer.outputs).map { j in
+                                var sum = parameters[at + layer.inputs * layer.outputs + j]
+                                for i in 0..<layer.inputs { sum = sum + parameters[at + j * layer.inputs + i] * input[i] }
+                                return index < spec.entropyLayers.count - 1 ? max(sum, 0) : sum
+                            }
+                            at += (layer.inputs + 1) * layer.outputs
+                        }
+                        result.append((input[0], input[1]))
+                    }
+                }
+                return result
+            }
+            // The bands in the coder's order, reversed, and each alone: the same numbers.
+            func walked(_ order: [Int]) -> [Int: [(Float, Float)]] {
+                var seen: [Int: [(Float, Float)]] = [:], queue = order[...]
+                _ = model.walk(bands.map { ($0.level, $0.rows.count) }, claim: { queue.popFirst() }) { b, index, mean, logScale in
+                    seen[b, default: []].append((mean, logScale))
+                    return latents[bands[b].offset + index]
+                } done: { b, values in
+                    XCTAssertEqual(values, Array(latents[bands[b].offset..<(bands[b].offset + values.count)]))
+                }
+                return seen
+            }
+            XCTAssertGreaterThan(bands.count, 4)
+            for order in [LatentCoder.order(spec), Array(LatentCoder.order(spec).reversed())] + bands.indices.map({ [$0] }) {
+                let walks = walked(order)
+                XCTAssertEqual(walks.keys.sorted(), order.sorted())
+                for (b, seen) in walks {
+                    let expected = reference(bands[b])
+                    XCTAssertEqual(seen.count, expected.count)
+                    XCTAssert(zip(seen, expected).allSatisfy { $0.0.bitPattern == $1.0.bitPattern && $0.1.bitPattern == $1.1.bitPattern },
+                              "band \(b) of \(context)/\(width)/\(layers), order \(order)")
+                }
+            }
+        }
+    }
+
+    /// A residual convolution is what its definition says: edges replicated, ReLU when asked,
+    /// the same on 1 and 2 threads; and all-zero parameters are the identity.
+    func testResidualConvolution() throws {
+        var random = SeededGenerator(seed: 8)
+        for (channels, width, height) in [(3, 7, 5), (1, 1, 3), (3, 2, 1)] {
+            let convolution = ResidualConvolution(channels: channels, width: width, height: height)
+            let x = (0..<(channels * width * height)).map { _ in Float(random.nextUniform(-1, 1)) }
+            let parameters = (0..<convolution.parameterCount).map { _ in Float(random.nextUniform(-0.5, 0.5)) }
+            func run(_ parameters: [Float], activated: Bool, threads: Int) -> [Float] {
+                var padded = [Float](repeating: 0, count: convolution.paddedCount), output = x
+                x.withUnsafeBufferPointer { convolution.pad($0.baseAddress!, into: &padded) }
+                output.withUnsafeMutableBufferPointer { out in
+                    convolution.forward(parameters, padded: padded, output: out.baseAddress!, activated: activated, pool: WorkerPool(threadCount: threads))
+                }
+                return output
+            }
+            func pixel(_ c: Int, _ y: Int, _ x_: Int) -> Float { x[c * width * height + min(max(y, 0), height - 1) * width + min(max(x_, 0), width - 1)] }
+            for activated in [false, true] {
+                let output = run(parameters, activated: activated, threads: 2)
+                XCTAssertEqual(output, run(parameters, activated: activated, threads: 1))
+                for c in 0..<channels {
+                    for y in 0..<height {
+                        for column in 0..<width {
+                            var s = Double(parameters[channels * channels * 9 + c])
+                            for source in 0..<channels {
+                                for dy in -1...1 {
+                                    for dx in -1...1 {
+                                        s += Double(parameters[(c * channels + source) * 9 + (dy + 1) * 3 + dx + 1]) * Double(pixel(source, y + dy, column + dx))
+                                    }
+                                }
+                            }
+                            var z = Double(pixel(c, y, column)) + s
+                            if activated { z = max(z, 0) }
+                            XCTAssertEqual(Double(output[c * width * height + y * width + column]), z, accuracy: 1e-5)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(run([Float](repeating: 0, count: convolution.parameterCount), activated: false, threads: 2), x)
+        }
+    }
+
     /// The upsampling's adjoint is its transpose: ⟨U x, g⟩ = ⟨x, Uᵀ g⟩ for odd and even sizes.
     func testUpsamplingAdjoint() throws {
         var random = SeededGenerator(seed: 4)
@@ -89,12 +193,14 @@ final class LatentCodecTests: XCTestCase {
     func testRoundTripAndDeterminism() throws {
         let crop = try PNG.read(TestSupport.path("Media/kodim23_crop128.png")).cropped(left: 11, top: 5, width: 37, height: 23)
         let gray = try PNG.read(TestSupport.path("Media/png/gray8.png"))
-        for (image, model) in [(crop, EntropyModelSpec.autoregressive(context: 16, width: 6, layers: 2)), (gray, .factorized)] {
-            let first = try LatentEncoder(settings: Self.settings(steps: 60, model: model), threads: 1).encode(image)
-            let second = try LatentEncoder(settings: Self.settings(steps: 60, model: model), threads: 2).encode(image)
+        for (image, model, convolutions) in [(crop, EntropyModelSpec.autoregressive(context: 16, width: 6, layers: 2), 2), (gray, .factorized, 0)] {
+            var settings = Self.settings(steps: 60, model: model)
+            settings.residualConvolutions = convolutions
+            let first = try LatentEncoder(settings: settings, threads: 1).encode(image)
+            let second = try LatentEncoder(settings: settings, threads: 2).encode(image)
             XCTAssertEqual(first.bytes, second.bytes, "the same file on 1 and 2 threads")
             let container = try Container(reading: first.bytes)
-            XCTAssertEqual(container.version, 3)
+            XCTAssertEqual(container.version, 4)
             let file = try LatentImageFormat.read(container)
             XCTAssertEqual(file, first.file)
             XCTAssertEqual(LatentImageFormat.bytes(file), first.bytes)
@@ -117,10 +223,11 @@ final class LatentCodecTests: XCTestCase {
         let container = try Container(reading: bytes)
         XCTAssertEqual(LatentImageFormat.bytes(try LatentImageFormat.read(container)), bytes)
         XCTAssertTrue(try LatentImageFormat.describe(container).joined().contains("multiply-adds a pixel"))
-        // Kind 6 needs container version 3: an older version byte is refused by name.
+        // Kind 6 needs container version 4 (version 3 had no convolutions): an older version
+        // byte is refused by name.
         var older = bytes
-        older[4] = 2
-        XCTAssertThrowsError(try Container(reading: older)) { XCTAssertTrue("\($0)".contains("needs format version 3"), "\($0)") }
+        older[4] = 3
+        XCTAssertThrowsError(try Container(reading: older)) { XCTAssertTrue("\($0)".contains("needs format version 4"), "\($0)") }
     }
 
     /// Every truncation and 10,000 mutations of the golden file (half with CRCs recomputed)

@@ -8,10 +8,14 @@ import XCTest
 /// (grids through the upsampling, synthesis, ARM context and weights, factorised log-scales,
 /// the Laplace rate) against central finite differences of the loss.
 final class LatentGradientTests: XCTestCase {
-    func check(_ model: EntropyModelSpec, bandRows: Int = 64, file: StaticString = #filePath, line: UInt = #line) throws {
-        let spec = LatentSpec(width: 13, height: 9, channels: 3, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows)
+    func check(
+        _ model: EntropyModelSpec, bandRows: Int = 64, convolutions: Int = 0, channels: Int = 3, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let spec = LatentSpec(
+            width: 13, height: 9, channels: channels, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows,
+            residualConvolutions: convolutions)
         var random = SeededGenerator(seed: 7)
-        let targets = (0..<(spec.pixelCount * 3)).map { _ in Float(random.nextUnit()) }
+        let targets = (0..<(spec.pixelCount * channels)).map { _ in Float(random.nextUnit()) }
         let pool = WorkerPool(threadCount: 2)
         let pass = LatentTrainingPass(spec: spec, targets: targets, pool: pool, kernels: PortableKernels())
         let latents = (0..<spec.latentCount).map { _ in Float(random.nextUniform(-3, 3)) }
@@ -42,6 +46,13 @@ final class LatentGradientTests: XCTestCase {
     }
 
     func testFactorisedModelGradients() throws { try check(.factorized) }
+
+    /// Two 3×3 residual convolutions (ReLU between) after the per-pixel layers, RGB and gray:
+    /// their weights, biases and inputs, edges replicated.
+    func testConvolutionGradients() throws {
+        try check(.autoregressive(context: 8, width: 5, layers: 1), convolutions: 2)
+        try check(.factorized, convolutions: 1, channels: 1)
+    }
 
     func testAutoregressiveModelGradients() throws { try check(.autoregressive(context: 8, width: 5, layers: 2)) }
 

@@ -60,7 +60,8 @@ public struct LatentEncoder {
     public func spec(for image: Image) -> LatentSpec {
         LatentSpec(
             width: image.width, height: image.height, channels: image.channels, gridCount: settings.gridCount,
-            synthesisWidths: settings.synthesisWidths, entropyModel: settings.entropyModel, bandRows: settings.bandRows)
+            synthesisWidths: settings.synthesisWidths, entropyModel: settings.entropyModel, bandRows: settings.bandRows,
+            residualConvolutions: settings.residualConvolutions)
     }
 
     /// Refuses, before any work, an image this codec or the decoder's budget cannot take.
@@ -148,7 +149,8 @@ public struct LatentEncoder {
     static func psnr(_ meanSquaredError: Float) -> Double { -10 * log10(max(Double(meanSquaredError), 1e-12)) }
 
     /// PyTorch's default for the layers' weights (uniform ±1/√inputs), biases 0, the synthesis
-    /// output's bias ½ (mid-grey); a factorised model's log-scales 0 (b = 1).
+    /// output's bias ½ (mid-grey); the convolutions 0 (identities); a factorised model's
+    /// log-scales 0 (b = 1).
     public static func initialParameters(spec: LatentSpec, random: inout SeededGenerator) -> [Float] {
         var parameters: [Float] = []
         func layers(_ layers: [(inputs: Int, outputs: Int)], outputBias: Float) {
@@ -159,6 +161,7 @@ public struct LatentEncoder {
             }
         }
         layers(spec.synthesisLayers, outputBias: 0.5)
+        parameters += [Float](repeating: 0, count: spec.synthesisParameterCount - spec.denseSynthesisParameterCount)
         if spec.entropyLayers.isEmpty {
             parameters += [Float](repeating: 0, count: spec.gridCount)
         } else {
@@ -205,6 +208,8 @@ public struct LatentEncoder {
 public struct LatentEncoderSettings: Sendable, Equatable {
     public var gridCount = 7
     public var synthesisWidths = [16]
+    /// 3×3 residual convolutions after the synthesis's per-pixel layers.
+    public var residualConvolutions = 0
     public var entropyModel: EntropyModelSpec = .autoregressive(context: 16, width: 16, layers: 2)
     /// λ of D + λ·R (D the MSE of samples in [0, 1], R in bits per pixel): the rate knob.
     public var lambda: Float = 2e-3

@@ -8,6 +8,8 @@ import INRNetwork
 ///     L = D + λ·R,  D = mean((x̂ − x)²) over the samples in [0, 1],  R = Σ bits(ŷ) / pixels
 ///
 ///     ŷ ─► LatentRenderer (upsample, synthesis) ─► x̂ ─► D ─► backward: synthesis, adjoint upsampling ─► ∂D/∂ŷ
+///        (with convolutions: the per-pixel layers forward, the convolutions forward, D, the
+///        convolutions backward, then the per-pixel layers forward and backward on the engine)
 ///     ŷ ─► entropy model (per grid scale, or ARM on each latent's causal context) ─► (μ, s)
 ///        ─► LaplaceRate ─► R ─► ∂R/∂ŷ (directly and through the ARM's context), ∂R/∂weights
 ///
@@ -22,7 +24,14 @@ public final class LatentTrainingPass {
     /// The image, planar (C × N), in [0, 1].
     let targets: [Float]
     let synthesisCount: Int
+    /// The synthesis's per-pixel layers' parameters (the convolutions' follow).
+    let denseCount: Int
     let synthesisNetwork: TiledNetwork
+    /// With convolutions: each one's padded input, two gradient planes (C × N), the padded
+    /// gradient's scratch.
+    let convolutionInputs: UnsafeMutableBufferPointer<Float>
+    let convolutionGradients: UnsafeMutableBufferPointer<Float>
+    let convolutionScratch: UnsafeMutableBufferPointer<Float>
     let entropyNetwork: TiledNetwork?
     let contextOffsets: [(row: Int, column: Int)]
     /// For each context slot and latent, the flat index of the neighbour, or −1 outside its grid.
@@ -35,6 +44,14 @@ public final class LatentTrainingPass {
         renderer = LatentRenderer(spec: spec, pool: pool)
         planes = renderer.makePlanes()
         synthesisCount = spec.synthesisParameterCount
+        denseCount = spec.denseSynthesisParameterCount
+        let convolution = spec.convolution, convolutions = spec.residualConvolutions
+        convolutionInputs = .allocate(capacity: convolutions * convolution.paddedCount)
+        convolutionGradients = .allocate(capacity: convolutions > 0 ? 2 * targets.count : 0)
+        convolutionScratch = .allocate(capacity: convolutions > 0 ? convolution.paddedCount : 0)
+        convolutionInputs.initialize(repeating: 0)
+        convolutionGradients.initialize(repeating: 0)
+        convolutionScratch.initialize(repeating: 0)
         let offsets = spec.gridOffsets, count = spec.latentCount
         synthesisNetwork = TiledNetwork(layers: spec.synthesisLayers, kernels: kernels, threads: pool.threadCount)
         if case .autoregressive(let context, _, _) = spec.entropyModel {
@@ -61,6 +78,12 @@ public final class LatentTrainingPass {
             contextOffsets = []
             contextSources = []
         }
+    }
+
+    deinit {
+        convolutionInputs.deallocate()
+        convolutionGradients.deallocate()
+        convolutionScratch.deallocate()
     }
 
     public struct Result {
@@ -114,11 +137,14 @@ public final class LatentTrainingPass {
         let scale = 2 / Float(samples)
         var inputGradient = [Float](repeating: 0, count: grids * pixels)
         let upsampled = UnsafePointer(planes.inputs)
+        // With convolutions, D and ∂D/∂(the per-pixel layers' outputs) come first.
+        let convolved: (squaredError: Double, gradient: UnsafePointer<Float>)? =
+            spec.residualConvolutions > 0 ? convolve(parameters, scale: scale, gradient: &gradient) : nil
         let squaredError = targets.withUnsafeBufferPointer { targets in
             inputGradient.withUnsafeMutableBufferPointer { inputGradient in
                 let targets = targets.baseAddress!, inputGradient = inputGradient.baseAddress!
                 return synthesisNetwork.run(
-                    count: pixels, parameters: parameters[0..<synthesisCount], pool: pool, gradient: &synthesisGradient,
+                    count: pixels, parameters: parameters[0..<denseCount], pool: pool, gradient: &synthesisGradient,
                     gather: { inputs, first in
                         for r in 0..<inputs.rows {
                             let row = inputs.row(r)
@@ -126,6 +152,13 @@ public final class LatentTrainingPass {
                         }
                     },
                     loss: { outputs, gradient, first in
+                        if let convolved {
+                            for r in 0..<outputs.rows {
+                                let g = gradient.row(r)
+                                for c in 0..<channels { g[c] = convolved.gradient[c * pixels + first + r] }
+                            }
+                            return 0
+                        }
                         var sum = 0.0
                         for r in 0..<outputs.rows {
                             let out = outputs.row(r), g = gradient.row(r)
@@ -145,8 +178,8 @@ public final class LatentTrainingPass {
                     })
             }
         }
-        gradient.replaceSubrange(0..<synthesisCount, with: synthesisGradient)
-        let mse = Float(squaredError / Double(samples))
+        gradient.replaceSubrange(0..<denseCount, with: synthesisGradient)
+        let mse = Float((convolved?.squaredError ?? squaredError) / Double(samples))
         lap(\.synthesis)
 
         // Back through the upsampling, grid by grid.
@@ -166,6 +199,44 @@ public final class LatentTrainingPass {
         lap(\.entropy)
         let bpp = bits / Float(pixels)
         return Result(loss: mse + lambda * bpp, meanSquaredError: mse, bitsPerPixel: bpp, latentGradient: latentGradient, parameterGradient: gradient)
+    }
+
+    /// The synthesis's per-pixel layers forward (the decoder's `PlanarNetwork`), its
+    /// convolutions forward, D, and the convolutions backward: returns Σ squared errors and
+    /// ∂D/∂(the per-pixel layers' outputs) (C planes), and adds the convolutions' parameter
+    /// gradients to `gradient`.
+    func convolve(_ parameters: [Float], scale: Float, gradient: inout [Float]) -> (squaredError: Double, gradient: UnsafePointer<Float>) {
+        let convolution = spec.convolution, count = spec.residualConvolutions, size = convolution.parameterCount
+        let padded = convolution.paddedCount, samples = targets.count
+        renderer.synthesizePerPixel(parameters, planes)
+        let inputs = convolutionInputs.baseAddress!, outputs = planes.outputs
+        parameters.withUnsafeBufferPointer { p in
+            for layer in 0..<count {
+                convolution.pad(outputs, into: inputs + layer * padded)
+                convolution.forward(
+                    p.baseAddress! + denseCount + layer * size, padded: inputs + layer * padded, output: outputs, activated: layer < count - 1, pool: pool)
+            }
+        }
+        var outputGradient = convolutionGradients.baseAddress!, inputGradient = outputGradient + samples
+        var squaredError = 0.0
+        for i in 0..<samples {
+            let d = outputs[i] - targets[i]
+            squaredError += Double(d * d)
+            outputGradient[i] = scale * d
+        }
+        parameters.withUnsafeBufferPointer { p in
+            gradient.withUnsafeMutableBufferPointer { g in
+                for layer in (0..<count).reversed() {
+                    convolution.backward(
+                        p.baseAddress! + denseCount + layer * size, padded: inputs + layer * padded,
+                        paddedOutput: layer < count - 1 ? UnsafePointer(inputs + (layer + 1) * padded) : nil, outputGradient: outputGradient,
+                        inputGradient: inputGradient, parameterGradient: g.baseAddress! + denseCount + layer * size,
+                        scratch: convolutionScratch.baseAddress!, pool: pool)
+                    swap(&outputGradient, &inputGradient)
+                }
+            }
+        }
+        return (squaredError, UnsafePointer(outputGradient))
     }
 
     /// R's bits, adding `weight`·∂bits to the entropy model's gradient and to the latents'

@@ -6,7 +6,8 @@ import INRCore
 ///     "INRC" · version (1 byte) · sections
 ///
 /// The version byte is the lowest that holds the file's media kind (`MediaFormat.formatVersion`):
-/// 1 for kinds 1–4, 2 for kind 5 (segmented video), 3 for kind 6 (latent image), so a file of an older kind is byte for byte
+/// 1 for kinds 1–4, 2 for kind 5 (segmented video), 4 for kind 6 (latent image; its version-3
+/// files, before the synthesis's convolutions, are refused), so a file of an older kind is byte for byte
 /// what older builds wrote and read, and an older build refuses a segmented video by its version.
 ///     section = tag (4 ASCII bytes) · length (varint) · payload · CRC-32 of tag + payload (u32 LE)
 ///
@@ -22,7 +23,7 @@ import INRCore
 public struct Container: Hashable, Sendable {
     public static let magic = Array("INRC".utf8)
     /// The newest version this build reads and writes; it reads every version from 1.
-    public static let version: UInt8 = 3
+    public static let version: UInt8 = 4
     /// The first section's tag; its payload starts with the media kind.
     public static let headTag = "HEAD"
     /// The largest file the reader takes (256 MiB, some ten times a minute of 1080p video at

@@ -5,12 +5,12 @@ import INRLatent
 import INRMedia
 
 /// Media kind 6, a latent-grid image (Cool-chic class; docs/bitstream.md, docs/latent.md),
-/// container version 3:
+/// container version 4:
 ///
 ///     HEAD  kind (u8) · width, height (varints) · channels · bit depth · grid count L (u8)
 ///           · synthesis hidden layer count, then each width (u8) · upsampling filter (u8: 0 bicubic)
 ///           · entropy model (u8: 0 factorised; 1 ARM, then context, width, layers (u8))
-///           · rows per band (varint)
+///           · rows per band (varint) · residual 3×3 convolutions of the synthesis (u8)
 ///     NETS  synthesis step exponent, entropy step exponent (u8) · one range code: the synthesis
 ///           integers then the entropy model's (`IntegerModel`, one adaptive model per module)
 ///     LATS  per band of each grid, grid after grid: its stream's length (varint) and its range
@@ -21,7 +21,7 @@ import INRMedia
 public enum LatentImageFormat: ImageMediaFormat {
     public static let kind: UInt8 = 6
     public static let name = "latent image"
-    public static let formatVersion: UInt8 = 3
+    public static let formatVersion: UInt8 = 4
     public static let networkTag = "NETS"
     public static let latentsTag = "LATS"
     public static let sections = [networkTag, latentsTag]
@@ -72,6 +72,7 @@ public enum LatentImageFormat: ImageMediaFormat {
             head.append([UInt8(context), UInt8(width), UInt8(layers)])
         }
         head.append(varint: spec.bandRows)
+        head.append(byte: UInt8(spec.residualConvolutions))
         var networks = ByteWriter()
         networks.append([UInt8(image.synthesis.exponent), UInt8(image.entropy.exponent)])
         var coder = RangeEncoder()
@@ -114,10 +115,11 @@ public enum LatentImageFormat: ImageMediaFormat {
         case let other: throw .corrupt("HEAD", "entropy model \(other) (0 factorised, 1 ARM)")
         }
         let bandRows = try head.varint(in: 1...(1 << 15), "rows per band")
+        let convolutions = Int(try head.byte())
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
         let spec = LatentSpec(
             width: width, height: height, channels: channels, gridCount: gridCount, synthesisWidths: widths, entropyModel: entropyModel,
-            bandRows: bandRows)
+            bandRows: bandRows, residualConvolutions: convolutions)
         do { try spec.validate() } catch { throw .corrupt("HEAD", error.description) }
 
         var networks = ByteReader(file.payload(networkTag), context: networkTag)
@@ -147,26 +149,11 @@ public enum LatentImageFormat: ImageMediaFormat {
 
     /// Every grid's integers (flat, grid after grid), the bands decoded in parallel.
     public static func latents(_ image: LatentImage, pool: WorkerPool) throws(BitstreamError) -> [Int32] {
-        let model = image.entropyModel, spec = image.spec, bands = LatentCoder.bands(spec)
-        var latents = [Int32](repeating: 0, count: spec.latentCount)
-        var failure: LatentError?
-        let lock = NSLock()
-        latents.withUnsafeMutableBufferPointer { latents in
-            let latents = latents.baseAddress!
-            pool.run(tasks: bands.count) { index, _ in
-                let band = bands[index]
-                do throws(LatentError) {
-                    let values = try LatentCoder.decode(image.streams[index], level: band.level, rows: band.rows.count, model: model)
-                    values.withUnsafeBufferPointer { (latents + band.offset).update(from: $0.baseAddress!, count: $0.count) }
-                } catch {
-                    lock.lock()
-                    failure = failure ?? error
-                    lock.unlock()
-                }
-            }
+        do throws(LatentError) {
+            return try LatentCoder.decode(image.streams, model: image.entropyModel, pool: pool)
+        } catch {
+            throw .corrupt(latentsTag, error.description)
         }
-        if let failure { throw .corrupt(latentsTag, failure.description) }
-        return latents
     }
 
     /// Refuses a shape whose decoding is beyond `budget`: pixels, samples, multiply-adds, and the
@@ -204,9 +191,17 @@ public enum LatentImageFormat: ImageMediaFormat {
         timings.upsampling = Date().timeIntervalSince(start)
         start = Date()
         renderer.synthesize(image.synthesis.weights, planes)
-        let values = LatentRenderer.interleaved(planes.outputs, channels: spec.channels, count: spec.pixelCount)
+        // Planes to interleaved samples, as `Image(normalized:)` rounds: ⌊min(max(x, 0), 1)·peak + ½⌋.
+        let channels = spec.channels, count = spec.pixelCount, peak = Float((1 << image.bitDepth) - 1), outputs = planes.outputs
+        var samples = [UInt16](repeating: 0, count: channels * count)
+        for c in 0..<channels {
+            for p in 0..<count {
+                let x = outputs[c * count + p]
+                samples[p * channels + c] = x.isNaN ? 0 : UInt16(min(max(x, 0), 1) * peak + 0.5)
+            }
+        }
         timings.synthesis = Date().timeIntervalSince(start)
-        return (Image(width: spec.width, height: spec.height, channels: spec.channels, bitDepth: image.bitDepth, normalized: values), timings)
+        return (Image(width: spec.width, height: spec.height, channels: channels, bitDepth: image.bitDepth, samples: samples), timings)
     }
 
     public static func image(_ file: Container, scale: Double, decoder: ImageDecoder) throws -> Image {
@@ -243,7 +238,8 @@ public enum LatentImageFormat: ImageMediaFormat {
             "media      \(name) \(spec.width)×\(spec.height), \(spec.channels) channel(s), \(image.bitDepth)-bit, "
                 + String(format: "%.4f bpp", Double(file.size * 8) / Double(spec.pixelCount)),
             "latents    \(spec.gridCount) grids, \(spec.latentCount) latents in \(image.streams.count) bands of \(spec.bandRows) rows, \(image.streams.reduce(0) { $0 + $1.count }) B",
-            "synthesis  \(spec.gridCount) → \(spec.synthesisWidths.map(String.init).joined(separator: " → ")) → \(spec.channels), step 2^-\(image.synthesis.exponent)",
+            "synthesis  \(spec.gridCount) → \(spec.synthesisWidths.map(String.init).joined(separator: " → ")) → \(spec.channels)"
+                + (spec.residualConvolutions > 0 ? ", \(spec.residualConvolutions) residual 3×3 convolution(s)" : "") + ", step 2^-\(image.synthesis.exponent)",
             "entropy    \(model), step 2^-\(image.entropy.exponent)",
             "decoder    \(spec.decoderMultiplyAddsPerPixel) multiply-adds a pixel",
         ]
