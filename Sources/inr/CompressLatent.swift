@@ -21,7 +21,8 @@ extension CompressCommand {
         do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
         try OutputFile.createFolders(for: [output, reconstruction, metrics])
         print("\(input): \(image.width)×\(image.height), \(image.channels) channel(s); \(settings.gridCount) grids, synthesis "
-            + "\(settings.synthesisWidths), λ \(settings.lambda), \(settings.steps) + \(settings.finalSteps) steps")
+            + "\(settings.synthesisWidths)" + (settings.residualConvolutions > 0 ? " + \(settings.residualConvolutions) convolution(s)" : "")
+            + ", λ \(settings.lambda), \(settings.steps) + \(settings.finalSteps) steps")
         let interval = max(1, (settings.steps + settings.finalSteps) / 20)
         Interrupt.shared.gracefulStop = true
         defer { Interrupt.shared.gracefulStop = false }

@@ -42,6 +42,8 @@ final class LatentCommandTests: XCTestCase {
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--bpp", "0.5"], "--lambda"),
             (["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "latent codec"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", TestSupport.path("Media/png/rgba8.png"), "--output", folder + "/x.inr"], "channels"),
+            (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--set", "latent.convolutions=5"],
+             "latent.convolutions"),
         ] {
             let result = try inr(arguments)
             XCTAssertNotEqual(result.status, 0)
