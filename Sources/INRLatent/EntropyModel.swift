@@ -44,6 +44,18 @@ public struct EntropyModel: Sendable {
     /// Bands walked side by side: latent t of this many bands at once.
     public static let lanes = 4
 
+    /// Floats of a lane's padded plane: enough for the largest of `bands`.
+    static func planeSize(_ spec: LatentSpec, _ bands: [(level: Int, height: Int)]) -> Int {
+        bands.map { (spec.gridSize($0.level).width + 2 * ContextPattern.reach) * ($0.height + ContextPattern.reach) }.max() ?? 0
+    }
+
+    /// The floats one thread's `walk` holds for the ARM (its lanes' planes; none when factorised),
+    /// which the decoder's budget counts.
+    public static func walkFloats(_ spec: LatentSpec) -> Int {
+        guard case .autoregressive = spec.entropyModel else { return 0 }
+        return lanes * planeSize(spec, LatentCoder.bands(spec).map { ($0.level, $0.rows.count) })
+    }
+
     /// One lane of `walk`: its band (−1 when idle) and where the walk is in it.
     struct Lane {
         var band = -1, width = 0, count = 0, index = 0, column = 0, cursor = 0
@@ -77,7 +89,7 @@ public struct EntropyModel: Sendable {
         // Each lane's band in a zero-padded plane (`pad` rows above, `pad` columns each side),
         // so a context is `context` loads at fixed distances.
         let pad = ContextPattern.reach, lanes = Self.lanes, context = offsets.count
-        let planeSize = bands.map { (spec.gridSize($0.level).width + 2 * pad) * ($0.height + pad) }.max() ?? 0
+        let planeSize = Self.planeSize(spec, bands)
         let widest = layers.map { max($0.inputs, $0.outputs) }.max()!
         let planes = UnsafeMutablePointer<Float>.allocate(capacity: lanes * planeSize)
         let scratch = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 2 * widest)

@@ -39,6 +39,13 @@ public enum LatentCoder {
             position += 1
             return order[position - 1]
         }
+
+        /// No band is handed out after this (a damaged band stops every thread).
+        func close() {
+            lock.lock()
+            position = order.count
+            lock.unlock()
+        }
     }
 
     /// One stream per band, grid after grid (each thread walks four bands at a time).
@@ -101,6 +108,7 @@ public enum LatentCoder {
                     for (i, value) in values.enumerated() { latents[bands[b].offset + i] = Int32(value) }
                 }
                 if !complete || damaged != nil {
+                    queue.close()
                     lock.lock()
                     failure = failure ?? damaged ?? LatentError("a band is damaged")
                     lock.unlock()

@@ -24,11 +24,12 @@ public struct LatentRenderer {
         self.pool = pool
     }
 
-    /// The floats a rendering holds at once: the upsampled grids and the outputs, whole, a
-    /// chunk's hidden layers per thread, and a padded copy of the outputs for the convolutions
-    /// (what the decoder's budget counts).
+    /// The floats a decoding holds, counted together (a bound on what it holds at once): the
+    /// upsampled grids and the outputs, whole, a chunk's hidden layers per thread, a padded copy
+    /// of the outputs for the convolutions, and the entropy decoding's lanes per thread (what
+    /// the decoder's budget counts).
     public static func floats(_ spec: LatentSpec, threads: Int) -> Int {
-        (spec.gridCount + spec.channels) * spec.pixelCount
+        (spec.gridCount + spec.channels) * spec.pixelCount + threads * EntropyModel.walkFloats(spec)
             + threads * PlanarNetwork(layers: spec.synthesisLayers).scratchCount(points: chunk)
             + (spec.residualConvolutions > 0 ? spec.convolution.paddedCount : 0)
     }

@@ -9,10 +9,11 @@ import XCTest
 /// the Laplace rate) against central finite differences of the loss.
 final class LatentGradientTests: XCTestCase {
     func check(
-        _ model: EntropyModelSpec, bandRows: Int = 64, convolutions: Int = 0, channels: Int = 3, file: StaticString = #filePath, line: UInt = #line
+        _ model: EntropyModelSpec, bandRows: Int = 64, convolutions: Int = 0, channels: Int = 3, width: Int = 13, height: Int = 9,
+        file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let spec = LatentSpec(
-            width: 13, height: 9, channels: channels, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows,
+            width: width, height: height, channels: channels, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows,
             residualConvolutions: convolutions)
         var random = SeededGenerator(seed: 7)
         let targets = (0..<(spec.pixelCount * channels)).map { _ in Float(random.nextUnit()) }
@@ -48,10 +49,12 @@ final class LatentGradientTests: XCTestCase {
     func testFactorisedModelGradients() throws { try check(.factorized) }
 
     /// Two 3×3 residual convolutions (ReLU between) after the per-pixel layers, RGB and gray:
-    /// their weights, biases and inputs, edges replicated.
+    /// their weights, biases and inputs, edges replicated (one-pixel-wide and -high images too).
     func testConvolutionGradients() throws {
         try check(.autoregressive(context: 8, width: 5, layers: 1), convolutions: 2)
         try check(.factorized, convolutions: 1, channels: 1)
+        try check(.factorized, convolutions: 2, width: 1, height: 6)
+        try check(.factorized, convolutions: 2, width: 7, height: 1)
     }
 
     func testAutoregressiveModelGradients() throws { try check(.autoregressive(context: 8, width: 5, layers: 2)) }

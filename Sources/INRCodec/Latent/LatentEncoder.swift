@@ -49,7 +49,8 @@ public struct LatentEncoder {
         public var file: LatentImageFormat.LatentImage
         public var steps: Int
         public var fitSeconds: Double
-        /// Where the training ended: PSNR and rate estimate of its last step.
+        /// Where the training ended: PSNR and rate estimate of its last step (of the kept step,
+        /// when the final phase ran).
         public var trainedPSNR: Double
         public var trainedBitsPerPixel: Double
         /// Milliseconds per step by part: upsampling (and its adjoint), synthesis, entropy
@@ -97,7 +98,7 @@ public struct LatentEncoder {
         let noiseSeed = random.next()
         let gain = settings.gain
         // The final phase's best parameters by the exact loss (rounded latents).
-        var best: (loss: Float, parameters: [Float])?
+        var best: (loss: Float, parameters: [Float], psnr: Double, bitsPerPixel: Float)?
         while step < total && !shouldStop() {
             if let limit = settings.timeLimit, Date().timeIntervalSince(start) >= limit { break }
             let final = step >= settings.steps
@@ -115,7 +116,9 @@ public struct LatentEncoder {
             clock = Date()
             if final {
                 // The latents stay rounded; the networks adapt to them (Cool-chic's last phase).
-                if result.loss < best?.loss ?? .infinity { best = (result.loss, parameters) }
+                if result.loss < best?.loss ?? .infinity {
+                    best = (result.loss, parameters, Self.psnr(result.meanSquaredError), result.bitsPerPixel)
+                }
                 let rate = schedule.learningRate(step: step - settings.steps, totalSteps: settings.finalSteps, base: settings.finalLearningRate)
                 finalOptimizer.update(&parameters, gradient: result.parameterGradient, learningRate: rate)
             } else {
@@ -131,7 +134,7 @@ public struct LatentEncoder {
                 bitsPerPixel: result.bitsPerPixel, elapsed: Date().timeIntervalSince(start))
             progress(last)
         }
-        if let best { parameters = best.parameters }
+        if let best { (parameters, last.psnr, last.bitsPerPixel) = (best.parameters, best.psnr, best.bitsPerPixel) }
         let fitSeconds = Date().timeIntervalSince(start)
         let limit = Float(LaplaceCoding.maximumMagnitude)
         let integers = latents.map { $0.isNaN ? 0 : Int32(min(max($0.rounded(), -limit), limit)) }

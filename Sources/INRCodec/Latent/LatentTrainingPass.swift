@@ -120,7 +120,8 @@ public final class LatentTrainingPass {
 
     /// The loss and its gradients for the (proxy-quantised) `latents`. With `latentGradient`
     /// false (the latents frozen) the step skips the adjoint upsampling and the context
-    /// gradients, and `Result.latentGradient` is empty.
+    /// gradients (neither network computes its input gradient), and `Result.latentGradient` is
+    /// empty.
     public func step(_ latents: [Float], _ parameters: [Float], lambda: Float, latentGradient wantsLatentGradient: Bool = true) -> Result {
         let pixels = spec.pixelCount, samples = targets.count, channels = spec.channels, grids = spec.gridCount
         var clock = Date()
@@ -170,12 +171,12 @@ public final class LatentTrainingPass {
                         }
                         return sum
                     },
-                    scatter: { inputGradient_, first in
+                    scatter: wantsLatentGradient ? { inputGradient_, first in
                         for r in 0..<inputGradient_.rows {
                             let row = inputGradient_.row(r)
                             for l in 0..<grids { inputGradient[l * pixels + first + r] = row[l] }
                         }
-                    })
+                    } : nil)
             }
         }
         gradient.replaceSubrange(0..<denseCount, with: synthesisGradient)
@@ -294,11 +295,10 @@ public final class LatentTrainingPass {
                                 }
                                 return sum
                             },
-                            scatter: { inputGradient, first in
-                                guard let cg else { return }
+                            scatter: frozen ? nil : { inputGradient, first in
                                 for r in 0..<inputGradient.rows {
                                     let row = inputGradient.row(r)
-                                    for slot in 0..<context { cg[slot * count + first + r] = row[slot] }
+                                    for slot in 0..<context { cg![slot * count + first + r] = row[slot] }
                                 }
                             })
                     }

@@ -22,7 +22,8 @@ import INRCore
 /// kind (Sources/INRFormat/Sections: one file per section type).
 public struct Container: Hashable, Sendable {
     public static let magic = Array("INRC".utf8)
-    /// The newest version this build reads and writes; it reads every version from 1.
+    /// The newest version this build reads and writes; it reads every version from 1 (a kind's
+    /// files older than its `formatVersion` are refused by name).
     public static let version: UInt8 = 4
     /// The first section's tag; its payload starts with the media kind.
     public static let headTag = "HEAD"
