@@ -1,5 +1,5 @@
 /// A static distribution over symbols 0..<n for `RangeEncoder.encode(cumulative:frequency:)`
-/// and `RangeDecoder.decode(_:)`: integer frequencies, each at least 1, totalling 2^16.
+/// and `RangeDecoder.decode(cumulative:symbols:)`: integer frequencies, each at least 1, totalling 2^16.
 ///
 ///     cumulative[s] = f(0) + … + f(s-1);  cumulative[0] = 0, cumulative[n] = 65536
 public struct FrequencyTable: Hashable, Sendable {
@@ -25,18 +25,5 @@ public struct FrequencyTable: Hashable, Sendable {
         frequencies[likeliest] += Self.total - used
         var running: UInt32 = 0
         cumulative = [0] + frequencies.map { running += $0; return running }
-    }
-
-    public func frequency(_ symbol: Int) -> UInt32 { cumulative[symbol + 1] - cumulative[symbol] }
-
-    /// The symbol whose interval holds `target` (< 2^16): binary search.
-    @inline(__always)
-    public func symbol(at target: UInt32) -> Int {
-        var low = 0, high = cumulative.count - 1  // cumulative[low] ≤ target < cumulative[high]
-        while high - low > 1 {
-            let middle = (low + high) >> 1
-            if cumulative[middle] <= target { low = middle } else { high = middle }
-        }
-        return low
     }
 }

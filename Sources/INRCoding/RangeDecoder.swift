@@ -40,14 +40,10 @@ public struct RangeDecoder {
         return bit
     }
 
-    /// Decodes a symbol coded by `RangeEncoder.encode(cumulative:frequency:)`: the table's
-    /// symbol whose interval holds the code (a damaged stream gives some symbol, never a trap).
-    public mutating func decode(_ table: FrequencyTable) -> Int {
-        table.cumulative.withUnsafeBufferPointer { decode(cumulative: $0.baseAddress!, symbols: $0.count - 1) }
-    }
-
-    /// The same over a table's `symbols` + 1 running sums in place (no copy, no reference
-    /// count: tables shared by threads stay read-only memory).
+    /// Decodes a symbol coded by `RangeEncoder.encode(cumulative:frequency:)`: the symbol of the
+    /// table (its `symbols` + 1 running sums, read in place: no copy, no reference count, so
+    /// tables shared by threads stay read-only memory) whose interval holds the code (a damaged
+    /// stream gives some symbol, never a trap).
     @inline(__always)
     public mutating func decode(cumulative: UnsafePointer<UInt32>, symbols: Int) -> Int {
         let step = range >> BitModel.precision

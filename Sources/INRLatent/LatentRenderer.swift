@@ -52,12 +52,20 @@ public struct LatentRenderer {
     /// its per-pixel layers, then its convolutions.
     public func synthesize(_ parameters: [Float], _ planes: PlanarNetwork.Planes) {
         synthesizePerPixel(parameters, planes)
-        let convolution = spec.convolution, count = spec.residualConvolutions
-        guard count > 0 else { return }
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: convolution.paddedCount)
+        guard spec.residualConvolutions > 0 else { return }
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: spec.convolution.paddedCount)
         defer { padded.deallocate() }
+        convolve(parameters, planes, paddedInputs: padded, keepingInputs: false)
+    }
+
+    /// The synthesis's convolutions on `planes.outputs`, in place, each layer's input padded
+    /// into `paddedInputs` (one `paddedCount` after another when `keepingInputs`, for the
+    /// training's backward pass; the same one reused otherwise).
+    public func convolve(_ parameters: [Float], _ planes: PlanarNetwork.Planes, paddedInputs: UnsafeMutablePointer<Float>, keepingInputs: Bool) {
+        let convolution = spec.convolution, count = spec.residualConvolutions
         parameters.withUnsafeBufferPointer { p in
             for layer in 0..<count {
+                let padded = paddedInputs + (keepingInputs ? layer * convolution.paddedCount : 0)
                 convolution.pad(planes.outputs, into: padded)
                 convolution.forward(
                     p.baseAddress! + spec.denseSynthesisParameterCount + layer * convolution.parameterCount, padded: padded, output: planes.outputs,

@@ -211,13 +211,7 @@ public final class LatentTrainingPass {
         let padded = convolution.paddedCount, samples = targets.count
         renderer.synthesizePerPixel(parameters, planes)
         let inputs = convolutionInputs.baseAddress!, outputs = planes.outputs
-        parameters.withUnsafeBufferPointer { p in
-            for layer in 0..<count {
-                convolution.pad(outputs, into: inputs + layer * padded)
-                convolution.forward(
-                    p.baseAddress! + denseCount + layer * size, padded: inputs + layer * padded, output: outputs, activated: layer < count - 1, pool: pool)
-            }
-        }
+        renderer.convolve(parameters, planes, paddedInputs: inputs, keepingInputs: true)
         var outputGradient = convolutionGradients.baseAddress!, inputGradient = outputGradient + samples
         var squaredError = 0.0
         for i in 0..<samples {
