@@ -114,15 +114,26 @@ public struct EntropyModel: Sendable {
         var active = 0
         for lane in 0..<lanes where start(lane) { active += 1 }
         return broadcast.withUnsafeBufferPointer { weights in
+            // The MLP of an all-zero context, evaluated once by the same code: where every
+            // active lane's context is zero (most latents of a sparse grid), its (μ, s) are these
+            // bits, and the evaluation is skipped.
+            let zero = evaluate(scratch, scratch + widest, weights: weights.baseAddress!)
+            let zeroOutput = (mean: zero[0], logScale: zero[1])
             while active > 0 {
+                var bits: UInt32 = 0  // any bit set in any active lane's context
                 for lane in 0..<lanes where state[lane].band >= 0 {
                     let here = planes + lane * planeSize + state[lane].cursor, d = deltas + lane * context
-                    for k in 0..<context { inputs[4 * k + lane] = here[d[k]] }
+                    for k in 0..<context {
+                        let value = here[d[k]]
+                        inputs[4 * k + lane] = value
+                        bits |= value.bitPattern
+                    }
                 }
-                let out = evaluate(scratch, scratch + widest, weights: weights.baseAddress!)
+                let out = bits != 0 ? evaluate(scratch, scratch + widest, weights: weights.baseAddress!) : nil
+                let means = out?[0] ?? zeroOutput.mean, logScales = out?[1] ?? zeroOutput.logScale
                 for lane in 0..<lanes where state[lane].band >= 0 {
                     let plane = planes + lane * planeSize
-                    guard let value = next(state[lane].band, state[lane].index, out[0][lane], out[1][lane]) else { return false }
+                    guard let value = next(state[lane].band, state[lane].index, means[lane], logScales[lane]) else { return false }
                     plane[state[lane].cursor] = value
                     state[lane].index += 1
                     state[lane].column += 1

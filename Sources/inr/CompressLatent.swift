@@ -28,7 +28,7 @@ extension CompressCommand {
         defer { Interrupt.shared.gracefulStop = false }
         var (report, decoded, file) = try encoder.compress(image, input: input, output: output, shouldStop: { Interrupt.shared.isRequested }) { p in
             guard p.step % interval == 0 || p.step == p.totalSteps else { return }
-            Console.error(String(format: "step %d/%d  %.2f dB  %.4f bpp (model)  loss %.3g  %.1f s\n", p.step, p.totalSteps, p.psnr, p.bitsPerPixel, p.loss, p.elapsed))
+            Console.error(String(format: "step %d/%d  %.2f dB  %.4f bpp (model)  loss %.6g  %.1f s\n", p.step, p.totalSteps, p.psnr, p.bitsPerPixel, p.loss, p.elapsed))
         }
         report.config = configOptions.config
         report.timeLimit = config.training.timeLimit

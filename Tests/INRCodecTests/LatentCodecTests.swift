@@ -48,16 +48,20 @@ final class LatentCodecTests: XCTestCase {
 
     /// The ARM's (μ, s) are bit for bit a plain scalar MLP's (bias, then + w·x in input order,
     /// max(·, 0)), whether a band is walked alone or beside others, for hidden widths that fill
-    /// the SIMD lanes and widths that do not.
+    /// the SIMD lanes and widths that do not, and where the walk skips the MLP for all-zero
+    /// contexts.
     func testBandsWalkedTogetherMatchAPlainScalarMLP() throws {
         var random = SeededGenerator(seed: 6)
-        for (context, width, layers) in [(16, 16, 2), (8, 6, 1), (16, 5, 3)] {
+        for (context, width, layers, density) in [(16, 16, 2, 30), (16, 16, 2, 2), (8, 6, 1, 30), (16, 5, 3, 30), (16, 5, 3, 2)] {
             let spec = LatentSpec(
                 width: 37, height: 29, channels: 3, gridCount: 3, synthesisWidths: [8],
                 entropyModel: .autoregressive(context: context, width: width, layers: layers), bandRows: 8)
             let parameters = (0..<spec.entropyParameterCount).map { _ in Float(random.nextUniform(-0.6, 0.6)) }
             let model = EntropyModel(spec: spec, parameters: parameters)
-            let latents = (0..<spec.latentCount).map { _ in Float(random.nextIndex(below: 9)) - 4 }
+            // One latent in `density` drawn from −4…4, the others 0: with 30, as sparse as fitted
+            // latents, the four lanes' contexts are often all zero at once (the walk then skips
+            // the MLP) and often not.
+            let latents = (0..<spec.latentCount).map { _ in random.nextIndex(below: density) == 0 ? Float(random.nextIndex(below: 9)) - 4 : 0 }
             let bands = LatentCoder.bands(spec), offsets = ContextPattern.offsets(context)
             // The reference: one latent at a time, scalar arithmetic on the file's weight order.
             func reference(_ band: (level: Int, rows: Range<Int>, offset: Int)) -> [(Float, Float)] {
@@ -168,7 +172,7 @@ final class LatentCodecTests: XCTestCase {
     }
 
     /// Soft-rounding tends to rounding, its derivative matches finite differences, and the
-    /// noise lies in (−½, ½).
+    /// noise is the standard normal's, scaled.
     func testSoftRounding() throws {
         for y: Float in [-2.3, -0.8, 0.1, 0.4, 1.7, 3.0] {
             XCTAssertEqual(SoftRounding(temperature: 0.01)(y).value, y.rounded(), accuracy: 1e-3)
@@ -179,11 +183,21 @@ final class LatentCodecTests: XCTestCase {
                 XCTAssertEqual(soft(y).derivative, numeric, accuracy: 0.02 * max(1, abs(numeric)))
             }
         }
-        for u: Float in [0, 0.1, 0.5, 0.9, 0.999] {
-            for a: Float in [1, 1.5, 2] {
-                let n = SoftRounding.kumaraswamyNoise(u, a: a)
-                XCTAssertTrue(n >= -0.5 && n <= 0.5, "\(n)")
+        // The noise's table is the standard normal's: symmetric, Φ⁻¹(0.975) = 1.95996, unit
+        // variance, and the draws stay within 3.7σ.
+        XCTAssertEqual(SoftRounding.inverseNormal(0.975), 1.959963985, accuracy: 1e-7)
+        XCTAssertEqual(SoftRounding.inverseNormal(0.01), -2.326347874, accuracy: 1e-7)
+        let table = SoftRounding.standardNormalQuantiles
+        XCTAssertEqual(table.count, SoftRounding.noiseLevels)
+        for k in 0..<(table.count / 2) { XCTAssertEqual(table[k], -table[table.count - 1 - k], accuracy: 1e-6) }
+        let variance = table.reduce(0) { $0 + Double($1) * Double($1) } / Double(table.count)
+        XCTAssertEqual(variance, 1, accuracy: 0.01)
+        table.withUnsafeBufferPointer { table in
+            for u: Float in [0, 1e-6, 0.1, 0.5, 0.9, 0.999_999] {
+                let n = SoftRounding.gaussianNoise(u, deviation: 0.2, table: table.baseAddress!)
+                XCTAssertTrue(abs(n) < 0.2 * 3.7, "\(n)")
             }
+            XCTAssertEqual(SoftRounding.gaussianNoise(0.5, deviation: 0.2, table: table.baseAddress!), 0, accuracy: 1e-6)
         }
     }
 

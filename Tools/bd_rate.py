@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Kodak rate–distortion of one codec against others (issue 15, point 2): the mean of per-image
+PSNR at 0.15, 0.30 and 0.60 bpp, BD-rates, the margin over inr's MLP codec at each of its
+measured rates, and one chart with every curve.
+
+    python3 Tools/bd_rate.py results/latent/results.csv [--codec inr] \
+        [--against docs/results/classic-kodak.csv] \
+        [--coolchic ../shared/anchors/coolchic/v4.2-image-kodak.tsv] \
+        [--mlp docs/results/inr-kodak-0.15.csv,docs/results/inr-kodak-0.3.csv,docs/results/inr-kodak-0.6.csv] \
+        [--chart docs/latent-kodak.svg]
+
+- **PSNR at a rate**: on the codec's mean curve (per setting, the mean bpp and the mean PSNR
+  over the test codec's images; only settings that cover them all), interpolated linearly in
+  log-rate, as the issue's figures and Tools/classic_codecs.py give them.
+- **BD-rate** (Bjøntegaard's average rate difference at equal PSNR): per image, log-rate as a
+  piecewise-linear function of PSNR (the piecewise variant of the measure, which needs no
+  polynomial fit), its mean difference over the PSNR range both curves cover, exp(·) − 1; then
+  the mean over the images both codecs have. Negative: the test codec needs fewer bits.
+- **MLP margin**: for every (image, rate) of the MLP codec's tables, the test codec's PSNR at
+  that rate minus the MLP codec's (the issue's "above inr's own MLP codec at every rate").
+
+The inputs are `inr eval` tables (codec, setting, image, bpp, psnr columns; Tools/classic_codecs.py
+writes the same) and Cool-chic's published per-image TSV (seq_name, rate_bpp, psnr_db). The
+chart is `inr eval plot` over all of them (the Cool-chic rows converted to its format in a
+temporary file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import subprocess
+import tempfile
+from collections import defaultdict
+
+from common import INR, ROOT, say
+
+RATES = [0.15, 0.30, 0.60]
+SHARED = os.path.join(ROOT, "..", "shared")
+
+
+def read_table(path: str, rename: str | None = None) -> list[dict]:
+    with open(path) as file:
+        rows = list(csv.DictReader(file))
+    # A table of one setting (an inr eval run at one rate) names its point after the file.
+    return [{"codec": rename or r["codec"], "setting": r["setting"] or os.path.basename(path), "image": r["image"], "bpp": float(r["bpp"]), "psnr": float(r["psnr"]),
+             "width": int(r["width"]), "height": int(r["height"]), "bytes": int(r["bytes"])}
+            for r in rows if r.get("psnr") not in (None, "", "inf") and math.isfinite(float(r["psnr"]))]
+
+
+def read_coolchic(path: str) -> list[dict]:
+    with open(path) as file:
+        rows = list(csv.DictReader(file, delimiter="\t"))
+    name = "Cool-chic " + os.path.basename(path).split("-")[0].removeprefix("v")
+    # Kodak's images are 768 × 512 or 512 × 768; the orientation does not matter to a chart.
+    return [{"codec": name, "setting": f"lambda={r['lmbda']}", "image": r["seq_name"] + ".png", "bpp": float(r["rate_bpp"]),
+             "psnr": float(r["psnr_db"]), "width": int(r["n_pixels"]) // 512, "height": 512,
+             "bytes": round(float(r["rate_bpp"]) * int(r["n_pixels"]) / 8)} for r in rows]
+
+
+def curves(rows: list[dict]) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """codec → image → [(bpp, psnr)] by rising rate."""
+    result: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        result[r["codec"]][r["image"]].append((r["bpp"], r["psnr"]))
+    return {codec: {image: sorted(points) for image, points in images.items()} for codec, images in result.items()}
+
+
+def psnr_at(points: list[tuple[float, float]], rate: float) -> float | None:
+    for (r0, p0), (r1, p1) in zip(points, points[1:]):
+        if r0 <= rate <= r1 and r1 > r0:
+            t = (math.log(rate) - math.log(r0)) / (math.log(r1) - math.log(r0))
+            return p0 + t * (p1 - p0)
+    return None
+
+
+def log_rate_at(points: list[tuple[float, float]], psnr: float) -> float:
+    """log-rate at `psnr` on the curve ordered by PSNR (linear between points)."""
+    by_psnr = sorted((p, math.log(r)) for r, p in points)
+    for (p0, l0), (p1, l1) in zip(by_psnr, by_psnr[1:]):
+        if p0 <= psnr <= p1:
+            return l0 if p1 == p0 else l0 + (psnr - p0) / (p1 - p0) * (l1 - l0)
+    raise ValueError("outside the curve")
+
+
+def bd_rate(test: list[tuple[float, float]], anchor: list[tuple[float, float]], samples: int = 200) -> float | None:
+    low = max(min(p for _, p in test), min(p for _, p in anchor))
+    high = min(max(p for _, p in test), max(p for _, p in anchor))
+    if len(test) < 2 or len(anchor) < 2 or high - low < 0.1:
+        return None
+    difference = 0.0
+    for k in range(samples + 1):
+        psnr = low + (high - low) * k / samples
+        weight = 0.5 if k in (0, samples) else 1.0
+        difference += weight * (log_rate_at(test, psnr) - log_rate_at(anchor, psnr))
+    return math.exp(difference / samples) - 1
+
+
+def mean_curve(rows: list[dict], codec: str, wanted: set[str]) -> list[tuple[float, float]]:
+    """(mean bpp, mean PSNR) of each setting of `codec` that covers every image in `wanted`."""
+    settings: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for r in rows:
+        if r["codec"] == codec and r["image"] in wanted:
+            settings[r["setting"]][r["image"]] = (r["bpp"], r["psnr"])
+    return sorted((sum(b for b, _ in v.values()) / len(v), sum(p for _, p in v.values()) / len(v))
+                  for v in settings.values() if len(v) == len(wanted))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("test", help="the tested codec's table (inr eval format)")
+    parser.add_argument("--codec", help="the tested codec's name in its table (default: its only codec)")
+    parser.add_argument("--name", default="latent.yaml", help="its name in the output")
+    parser.add_argument("--against", default=os.path.join(ROOT, "docs", "results", "classic-kodak.csv"))
+    parser.add_argument("--coolchic", default=os.path.join(SHARED, "anchors", "coolchic", "v4.2-image-kodak.tsv"))
+    parser.add_argument("--mlp", default=",".join(os.path.join(ROOT, "docs", "results", f"inr-kodak-{r}.csv") for r in ("0.15", "0.3", "0.6")))
+    parser.add_argument("--chart", help="write the chart (SVG) here")
+    args = parser.parse_args()
+
+    test_rows = read_table(args.test)
+    codecs = sorted({r["codec"] for r in test_rows})
+    codec = args.codec or (codecs[0] if len(codecs) == 1 else None)
+    if codec is None or codec not in codecs:
+        raise SystemExit(f"{args.test}: pick one of {codecs} with --codec")
+    test_rows = [dict(r, codec=args.name) for r in test_rows if r["codec"] == codec]
+    rows = list(test_rows)
+    if args.against:
+        rows += read_table(args.against)
+    if args.coolchic and os.path.exists(args.coolchic):
+        rows += read_coolchic(args.coolchic)
+    mlp_rows = [r for path in args.mlp.split(",") if path and os.path.exists(path) for r in read_table(path, rename="inr MLP (codec.yaml)")]
+    rows += mlp_rows
+    all_curves = curves(rows)
+    test = all_curves[args.name]
+    wanted = set(test)
+
+    say(f"{args.name}: {len(test_rows)} files over {len(wanted)} images")
+    say("| codec | " + " | ".join(f"PSNR at {r:.2f} bpp" for r in RATES) + f" | BD-rate of {args.name} against it (images) |")
+    say("|---|" + "---|" * (len(RATES) + 1))
+    for name, images in all_curves.items():
+        curve = mean_curve(rows, name, wanted)
+        cells = [f"{v:.2f}" if (v := psnr_at(curve, r)) is not None else "—" for r in RATES]
+        if name == args.name:
+            bd = "—"
+        else:
+            values = [v for v in (bd_rate(test[i], images[i]) for i in wanted if i in images) if v is not None]
+            bd = f"{100 * sum(values) / len(values):+.1f}% ({len(values)})" if values else "—"
+        say(f"| {name} | " + " | ".join(cells) + f" | {bd} |")
+
+    if mlp_rows:
+        margins = []
+        for r in mlp_rows:
+            if r["image"] in test:
+                ours = psnr_at(test[r["image"]], r["bpp"])
+                margins.append((ours - r["psnr"]) if ours is not None else None)
+        inside = [m for m in margins if m is not None]
+        say(f"margin over the MLP codec at its {len(margins)} (image, rate) points: " +
+            (f"{len(inside)} inside {args.name}'s range, min {min(inside):+.2f} dB, mean {sum(inside) / len(inside):+.2f} dB, "
+             f"{sum(m <= 0 for m in inside)} at or below" if inside else "none inside its range"))
+
+    if args.chart:
+        binary = os.environ.get("INR_BINARY", INR)
+        with tempfile.TemporaryDirectory() as folder:
+            tables = []
+            for name in all_curves:
+                path = os.path.join(folder, f"{len(tables)}.csv")
+                with open(path, "w", newline="") as file:
+                    writer = csv.writer(file)
+                    writer.writerow(["codec", "setting", "image", "width", "height", "bytes", "bpp", "psnr", "msssim", "encode_seconds", "decode_seconds"])
+                    for r in rows:
+                        if r["codec"] == name:
+                            writer.writerow([r["codec"], r["setting"], r["image"], r["width"], r["height"], r["bytes"], r["bpp"], r["psnr"], "", "", ""])
+                tables.append(path)
+            subprocess.run([binary, "eval", "plot", *tables, "--output", args.chart, "--title", f"Kodak: {args.name} against published and classic codecs"],
+                           check=True, stdout=subprocess.DEVNULL)
+        say(f"wrote {args.chart}")
+
+
+if __name__ == "__main__":
+    main()
