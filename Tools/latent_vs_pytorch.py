@@ -7,8 +7,9 @@ one run on this CPU:
    Tools/reference/latent_reference.py replays inr's initial weights and noise and must give the
    same losses to float rounding (relative difference below `--tolerance`).
 2. **Speed.** ms per step of the full schedule's model on the image: inr's from its report
-   (`fitSeconds / fitSteps` over `--timed-steps` steps), PyTorch's as the median of its steps
-   after two warm-up steps (its noise from torch.randn), both on `--threads` threads. The runs
+   (`fitSeconds / fitSteps` over `--timed-steps` steps, its first step included), PyTorch's as
+   the median of its steps after two warm-up steps (its noise from torch.randn), both on
+   `--threads` threads: if anything, the statistics favour PyTorch. The runs
    alternate (inr, PyTorch, inr, PyTorch) so load on the machine hits both alike; each side's
    figure is the better of its two runs.
 
@@ -44,7 +45,7 @@ def inr_losses(image: str, steps: int, threads: int) -> list[float]:
                                  "--set", f"training.steps={steps}", "--set", "latent.finalSteps=0"],
                                 check=True, capture_output=True, text=True)
     losses = [float(m.group(2)) for m in re.finditer(r"step (\d+)/\d+ .* loss ([-\d.e+]+)", result.stderr)]
-    if len(losses) != steps:
+    if len(losses) != steps:  # inr prints every step of schedules up to 20 steps
         raise SystemExit(f"expected {steps} progress lines from inr, found {len(losses)}")
     return losses
 
@@ -52,7 +53,8 @@ def inr_losses(image: str, steps: int, threads: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--image", default=os.path.join(ROOT, "Media", "kodim23.png"))
-    parser.add_argument("--steps", type=int, default=8, help="steps whose losses are compared")
+    parser.add_argument("--steps", type=int, default=8, choices=range(1, 21), metavar="1…20",
+                        help="steps whose losses are compared (inr prints each step's loss up to 20)")
     parser.add_argument("--timed-steps", type=int, default=40, help="steps of each inr timing run")
     parser.add_argument("--pytorch-steps", type=int, default=8, help="timed steps of each PyTorch run (after 2 warm-up steps)")
     parser.add_argument("--threads", type=int, default=2)

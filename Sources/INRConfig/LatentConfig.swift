@@ -6,7 +6,7 @@ import INRLatent
 /// `training.timeLimit` apply too; the MLP sections (encoding, network, quantization…) do not.
 public struct LatentConfig: ConfigSection, Equatable {
     public enum Quantizer: String, ConfigChoice {
-        /// C3's soft-rounding with Kumaraswamy noise, temperature and noise annealed.
+        /// C3's soft-rounding with Gaussian noise (Cool-chic 4's schedule: T 0.35 → 0.08, σ 0.22 → 0.15).
         case softRound
         /// ŷ = y + uniform noise (Cool-chic 1).
         case noise

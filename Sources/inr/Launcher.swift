@@ -7,7 +7,7 @@ enum Launcher {
     /// 0.3.21 mistakes recent Xeons for a 2004 Prescott without it. It also starts a thread per
     /// core when it is loaded, unless `OPENBLAS_NUM_THREADS` says otherwise, and those threads
     /// spin on `sched_yield` for a while: on 2 cores they took a third of the CPU from a 100 ms
-    /// decode (kodim23 on 2 threads: median 131 ms with them, 95 without). inr runs OpenBLAS on
+    /// decode (kodim23 on 2 threads: medians of 130–131 ms with them, 91–97 without). inr runs OpenBLAS on
     /// one thread anyway. Setting the variables from `main` is too late, so when
     /// `OPENBLAS_CORETYPE` is not set the process sets it, and `OPENBLAS_NUM_THREADS` = 1
     /// unless the user set that, and executes itself again, once. With `OPENBLAS_CORETYPE` set

@@ -171,6 +171,38 @@ final class LatentCodecTests: XCTestCase {
         XCTAssertEqual(flat, [Float](repeating: 2, count: 20))
     }
 
+    /// The networks' gradient is scaled to norm 0.1 when longer and left alone otherwise; the ARM
+    /// starts with its square hidden layers as identities (a first layer from 8 neighbours to 16
+    /// keeps its random start) and its log-scale bias at −4.
+    func testTrainingStart() throws {
+        var long: [Float] = [0.3, -0.4]
+        LatentEncoder.clip(&long, norm: 0.1)
+        XCTAssertEqual(long[0], 0.06, accuracy: 1e-7)
+        XCTAssertEqual(long[1], -0.08, accuracy: 1e-7)
+        var short: [Float] = [0.03, -0.04]
+        LatentEncoder.clip(&short, norm: 0.1)
+        XCTAssertEqual(short, [0.03, -0.04])
+        for (context, width) in [(16, 16), (8, 16)] {
+            let spec = LatentSpec(
+                width: 9, height: 7, channels: 3, gridCount: 2, synthesisWidths: [4], entropyModel: .autoregressive(context: context, width: width, layers: 2))
+            var random = SeededGenerator(seed: 1)
+            let parameters = LatentEncoder.initialParameters(spec: spec, random: &random)
+            XCTAssertEqual(parameters.count, spec.synthesisParameterCount + spec.entropyParameterCount)
+            var offset = spec.synthesisParameterCount
+            for (index, layer) in spec.entropyLayers.enumerated() {
+                let weights = Array(parameters[offset..<(offset + layer.inputs * layer.outputs)])
+                let identity = (0..<layer.outputs).flatMap { j in (0..<layer.inputs).map { i in Float(i == j ? 1 : 0) } }
+                if index < spec.entropyLayers.count - 1 && layer.inputs == layer.outputs {
+                    XCTAssertEqual(weights, identity, "layer \(index) of \(context) → \(width)")
+                } else {
+                    XCTAssertNotEqual(weights, identity, "layer \(index) of \(context) → \(width)")
+                }
+                offset += (layer.inputs + 1) * layer.outputs
+            }
+            XCTAssertEqual(parameters.last, -4)
+        }
+    }
+
     /// Soft-rounding tends to rounding, its derivative matches finite differences, and the
     /// noise is the standard normal's, scaled.
     func testSoftRounding() throws {

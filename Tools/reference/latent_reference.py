@@ -247,7 +247,12 @@ class Trainer:
         for tensor in [model.latents] + model.networks:
             tensor.grad = None
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.networks, 0.1)
+        # The networks' gradient scaled to norm 0.1 when longer, as inr does (no epsilon).
+        with torch.no_grad():
+            norm = math.sqrt(sum(float((tensor.grad.double() ** 2).sum()) for tensor in model.networks))
+            if norm > 0.1:
+                for tensor in model.networks:
+                    tensor.grad.mul_(0.1 / norm)
         rate = s.learning_rate * 0.5 * (1 + math.cos(math.pi * min(t / max(s.steps - 1, 1), 1.0)))
         for optimizer, scale in ((self.latent_optimizer, s.gain), (self.network_optimizer, 1.0)):
             for group in optimizer.param_groups:

@@ -165,7 +165,7 @@ public struct LatentEncoder {
     static let initialLogScale: Float = -4
 
     /// Scales `gradient` to `norm` when it is longer (the length summed in one fixed order).
-    static func clip(_ gradient: inout [Float], norm: Float) {
+    public static func clip(_ gradient: inout [Float], norm: Float) {
         var squares = 0.0
         for g in gradient { squares += Double(g) * Double(g) }
         let length = squares.squareRoot()
