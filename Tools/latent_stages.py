@@ -4,9 +4,10 @@ stage is Configs/image/latent.yaml with overrides, compressed by `inr compress -
 PSNR and bpp come from the written file, the time from the encoder's report.
 
     stage              overrides
-    factorised+noise   entropyModel factorized, quantizer noise
-    arm+noise          quantizer noise
-    arm+softround      (latent.yaml's model)
+    factorised+noise   upsampling bicubic, entropyModel factorized, quantizer noise
+    arm+noise          upsampling bicubic, quantizer noise
+    arm+softround      upsampling bicubic
+    +learned-upsampling (latent.yaml's model: 4 learned taps for each ×2 step)
     +conv2             convolutions 2 (two 3×3 residual convolutions after the synthesis)
 
 Every stage runs the same steps (--steps main phase, --final final phase) at each λ of
@@ -31,9 +32,10 @@ from common import INR, ROOT, append_row, build_inr, compress_report, say
 INR = os.environ.get("INR_BINARY", INR)
 
 STAGES = [
-    ("factorised+noise", ["latent.entropyModel=factorized", "latent.quantizer=noise"]),
-    ("arm+noise", ["latent.quantizer=noise"]),
-    ("arm+softround", []),
+    ("factorised+noise", ["latent.upsampling=bicubic", "latent.entropyModel=factorized", "latent.quantizer=noise"]),
+    ("arm+noise", ["latent.upsampling=bicubic", "latent.quantizer=noise"]),
+    ("arm+softround", ["latent.upsampling=bicubic"]),
+    ("+learned-upsampling", []),
     ("+conv2", ["latent.convolutions=2"]),
 ]
 PARTS = ["upsampling", "synthesis", "entropy", "proxy", "adam"]

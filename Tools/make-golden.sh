@@ -2,8 +2,8 @@
 # Regenerates the golden .inr files of Media/golden (from Configs/golden) and their manifest (the
 # SHA-256 of the decoded samples). Run only when the format or the encoder changes on purpose:
 # a format change bumps Container.version, and old files must stay readable or be refused. The
-# files of kinds 1-4 are version 1; video-segmented.inr (kind 5) is version 2; latent.inr (kind 6) is
-# version 4.
+# files of kinds 1-4 are version 1; video-segmented.inr (kind 5) is version 2; latent.inr and
+# latent-learned.inr (kind 6) are version 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product inr >/dev/null
@@ -20,6 +20,7 @@ inputs=(
     "video-nirvana Media/video/park_joy_64x48.y4m"
     "video-segmented Media/video/park_joy_64x48.y4m"
     "latent Media/kodim23_crop128.png"
+    "latent-learned Media/kodim23_crop128.png"
 )
 manifest="$golden/MANIFEST.tsv"
 printf "file\tsha256 of decoded samples\tinput (compressed with Configs/golden/NAME.yaml, --threads 2)\n" > "$manifest.tmp"

@@ -16,7 +16,7 @@ import INRTraining
 ///     loss:      { type: mse, l1WeightPenalty }
 ///     quantization: { weightBits, biasBits, granularity, qatSteps, qatLearningRate, qatSchedule, rateWeight }
 ///     video:     { groupSize, patchSize, initialization, laterGroupSteps, laterGroupLearningRate, refitBelow }
-///     latent:    { grids, synthesisWidths, convolutions, entropyModel, context, armWidth, armLayers, lambda, gain, bandRows, quantizer,
+///     latent:    { grids, synthesisWidths, convolutions, upsampling, entropyModel, context, armWidth, armLayers, lambda, gain, bandRows, quantizer,
 ///                  finalSteps, finalLearningRate }
 public struct CodecConfig: ConfigSection, Equatable {
     /// Seeds the initialisation and the batch order, and the encoding unless it has its own.

@@ -12,6 +12,13 @@ public struct LatentConfig: ConfigSection, Equatable {
         case noise
     }
 
+    public enum Upsampling: String, ConfigChoice {
+        /// Every ×2 step bicubic.
+        case bicubic
+        /// Each ×2 step its own 4 taps (a symmetric 8-tap filter), trained from bicubic (Cool-chic 3+).
+        case learned
+    }
+
     public enum EntropyModelKind: String, ConfigChoice {
         /// One Laplace scale per grid.
         case factorized
@@ -25,6 +32,8 @@ public struct LatentConfig: ConfigSection, Equatable {
     public var synthesisWidths = [16]
     /// 3×3 residual convolutions after the synthesis's per-pixel layers.
     public var convolutions = 0
+    /// The grids' upsampling filters.
+    public var upsampling: Upsampling = .bicubic
     public var entropyModel: EntropyModelKind = .arm
     /// The ARM's neighbours (8 or 16), hidden width and hidden layers.
     public var context = 16
@@ -80,6 +89,7 @@ extension CodecConfig {
         settings.gridCount = latent.grids
         settings.synthesisWidths = latent.synthesisWidths
         settings.residualConvolutions = latent.convolutions
+        settings.upsampling = latent.upsampling == .learned ? .learned : .bicubic
         settings.entropyModel = latent.entropyModelSpec
         settings.lambda = latent.lambda
         settings.gain = latent.gain

@@ -2,7 +2,7 @@ import INRCore
 
 /// Latents → pixels: the decoder's half of the model, also the training pass's forward.
 ///
-///     ŷ_0 … ŷ_{L−1} ─► UpsamplingFilter.toFullSize (grids in parallel) ─► L × N planes
+///     ŷ_0 … ŷ_{L−1} ─► UpsamplingPyramid.toFullSize (grids in parallel) ─► L × N planes
 ///                   ─► synthesis PlanarNetwork (N in chunks, in parallel) ─► C × N
 ///                   ─► ResidualConvolution × K (rows in parallel) ─► C × N ─► pixels
 ///
@@ -13,13 +13,11 @@ public struct LatentRenderer {
     public static let chunk = 4096
 
     public let spec: LatentSpec
-    public let filter: UpsamplingFilter
     public let synthesis: PlanarNetwork
     let pool: WorkerPool
 
-    public init(spec: LatentSpec, filter: UpsamplingFilter = .bicubic, pool: WorkerPool) {
+    public init(spec: LatentSpec, pool: WorkerPool) {
         self.spec = spec
-        self.filter = filter
         synthesis = PlanarNetwork(layers: spec.synthesisLayers)
         self.pool = pool
     }
@@ -39,11 +37,11 @@ public struct LatentRenderer {
     }
 
     /// Fills `planes.inputs` with every grid of `latents` (flat, grid after grid) upsampled to
-    /// full size.
-    public func upsample(_ latents: [Float], into planes: PlanarNetwork.Planes) {
+    /// full size by `upsampling`.
+    public func upsample(_ latents: [Float], with upsampling: UpsamplingPyramid, into planes: PlanarNetwork.Planes) {
         let offsets = spec.gridOffsets, count = spec.pixelCount
         pool.run(tasks: spec.gridCount) { level, _ in
-            let full = filter.toFullSize(Array(latents[offsets[level]..<offsets[level + 1]]), level: level, spec: spec)
+            let full = upsampling.toFullSize(Array(latents[offsets[level]..<offsets[level + 1]]), level: level, spec: spec)
             full.withUnsafeBufferPointer { planes.inputs.advanced(by: level * count).update(from: $0.baseAddress!, count: count) }
         }
     }

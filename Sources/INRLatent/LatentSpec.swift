@@ -2,7 +2,8 @@
 /// what a file's HEAD says and every stage sizes itself from.
 ///
 ///     grids ŷ_0 … ŷ_{L-1}   one channel each, ŷ_l of ⌈H/2^l⌉ × ⌈W/2^l⌉ integers
-///     upsampling            each grid to H × W (bicubic ×2 steps)
+///     upsampling            each grid to H × W by ×2 steps (bicubic, or learned taps per step:
+///                           `UpsamplingPyramid`)
 ///     synthesis             per pixel: L → hidden widths (ReLU) → channels, then
 ///                           `residualConvolutions` 3×3 residual convolutions over the channels
 ///     entropy model         per latent: a Laplace (μ, b) from the grid's scale alone
@@ -31,12 +32,14 @@ public struct LatentSpec: Hashable, Sendable {
     /// 3×3 residual convolutions after the per-pixel layers (`ResidualConvolution`; ReLU after
     /// each but the last).
     public var residualConvolutions: Int
+    /// The upsampling's filters: bicubic, or learned (4 taps per step in the file).
+    public var upsampling: UpsamplingSpec
 
     public static let defaultBandRows = 64
 
     public init(
         width: Int, height: Int, channels: Int, gridCount: Int, synthesisWidths: [Int], entropyModel: EntropyModelSpec,
-        bandRows: Int = defaultBandRows, residualConvolutions: Int = 0
+        bandRows: Int = defaultBandRows, residualConvolutions: Int = 0, upsampling: UpsamplingSpec = .bicubic
     ) {
         self.width = width
         self.height = height
@@ -46,6 +49,7 @@ public struct LatentSpec: Hashable, Sendable {
         self.entropyModel = entropyModel
         self.bandRows = bandRows
         self.residualConvolutions = residualConvolutions
+        self.upsampling = upsampling
     }
 
     public var pixelCount: Int { width * height }
@@ -87,6 +91,11 @@ public struct LatentSpec: Hashable, Sendable {
     /// each convolution's.
     public var synthesisParameterCount: Int {
         denseSynthesisParameterCount + residualConvolutions * ResidualConvolution.parameterCount(channels: channels)
+    }
+
+    /// The learned upsampling's taps: 4 for each of the L − 1 steps (none for bicubic).
+    public var upsamplingParameterCount: Int {
+        upsampling == .learned ? UpsamplingFilter.tapCount * max(gridCount - 1, 0) : 0
     }
 
     public var denseSynthesisParameterCount: Int { synthesisLayers.reduce(0) { $0 + ($1.inputs + 1) * $1.outputs } }
@@ -143,6 +152,14 @@ public struct LatentSpec: Hashable, Sendable {
         }
         try entropyModel.validate()
     }
+}
+
+/// The upsampling's filters (HEAD's filter byte).
+public enum UpsamplingSpec: UInt8, Hashable, Sendable, CaseIterable {
+    /// Every step bicubic (Keys' cubic, a = −0.75).
+    case bicubic = 0
+    /// Each step its own symmetric 8-tap filter (4 free taps), trained from bicubic (Cool-chic 3+).
+    case learned = 1
 }
 
 /// How latents are modelled.

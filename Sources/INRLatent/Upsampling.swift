@@ -5,17 +5,24 @@
 ///     output 2k   = (−9·x[k−2] + 67·x[k−1] + 225·x[k] − 27·x[k+1]) / 256
 ///     output 2k+1 = (−27·x[k−1] + 225·x[k] + 67·x[k+1] − 9·x[k+2]) / 256   (mirrored taps)
 ///
-/// A grid of level l reaches the image's size by l such steps, each cropped to the next
-/// level's size (⌈W/2^(l−1)⌉ ≤ 2·⌈W/2^l⌉). Every sum is taken in a fixed order with no fused
-/// multiply-add, so the decoder's samples are the same on every x86-64 CPU.
+/// The two phases together are a symmetric 8-tap transposed convolution of stride 2, the shape
+/// of Cool-chic 3+'s learned upsampling filters (Leguay et al. 2024), whose four free taps are
+/// `taps`. A grid of level l reaches the image's size by l such steps, each cropped to the
+/// next level's size (⌈W/2^(l−1)⌉ ≤ 2·⌈W/2^l⌉). Every sum is taken in a fixed order with no
+/// fused multiply-add, so the decoder's samples are the same on every x86-64 CPU.
+///
+///     forward   x ─► row pass (height × outWidth) ─► column pass (outHeight × outWidth)
+///     backward  g ─► column adjoint ─► row adjoint ─► ∂/∂x     (and ∂/∂taps from both passes)
 public struct UpsamplingFilter: Hashable, Sendable {
     /// The even phase's taps, applied to x[k−2], x[k−1], x[k], x[k+1].
     public var taps: [Float]
 
     public static let bicubic = UpsamplingFilter(taps: [-9 / 256, 67 / 256, 225 / 256, -27 / 256])
+    /// Taps per filter (a learned upsampling stores this many per step).
+    public static let tapCount = 4
 
     public init(taps: [Float]) {
-        precondition(taps.count == 4)
+        precondition(taps.count == Self.tapCount)
         self.taps = taps
     }
 
@@ -32,7 +39,64 @@ public struct UpsamplingFilter: Hashable, Sendable {
     /// `input` (width × height, row-major) upsampled by 2 and cropped to outWidth × outHeight.
     public func upsample(_ input: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
         precondition(outWidth <= 2 * width && outHeight <= 2 * height && input.count == width * height)
-        // Rows: height × outWidth.
+        return columnPass(rowPass(input, width: width, height: height, outWidth: outWidth), height: height, outWidth: outWidth, outHeight: outHeight)
+    }
+
+    /// The adjoint of `upsample`: the gradient of its input from the gradient of its output.
+    public func upsampleAdjoint(_ gradient: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
+        rowAdjoint(columnAdjoint(gradient, height: height, outWidth: outWidth, outHeight: outHeight), width: width, height: height, outWidth: outWidth)
+    }
+
+    /// `upsampleAdjoint` and the gradient of Σ g · upsample(x) with respect to the four taps:
+    /// the column pass's share (g against the row pass's samples) plus the row pass's (the
+    /// column adjoint of g against the input). An odd output's taps are mirrored, so its tap t
+    /// adds to tap 3 − t. Sums run in a fixed order (each row's dot products in `Float` lanes,
+    /// the rows added in `Double`), whatever the thread count.
+    public func backward(
+        _ input: [Float], _ gradient: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int
+    ) -> (input: [Float], taps: [Double]) {
+        precondition(input.count == width * height && gradient.count == outWidth * outHeight)
+        var sums = [Double](repeating: 0, count: Self.tapCount)
+        func add(_ dots: (Float, Float, Float, Float), odd: Bool) {
+            let values = [dots.0, dots.1, dots.2, dots.3]
+            for t in 0..<4 { sums[odd ? 3 - t : t] += Double(values[t]) }
+        }
+        let rows = rowPass(input, width: width, height: height, outWidth: outWidth)
+        rows.withUnsafeBufferPointer { r in
+            gradient.withUnsafeBufferPointer { g in
+                let r = r.baseAddress!
+                for y in 0..<outHeight {
+                    let ((i0, i1, i2, i3), _) = tapsOfOutput(y, inputCount: height)
+                    add(Self.dots(g.baseAddress! + y * outWidth, r + i0 * outWidth, r + i1 * outWidth, r + i2 * outWidth, r + i3 * outWidth, count: outWidth),
+                        odd: y & 1 == 1)
+                }
+            }
+        }
+        let back = columnAdjoint(gradient, height: height, outWidth: outWidth, outHeight: outHeight)
+        back.withUnsafeBufferPointer { b in
+            input.withUnsafeBufferPointer { x in
+                for y in 0..<height {
+                    let source = b.baseAddress! + y * outWidth, row = x.baseAddress! + y * width
+                    var even: (Float, Float, Float, Float) = (0, 0, 0, 0), odd = even
+                    for o in 0..<outWidth {
+                        let ((i0, i1, i2, i3), _) = tapsOfOutput(o, inputCount: width)
+                        let v = source[o]
+                        if o & 1 == 0 {
+                            even.0 += v * row[i0]; even.1 += v * row[i1]; even.2 += v * row[i2]; even.3 += v * row[i3]
+                        } else {
+                            odd.0 += v * row[i0]; odd.1 += v * row[i1]; odd.2 += v * row[i2]; odd.3 += v * row[i3]
+                        }
+                    }
+                    add(even, odd: false)
+                    add(odd, odd: true)
+                }
+            }
+        }
+        return (rowAdjoint(back, width: width, height: height, outWidth: outWidth), sums)
+    }
+
+    /// Each row filtered along x: height × outWidth.
+    func rowPass(_ input: [Float], width: Int, height: Int, outWidth: Int) -> [Float] {
         var rows = [Float](repeating: 0, count: height * outWidth)
         input.withUnsafeBufferPointer { x in
             rows.withUnsafeMutableBufferPointer { r in
@@ -45,7 +109,11 @@ public struct UpsamplingFilter: Hashable, Sendable {
                 }
             }
         }
-        // Columns: outHeight × outWidth, whole rows at a time.
+        return rows
+    }
+
+    /// The row pass's samples filtered along y, whole rows at a time: outHeight × outWidth.
+    func columnPass(_ rows: [Float], height: Int, outWidth: Int, outHeight: Int) -> [Float] {
         var output = [Float](repeating: 0, count: outHeight * outWidth)
         rows.withUnsafeBufferPointer { r in
             output.withUnsafeMutableBufferPointer { o in
@@ -61,8 +129,8 @@ public struct UpsamplingFilter: Hashable, Sendable {
         return output
     }
 
-    /// The adjoint of `upsample`: the gradient of its input from the gradient of its output.
-    public func upsampleAdjoint(_ gradient: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
+    /// The column pass's adjoint: height × outWidth from outHeight × outWidth.
+    func columnAdjoint(_ gradient: [Float], height: Int, outWidth: Int, outHeight: Int) -> [Float] {
         var rows = [Float](repeating: 0, count: height * outWidth)
         gradient.withUnsafeBufferPointer { g in
             rows.withUnsafeMutableBufferPointer { r in
@@ -78,6 +146,11 @@ public struct UpsamplingFilter: Hashable, Sendable {
                 }
             }
         }
+        return rows
+    }
+
+    /// The row pass's adjoint: width × height from height × outWidth.
+    func rowAdjoint(_ rows: [Float], width: Int, height: Int, outWidth: Int) -> [Float] {
         var input = [Float](repeating: 0, count: height * width)
         rows.withUnsafeBufferPointer { r in
             input.withUnsafeMutableBufferPointer { x in
@@ -94,24 +167,26 @@ public struct UpsamplingFilter: Hashable, Sendable {
         return input
     }
 
-    /// Grid `level` of `spec` (its samples) upsampled to the image's size.
-    public func toFullSize(_ grid: [Float], level: Int, spec: LatentSpec) -> [Float] {
-        var values = grid
-        for step in stride(from: level, to: 0, by: -1) {
-            let from = spec.gridSize(step), to = spec.gridSize(step - 1)
-            values = upsample(values, width: from.width, height: from.height, outWidth: to.width, outHeight: to.height)
+    /// Four dot products of `g` with `a`, `b`, `c`, `d` over `count` floats, 16 lanes each.
+    @inline(__always)
+    static func dots(
+        _ g: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ d: UnsafePointer<Float>, count: Int
+    ) -> (Float, Float, Float, Float) {
+        typealias Lanes = SIMD16<Float>
+        var (sa, sb, sc, sd) = (Lanes(), Lanes(), Lanes(), Lanes())
+        var x = 0
+        func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p + x).loadUnaligned(as: Lanes.self) }
+        while x + Lanes.scalarCount <= count {
+            let v = load(g)
+            sa += v * load(a); sb += v * load(b); sc += v * load(c); sd += v * load(d)
+            x += Lanes.scalarCount
         }
-        return values
-    }
-
-    /// The adjoint of `toFullSize`: a full-size gradient brought back to grid `level`.
-    public func fromFullSize(_ gradient: [Float], level: Int, spec: LatentSpec) -> [Float] {
-        guard level > 0 else { return gradient }
-        var values = gradient
-        for step in 1...level {
-            let from = spec.gridSize(step), to = spec.gridSize(step - 1)
-            values = upsampleAdjoint(values, width: from.width, height: from.height, outWidth: to.width, outHeight: to.height)
+        var tail: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        while x < count {
+            let v = g[x]
+            tail.0 += v * a[x]; tail.1 += v * b[x]; tail.2 += v * c[x]; tail.3 += v * d[x]
+            x += 1
         }
-        return values
+        return (sa.sum() + tail.0, sb.sum() + tail.1, sc.sum() + tail.2, sd.sum() + tail.3)
     }
 }

@@ -5,6 +5,7 @@ import INRCore
 import INRFormat
 import INRLatent
 import INRMedia
+import INRNetwork
 import INRTestSupport
 import XCTest
 
@@ -203,6 +204,43 @@ final class LatentCodecTests: XCTestCase {
         }
     }
 
+    /// The kernels' Laplace rate (the ARM's, 16 rows at a time, a ragged tail) agrees with
+    /// `LaplaceRate.bits` on the portable and the preferred tier: latents near and far from μ,
+    /// log-scales inside and beyond [−4.6, 5], probabilities clamped at 2⁻¹⁶.
+    func testLaplaceRateKernel() throws {
+        var random = SeededGenerator(seed: 9)
+        let rows = 203, stride = 16
+        let values = (0..<rows).map { _ in Float(random.nextIndex(below: 41)) - 20 }
+        var parameters = [Float](repeating: 0, count: rows * stride)
+        for r in 0..<rows {
+            parameters[r * stride] = Float(random.nextUniform(-6, 6))
+            parameters[r * stride + 1] = Float(random.nextUniform(-6, 6))
+        }
+        for kernels in [PortableKernels(), try KernelSelection.preferred()] as [any KernelSet] {
+            var gradient = [Float](repeating: 0, count: rows * stride), valueGradient = [Float](repeating: 1, count: rows)
+            let bits = parameters.withUnsafeMutableBufferPointer { p in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    kernels.laplaceRate(
+                        values: values, parameters: MatrixView(base: p.baseAddress!, rows: rows, columns: 2, stride: stride), weight: 0.5,
+                        parameterGradient: MatrixView(base: g.baseAddress!, rows: rows, columns: 2, stride: stride), valueGradient: &valueGradient)
+                }
+            }
+            var expected = 0.0, clamped = 0
+            for r in 0..<rows {
+                let rate = LaplaceRate.bits(value: values[r], mean: parameters[r * stride], logScale: parameters[r * stride + 1])
+                expected += Double(rate.bits)
+                if rate.bits == 16 { clamped += 1 }
+                let what = "\(kernels.instructionSet) row \(r)"
+                XCTAssertEqual(gradient[r * stride], 0.5 * rate.mean, accuracy: 1e-4 * max(1, abs(rate.mean)), what)
+                XCTAssertEqual(gradient[r * stride + 1], 0.5 * rate.logScale, accuracy: 1e-4 * max(1, abs(rate.logScale)), what)
+                XCTAssertEqual(valueGradient[r], 1 + 0.5 * rate.value, accuracy: 1e-4 * max(1, abs(rate.value)), what)
+            }
+            XCTAssertEqual(bits, expected, accuracy: 1e-5 * expected)
+            XCTAssertGreaterThan(clamped, 10, "some probabilities are clamped")
+            XCTAssertLessThan(clamped, rows - 10)
+        }
+    }
+
     /// Soft-rounding tends to rounding, its derivative matches finite differences, and the
     /// noise is the standard normal's, scaled.
     func testSoftRounding() throws {
@@ -213,6 +251,22 @@ final class LatentCodecTests: XCTestCase {
                 let soft = SoftRounding(temperature: temperature), h: Float = 1e-3
                 let numeric = (soft(y + h).value - soft(y - h).value) / (2 * h)
                 XCTAssertEqual(soft(y).derivative, numeric, accuracy: 0.02 * max(1, abs(numeric)))
+            }
+        }
+        // The training's proxy (the kernels' softRound, 16 lanes, on the portable and the
+        // preferred tier, with a ragged tail) agrees with the scalar s_T(s_T(y) + n).
+        let y = (0..<37).map { Float($0) * 0.37 - 6.9 }
+        for kernels in [PortableKernels(), try KernelSelection.preferred()] as [any KernelSet] {
+            for temperature: Float in [0.35, 0.2, 0.08] {
+                let soft = SoftRounding(temperature: temperature)
+                var quantized = [Float](repeating: 0, count: 37), slope = quantized
+                SoftRounding.quantize(y, into: &quantized, slope: &slope, temperature: temperature, noise: 0, seed: 1, step: 0,
+                                      pool: WorkerPool(threadCount: 1), kernels: kernels)
+                for i in 0..<37 {
+                    let inner = soft(y[i]), outer = soft(inner.value)
+                    XCTAssertEqual(quantized[i], outer.value, accuracy: 2e-6, "\(kernels.instructionSet) T \(temperature) y \(y[i])")
+                    XCTAssertEqual(slope[i], outer.derivative * inner.derivative, accuracy: 2e-5 * max(1, slope[i]))
+                }
             }
         }
         // The noise's table is the standard normal's: symmetric, Φ⁻¹(0.975) = 1.95996, unit
@@ -239,9 +293,13 @@ final class LatentCodecTests: XCTestCase {
     func testRoundTripAndDeterminism() throws {
         let crop = try PNG.read(TestSupport.path("Media/kodim23_crop128.png")).cropped(left: 11, top: 5, width: 37, height: 23)
         let gray = try PNG.read(TestSupport.path("Media/png/gray8.png"))
-        for (image, model, convolutions) in [(crop, EntropyModelSpec.autoregressive(context: 16, width: 6, layers: 2), 2), (gray, .factorized, 0)] {
+        for (image, model, convolutions, upsampling) in [
+            (crop, EntropyModelSpec.autoregressive(context: 16, width: 6, layers: 2), 2, UpsamplingSpec.bicubic), (gray, .factorized, 0, .bicubic),
+            (crop, .autoregressive(context: 8, width: 4, layers: 1), 0, .learned),
+        ] {
             var settings = Self.settings(steps: 60, model: model)
             settings.residualConvolutions = convolutions
+            settings.upsampling = upsampling
             let first = try LatentEncoder(settings: settings, threads: 1).encode(image)
             let second = try LatentEncoder(settings: settings, threads: 2).encode(image)
             XCTAssertEqual(first.bytes, second.bytes, "the same file on 1 and 2 threads")
@@ -250,6 +308,7 @@ final class LatentCodecTests: XCTestCase {
             let file = try LatentImageFormat.read(container)
             XCTAssertEqual(file, first.file)
             XCTAssertEqual(LatentImageFormat.bytes(file), first.bytes)
+            XCTAssertEqual(file.upsampling?.symbols.count, upsampling == .learned ? 4 * (settings.gridCount - 1) : nil)
             let one = try ImageDecoder(threads: 1).decode(first.bytes), two = try ImageDecoder(threads: 2).decode(first.bytes)
             XCTAssertEqual(one, two)
             XCTAssertEqual([one.width, one.height, one.channels, one.bitDepth], [image.width, image.height, image.channels, 8])
@@ -257,18 +316,23 @@ final class LatentCodecTests: XCTestCase {
         }
     }
 
-    /// The golden file decodes to its digest on 1 and 2 threads; its parts describe themselves.
+    /// The golden files (bicubic with convolutions; learned upsampling) decode to their digests
+    /// on 1 and 2 threads; their parts describe themselves.
     func testGoldenFileDecodesToItsDigest() throws {
         let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
-        let line = try XCTUnwrap(manifest.split(separator: "\n").first { $0.hasPrefix("latent.inr") })
-        let digest = String(line.split(separator: "\t")[1])
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenPath)))
-        for threads in [1, 2] {
-            XCTAssertEqual(SHA256.hex(try ImageDecoder(threads: threads).decode(bytes).sampleBytes), digest, "\(threads) thread(s)")
+        for (name, upsampling) in [("latent.inr", "bicubic"), ("latent-learned.inr", "learned, 16 taps")] {
+            let line = try XCTUnwrap(manifest.split(separator: "\n").first { $0.hasPrefix(name + "\t") })
+            let digest = String(line.split(separator: "\t")[1])
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/" + name))))
+            for threads in [1, 2] {
+                XCTAssertEqual(SHA256.hex(try ImageDecoder(threads: threads).decode(bytes).sampleBytes), digest, "\(name), \(threads) thread(s)")
+            }
+            let container = try Container(reading: bytes)
+            XCTAssertEqual(LatentImageFormat.bytes(try LatentImageFormat.read(container)), bytes)
+            let description = try LatentImageFormat.describe(container).joined(separator: "\n")
+            XCTAssertTrue(description.contains("multiply-adds a pixel") && description.contains("upsampling " + upsampling), description)
         }
-        let container = try Container(reading: bytes)
-        XCTAssertEqual(LatentImageFormat.bytes(try LatentImageFormat.read(container)), bytes)
-        XCTAssertTrue(try LatentImageFormat.describe(container).joined().contains("multiply-adds a pixel"))
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenPath)))
         // Kind 6 needs container version 4 (version 3 had no convolutions): an older version
         // byte is refused by name.
         var older = bytes
@@ -276,21 +340,56 @@ final class LatentCodecTests: XCTestCase {
         XCTAssertThrowsError(try Container(reading: older)) { XCTAssertTrue("\($0)".contains("needs format version 4"), "\($0)") }
     }
 
-    /// Every truncation and 10,000 mutations of the golden file (half with CRCs recomputed)
+    /// Every truncation and 10,000 mutations of each golden file (half with CRCs recomputed)
     /// end in an error or an image, never a crash or a hang.
     func testDamagedFilesAreRefused() throws {
-        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.goldenPath)))
-        let decoder = try ImageDecoder(threads: 1)
-        for length in 0..<original.count {
-            XCTAssertThrowsError(try decoder.decode(Array(original.prefix(length))), "cut at \(length)")
+        for name in ["latent.inr", "latent-learned.inr"] {
+            let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/" + name))))
+            let decoder = try ImageDecoder(threads: 1)
+            for length in 0..<original.count {
+                XCTAssertThrowsError(try decoder.decode(Array(original.prefix(length))), "\(name) cut at \(length)")
+            }
+            var generator = SeededGenerator(seed: 6)
+            var refused = 0
+            for round in 0..<10_000 {
+                let bytes = BitstreamTests.mutated(original, fixingChecksums: round % 2 == 1, generator: &generator)
+                do { _ = try decoder.decode(bytes) } catch { refused += 1 }
+            }
+            XCTAssertGreaterThan(refused, 5_000, name)
         }
-        var generator = SeededGenerator(seed: 6)
-        var refused = 0
-        for round in 0..<10_000 {
-            let bytes = BitstreamTests.mutated(original, fixingChecksums: round % 2 == 1, generator: &generator)
-            do { _ = try decoder.decode(bytes) } catch { refused += 1 }
-        }
-        XCTAssertGreaterThan(refused, 5_000)
+    }
+
+    /// HEAD's upsampling byte: 2 and above are refused by name; a learned file's NETS holds a
+    /// third step exponent and module, and a bicubic file claiming learned taps is refused.
+    func testUpsamplingByteIsChecked() throws {
+        let file = try LatentImageFormat.read(try Container(reading: [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.path("Media/golden/latent-learned.inr"))))))
+        XCTAssertEqual(file.spec.upsampling, .learned)
+        XCTAssertEqual(file.upsampling?.symbols.count, 16)
+        var bicubic = file
+        bicubic.spec.upsampling = .bicubic
+        XCTAssertThrowsError(try LatentImageFormat.decode(bicubic, threads: 1, budget: .standard)) { XCTAssertTrue("\($0)".contains("do not match"), "\($0)") }
+        bicubic.upsampling = nil
+        let plain = try LatentImageFormat.decode(bicubic, threads: 1, budget: .standard).0
+        let learned = try LatentImageFormat.decode(file, threads: 1, budget: .standard).0
+        XCTAssertNotEqual(plain, learned, "the learned taps change the pixels")
+        // The HEAD byte after the synthesis widths: 1 here; 2 is no known filter.
+        var container = try Container(reading: LatentImageFormat.bytes(file))
+        var head = Array(container.payload(Container.headTag))
+        let at = try XCTUnwrap(Self.upsamplingByteOffset(head))
+        XCTAssertEqual(head[at], 1)
+        head[at] = 2
+        container = Container(sections: container.sections.map { $0.tag == Container.headTag ? Container.Section($0.tag, head) : $0 })
+        XCTAssertThrowsError(try ImageDecoder(threads: 1).decode(container.bytes)) { XCTAssertTrue("\($0)".contains("upsampling 2"), "\($0)") }
+    }
+
+    /// Where HEAD's upsampling byte lies: after kind, the two varints, channels, bit depth, grid
+    /// count, the layer count and its widths.
+    static func upsamplingByteOffset(_ head: [UInt8]) -> Int? {
+        var at = 1
+        for _ in 0..<2 { while at < head.count, head[at] & 0x80 != 0 { at += 1 }; at += 1 }
+        at += 3
+        guard at < head.count else { return nil }
+        return at + 1 + Int(head[at])
     }
 
     /// A latent grid announced beyond the decoder's budget is refused from HEAD.

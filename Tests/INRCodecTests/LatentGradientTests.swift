@@ -10,11 +10,11 @@ import XCTest
 final class LatentGradientTests: XCTestCase {
     func check(
         _ model: EntropyModelSpec, bandRows: Int = 64, convolutions: Int = 0, channels: Int = 3, width: Int = 13, height: Int = 9,
-        file: StaticString = #filePath, line: UInt = #line
+        upsampling: UpsamplingSpec = .bicubic, frozenLatents: Bool = false, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let spec = LatentSpec(
             width: width, height: height, channels: channels, gridCount: 3, synthesisWidths: [6], entropyModel: model, bandRows: bandRows,
-            residualConvolutions: convolutions)
+            residualConvolutions: convolutions, upsampling: upsampling)
         var random = SeededGenerator(seed: 7)
         let targets = (0..<(spec.pixelCount * channels)).map { _ in Float(random.nextUnit()) }
         let pool = WorkerPool(threadCount: 2)
@@ -26,8 +26,8 @@ final class LatentGradientTests: XCTestCase {
         if !spec.entropyLayers.isEmpty { parameters[parameters.count - 1] = 0 }
         parameters = parameters.map { $0 + Float(random.nextUniform(-0.2, 0.2)) }
         let lambda: Float = 0.05
-        let result = pass.step(latents, parameters, lambda: lambda)
-        func loss(_ l: [Float], _ p: [Float]) -> Double { Double(pass.step(l, p, lambda: lambda).loss) }
+        let result = pass.step(latents, parameters, lambda: lambda, latentGradient: !frozenLatents)
+        func loss(_ l: [Float], _ p: [Float]) -> Double { Double(pass.step(l, p, lambda: lambda, latentGradient: !frozenLatents).loss) }
         var failures = 0, checked = 0
         func compare(_ analytic: Float, _ numeric: Double, _ what: String) {
             checked += 1
@@ -35,12 +35,15 @@ final class LatentGradientTests: XCTestCase {
             if error > 0.05 { failures += 1; print("\(what): analytic \(analytic), numeric \(numeric)") }
         }
         let epsilon: Float = 2e-3
-        for i in stride(from: 0, to: latents.count, by: 7) {
+        XCTAssertEqual(result.latentGradient.count, frozenLatents ? 0 : latents.count, file: file, line: line)
+        for i in stride(from: 0, to: frozenLatents ? 0 : latents.count, by: 7) {
             var plus = latents, minus = latents
             plus[i] += epsilon; minus[i] -= epsilon
             compare(result.latentGradient[i], (loss(plus, parameters) - loss(minus, parameters)) / Double(2 * epsilon), "latent \(i)")
         }
-        for i in stride(from: 0, to: parameters.count, by: 3) {
+        // Every third parameter, and every learned tap.
+        let taps = spec.synthesisParameterCount..<(spec.synthesisParameterCount + spec.upsamplingParameterCount)
+        for i in Set(stride(from: 0, to: parameters.count, by: 3)).union(taps).sorted() {
             var plus = parameters, minus = parameters
             plus[i] += epsilon; minus[i] -= epsilon
             compare(result.parameterGradient[i], (loss(latents, plus) - loss(latents, minus)) / Double(2 * epsilon), "parameter \(i)")
@@ -58,6 +61,14 @@ final class LatentGradientTests: XCTestCase {
         try check(.factorized, convolutions: 1, channels: 1)
         try check(.factorized, convolutions: 2, width: 1, height: 6)
         try check(.factorized, convolutions: 2, width: 7, height: 1)
+    }
+
+    /// Learned upsampling: every step's four taps (the grids of 13 × 9, 7 × 5 and 4 × 3 crop
+    /// odd outputs), with the latents trained and frozen (the final phase still trains the taps).
+    func testLearnedUpsamplingGradients() throws {
+        try check(.autoregressive(context: 8, width: 5, layers: 1), upsampling: .learned)
+        try check(.factorized, channels: 1, upsampling: .learned, frozenLatents: true)
+        try check(.factorized, convolutions: 1, width: 6, height: 11, upsampling: .learned)
     }
 
     func testAutoregressiveModelGradients() throws { try check(.autoregressive(context: 8, width: 5, layers: 2)) }

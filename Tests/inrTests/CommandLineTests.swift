@@ -235,7 +235,7 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let manifest = try String(contentsOfFile: TestSupport.path("Media/golden/MANIFEST.tsv"), encoding: .utf8)
         let entries = manifest.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
-        XCTAssertEqual(entries.count, 10)
+        XCTAssertEqual(entries.count, 11)
         for fields in entries {
             let name = (fields[0] as NSString).deletingPathExtension
             let result = try inr(["compress", TestSupport.path("Configs/golden/\(name).yaml"), "--input", TestSupport.path(fields[2]),

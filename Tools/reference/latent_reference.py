@@ -4,7 +4,7 @@ same model as `inr compress Configs/image/latent.yaml`, written independently of
 to check its losses and to time it against inr's on the same CPU (Tools/latent_vs_pytorch.py).
 
     latents (L grids, zeros) ─► soft-round with Gaussian noise ─► ŷ
-        ŷ ─► bicubic ×2 steps to full size ─► per-pixel MLP (L → hidden → C) ─► x̂ ─► D = MSE
+        ŷ ─► ×2 steps to full size (bicubic, or learned taps per step) ─► per-pixel MLP (L → hidden → C) ─► x̂ ─► D = MSE
         ŷ ─► ARM on each latent's causal context (same grid, same band) ─► (μ, log b)
           ─► Laplace bits of the unit bin around ŷ ─► R = bits / pixels
     loss = D + λ·R; autograd; the networks' gradient clipped to norm 0.1; Adam (latents
@@ -66,6 +66,9 @@ class Settings:
         self.lam = float(latent.get("lambda", 2e-3))
         self.gain = float(latent.get("gain", 16))
         self.band_rows = int(latent.get("bandRows", 64))
+        self.upsampling = latent.get("upsampling", "bicubic")
+        if self.upsampling not in ("bicubic", "learned"):
+            raise SystemExit(f"{path}: latent.upsampling must be bicubic or learned")
         self.learning_rate = float(training.get("learningRate", 1e-2))
         self.steps = steps if steps is not None else int(training.get("steps", 2000))
 
@@ -74,21 +77,23 @@ def grid_size(width: int, height: int, level: int) -> tuple[int, int]:
     return (width + (1 << level) - 1) >> level, (height + (1 << level) - 1) >> level
 
 
-def upsample_axis(x: torch.Tensor, out: int) -> torch.Tensor:
-    """×2 along the last axis, edges replicated, cropped to `out` samples."""
+def upsample_axis(x: torch.Tensor, out: int, taps) -> torch.Tensor:
+    """×2 along the last axis with the even phase's four `taps` (the odd phase's mirrored),
+    edges replicated, cropped to `out` samples."""
     n = x.shape[-1]
     padded = F.pad(x.unsqueeze(0), (2, 2), mode="replicate").squeeze(0)  # padded[j] = x[clamp(j − 2)]
-    even = sum(BICUBIC_EVEN[i] * padded[..., i:i + n] for i in range(4))
-    odd = sum(BICUBIC_EVEN[3 - i] * padded[..., i + 1:i + 1 + n] for i in range(4))
+    even = sum(taps[i] * padded[..., i:i + n] for i in range(4))
+    odd = sum(taps[3 - i] * padded[..., i + 1:i + 1 + n] for i in range(4))
     return torch.stack((even, odd), dim=-1).reshape(*x.shape[:-1], 2 * n)[..., :out]
 
 
-def to_full_size(grid: torch.Tensor, level: int, width: int, height: int) -> torch.Tensor:
+def to_full_size(grid: torch.Tensor, level: int, width: int, height: int, filters) -> torch.Tensor:
+    """Grid `level` through steps level … 1; `filters[s − 1]` holds step s's taps."""
     values = grid
     for step in range(level, 0, -1):
         to_w, to_h = grid_size(width, height, step - 1)
-        values = upsample_axis(values, to_w)                    # rows first, as inr
-        values = upsample_axis(values.t(), to_h).t()            # then columns
+        values = upsample_axis(values, to_w, filters[step - 1])                # rows first, as inr
+        values = upsample_axis(values.t(), to_h, filters[step - 1]).t()        # then columns
     return values
 
 
@@ -201,7 +206,13 @@ class LatentModel:
                 weight.copy_(torch.eye(weight.shape[0]))   # Cool-chic's residual layers, x + Wx, W = 0
         self.arm[-1][1][1] = -4.0                          # log-scale bias
         self.noise_seed = random.next()
-        self.networks = [t.requires_grad_() for layer in self.synthesis + self.arm for t in layer]
+        steps = settings.grids - 1
+        if settings.upsampling == "learned":   # trained with the networks, from bicubic
+            self.filters = torch.tensor([BICUBIC_EVEN] * steps, dtype=torch.float32).requires_grad_()
+            learned = [self.filters]
+        else:
+            self.filters, learned = [BICUBIC_EVEN] * steps, []
+        self.networks = [t.requires_grad_() for layer in self.synthesis + self.arm for t in layer] + learned
 
     def grids(self, flat: torch.Tensor) -> list[torch.Tensor]:
         return [g.reshape(h, w) for g, (w, h) in zip(torch.split(flat, self.counts), self.sizes)]
@@ -209,7 +220,7 @@ class LatentModel:
     def loss(self, quantized: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(D + λR, D, R in bpp); targets (C, H·W) in [0, 1]."""
         grids = self.grids(quantized)
-        planes = torch.stack([to_full_size(g, level, self.width, self.height).reshape(-1) for level, g in enumerate(grids)], dim=1)
+        planes = torch.stack([to_full_size(g, level, self.width, self.height, self.filters).reshape(-1) for level, g in enumerate(grids)], dim=1)
         x = planes
         for index, (weight, bias) in enumerate(self.synthesis):
             x = F.linear(x, weight, bias)

@@ -17,8 +17,9 @@ import INRTraining
 ///                 2. `finalSteps` with ŷ = round(y) frozen: only the networks train (clipped,
 ///                    the same Adam), from `finalLearningRate` with a cosine decay; the
 ///                    parameters with the lowest loss are kept
-///           ─► latents rounded ─► synthesis and entropy weights quantised, each module's step
-///              2^−e chosen by rate–distortion search ─► LatentCoder ─► LatentImageFormat bytes
+///           ─► latents rounded ─► learned upsampling taps, synthesis and entropy weights
+///              quantised, each module's step 2^−e chosen by rate–distortion search
+///           ─► LatentCoder ─► LatentImageFormat bytes
 public struct LatentEncoder {
     public let settings: LatentEncoderSettings
     public let threads: Int
@@ -63,7 +64,7 @@ public struct LatentEncoder {
         LatentSpec(
             width: image.width, height: image.height, channels: image.channels, gridCount: settings.gridCount,
             synthesisWidths: settings.synthesisWidths, entropyModel: settings.entropyModel, bandRows: settings.bandRows,
-            residualConvolutions: settings.residualConvolutions)
+            residualConvolutions: settings.residualConvolutions, upsampling: settings.upsampling)
     }
 
     /// Refuses, before any work, an image this codec or the decoder's budget cannot take.
@@ -111,7 +112,7 @@ public struct LatentEncoder {
                 let (temperature, noise) = SoftRounding.schedule(progress: Float(step) / Float(max(settings.steps - 1, 1)))
                 SoftRounding.quantize(
                     latents, into: &quantized, slope: &slope, temperature: temperature, noise: noise, seed: noiseSeed, step: step, pool: pool,
-                    softRounding: settings.softRounding)
+                    kernels: kernels, softRounding: settings.softRounding)
             }
             proxySeconds += Date().timeIntervalSince(clock)
             var result = pass.step(quantized, parameters, lambda: settings.lambda, latentGradient: !final)
@@ -177,7 +178,8 @@ public struct LatentEncoder {
     static func psnr(_ meanSquaredError: Float) -> Double { -10 * log10(max(Double(meanSquaredError), 1e-12)) }
 
     /// PyTorch's default for the layers' weights (uniform ±1/√inputs), biases 0, the synthesis
-    /// output's bias ½ (mid-grey); the convolutions 0 (identities); a factorised model's
+    /// output's bias ½ (mid-grey); the convolutions 0 (identities); learned upsampling taps
+    /// bicubic at every step; a factorised model's
     /// log-scales 0 (b = 1). The ARM starts as Cool-chic's does: its square hidden layers are
     /// identities (Cool-chic's residual layers, x + Wx with W = 0, are the plain layer I + W)
     /// and its log-scale output's bias is −4 (b = e⁻⁴: latents at 0 cost next to nothing, and
@@ -193,6 +195,7 @@ public struct LatentEncoder {
         }
         layers(spec.synthesisLayers, outputBias: 0.5)
         parameters += [Float](repeating: 0, count: spec.synthesisParameterCount - spec.denseSynthesisParameterCount)
+        parameters += UpsamplingPyramid.initialTaps(spec)
         if spec.entropyLayers.isEmpty {
             parameters += [Float](repeating: 0, count: spec.gridCount)
         } else {
@@ -209,14 +212,17 @@ public struct LatentEncoder {
         return parameters
     }
 
-    /// The file: each module's step chosen to minimise D + λ·R over the real bytes (the
-    /// synthesis's by the rendered MSE and its weights' code length; the entropy model's by
-    /// its weights' and the latents' code length).
+    /// The file: each module's step chosen to minimise D + λ·R over the real bytes (the learned
+    /// upsampling's by the rendered MSE, with the synthesis unquantised, and the taps' code
+    /// length; then the synthesis's by the rendered MSE and its weights' code length; the
+    /// entropy model's by its weights' and the latents' code length).
     func quantize(
         spec: LatentSpec, latents: [Int32], parameters: [Float], pass: LatentTrainingPass, pool: WorkerPool, bitDepth: Int
     ) throws -> LatentImageFormat.LatentImage {
+        let entropyOffset = spec.synthesisParameterCount + spec.upsamplingParameterCount
         let synthesisWeights = Array(parameters[0..<spec.synthesisParameterCount])
-        let entropyWeights = Array(parameters[spec.synthesisParameterCount...])
+        let taps = Array(parameters[spec.synthesisParameterCount..<entropyOffset])
+        let entropyWeights = Array(parameters[entropyOffset...])
         guard parameters.allSatisfy(\.isFinite) else { throw LatentError("the fit diverged (a weight is not a number); try a lower training.learningRate") }
         let values = latents.map(Float.init), pixels = Double(spec.pixelCount), lambda = Double(settings.lambda)
         func codeBits(_ module: QuantizedModule) -> Double {
@@ -224,10 +230,20 @@ public struct LatentEncoder {
             for symbol in module.symbols { model.encode(symbol, into: &coder) }
             return Double(coder.finish().count * 8)
         }
-        var synthesis = QuantizedModule(quantizing: synthesisWeights, exponent: 8), best = Double.infinity
+        var upsampling: QuantizedModule?, best = Double.infinity
+        if spec.upsampling == .learned {
+            for exponent in 6...14 {
+                let module = QuantizedModule(quantizing: taps, exponent: exponent)
+                let cost = Double(pass.render(values, synthesis: synthesisWeights, taps: module.weights)) + lambda * codeBits(module) / pixels
+                if cost < best { (best, upsampling) = (cost, module) }
+            }
+        }
+        let quantizedTaps = upsampling?.weights ?? []
+        var synthesis = QuantizedModule(quantizing: synthesisWeights, exponent: 8)
+        best = .infinity
         for exponent in 4...14 {
             let module = QuantizedModule(quantizing: synthesisWeights, exponent: exponent)
-            let mse = Double(pass.render(values, synthesis: module.weights))
+            let mse = Double(pass.render(values, synthesis: module.weights, taps: quantizedTaps))
             let cost = mse + lambda * codeBits(module) / pixels
             if cost < best { (best, synthesis) = (cost, module) }
         }
@@ -239,7 +255,7 @@ public struct LatentEncoder {
             let cost = lambda * (codeBits(module) + Double(coded.reduce(0) { $0 + $1.count } * 8)) / pixels
             if cost < best { (best, entropy, streams) = (cost, module, coded) }
         }
-        return LatentImageFormat.LatentImage(spec: spec, bitDepth: bitDepth, synthesis: synthesis, entropy: entropy, streams: streams)
+        return LatentImageFormat.LatentImage(spec: spec, bitDepth: bitDepth, synthesis: synthesis, entropy: entropy, upsampling: upsampling, streams: streams)
     }
 }
 
@@ -249,6 +265,8 @@ public struct LatentEncoderSettings: Sendable, Equatable {
     public var synthesisWidths = [16]
     /// 3×3 residual convolutions after the synthesis's per-pixel layers.
     public var residualConvolutions = 0
+    /// The upsampling's filters: bicubic, or learned taps per step (trained from bicubic).
+    public var upsampling: UpsamplingSpec = .bicubic
     public var entropyModel: EntropyModelSpec = .autoregressive(context: 16, width: 16, layers: 2)
     /// λ of D + λ·R (D the MSE of samples in [0, 1], R in bits per pixel): the rate knob.
     public var lambda: Float = 2e-3

@@ -8,12 +8,14 @@ import INRNetwork
 ///     L = D + λ·R,  D = mean((x̂ − x)²) over the samples in [0, 1],  R = Σ bits(ŷ) / pixels
 ///
 ///     ŷ ─► LatentRenderer (upsample, synthesis) ─► x̂ ─► D ─► backward: synthesis, adjoint upsampling ─► ∂D/∂ŷ
+///        (learned upsampling: each grid's steps run again forward, then back, giving ∂D/∂taps)
 ///        (with convolutions: the per-pixel layers forward, the convolutions forward, D, the
 ///        convolutions backward, then the per-pixel layers forward and backward on the engine)
 ///     ŷ ─► entropy model (per grid scale, or ARM on each latent's causal context) ─► (μ, s)
 ///        ─► LaplaceRate ─► R ─► ∂R/∂ŷ (directly and through the ARM's context), ∂R/∂weights
 ///
-/// The parameters are one flat buffer: the synthesis network's, then the entropy model's. The
+/// The parameters are one flat buffer: the synthesis network's, the learned upsampling's taps
+/// (4 per step; none for bicubic), then the entropy model's. The
 /// networks run on inr's engine (`TiledNetwork`); the upsampling and the rate are exact
 /// per-element loops, so a step gives the same numbers on any thread count.
 public final class LatentTrainingPass {
@@ -24,6 +26,8 @@ public final class LatentTrainingPass {
     /// The image, planar (C × N), in [0, 1].
     let targets: [Float]
     let synthesisCount: Int
+    /// Where the entropy model's parameters start (after the synthesis's and the taps).
+    let entropyOffset: Int
     /// The synthesis's per-pixel layers' parameters (the convolutions' follow).
     let denseCount: Int
     let synthesisNetwork: TiledNetwork
@@ -36,14 +40,18 @@ public final class LatentTrainingPass {
     let contextOffsets: [(row: Int, column: Int)]
     /// For each context slot and latent, the flat index of the neighbour, or −1 outside its grid.
     let contextSources: [Int32]
+    /// The CPU's kernels (the ARM's rate runs on them too).
+    let kernels: any KernelSet
 
     public init(spec: LatentSpec, targets: [Float], pool: WorkerPool, kernels: any KernelSet) {
         self.spec = spec
+        self.kernels = kernels
         self.targets = targets
         self.pool = pool
         renderer = LatentRenderer(spec: spec, pool: pool)
         planes = renderer.makePlanes()
         synthesisCount = spec.synthesisParameterCount
+        entropyOffset = synthesisCount + spec.upsamplingParameterCount
         denseCount = spec.denseSynthesisParameterCount
         let convolution = spec.convolution, convolutions = spec.residualConvolutions
         convolutionInputs = .allocate(capacity: convolutions * convolution.paddedCount)
@@ -96,9 +104,10 @@ public final class LatentTrainingPass {
     }
 
     /// Forward only, as the decoder renders: the MSE of `latents` with the synthesis weights
-    /// `synthesis`, outputs clamped to [0, 1] (the rounding to samples aside).
-    public func render(_ latents: [Float], synthesis: [Float]) -> Float {
-        renderer.upsample(latents, into: planes)
+    /// `synthesis` and the upsampling's `taps`, outputs clamped to [0, 1] (the rounding to
+    /// samples aside).
+    public func render(_ latents: [Float], synthesis: [Float], taps: [Float]) -> Float {
+        renderer.upsample(latents, with: UpsamplingPyramid(spec: spec, taps: taps), into: planes)
         renderer.synthesize(synthesis, planes)
         var sum: Double = 0
         let out = planes.outputs
@@ -119,9 +128,9 @@ public final class LatentTrainingPass {
     public private(set) var times = Times()
 
     /// The loss and its gradients for the (proxy-quantised) `latents`. With `latentGradient`
-    /// false (the latents frozen) the step skips the adjoint upsampling and the context
-    /// gradients (neither network computes its input gradient), and `Result.latentGradient` is
-    /// empty.
+    /// false (the latents frozen) the step skips the context gradients and, unless the
+    /// upsampling is learned, the adjoint upsampling (the ARM, and then the synthesis, compute
+    /// no input gradient), and `Result.latentGradient` is empty.
     public func step(_ latents: [Float], _ parameters: [Float], lambda: Float, latentGradient wantsLatentGradient: Bool = true) -> Result {
         let pixels = spec.pixelCount, samples = targets.count, channels = spec.channels, grids = spec.gridCount
         var clock = Date()
@@ -130,7 +139,9 @@ public final class LatentTrainingPass {
             times[keyPath: part] += now.timeIntervalSince(clock)
             clock = now
         }
-        renderer.upsample(latents, into: planes)
+        let learned = spec.upsampling == .learned, taps = Array(parameters[synthesisCount..<entropyOffset])
+        let pyramid = UpsamplingPyramid(spec: spec, taps: taps)
+        renderer.upsample(latents, with: pyramid, into: planes)
         lap(\.upsampling)
         // The synthesis, tile by tile: D and ∂D/∂(upsampled latents), planar.
         var gradient = [Float](repeating: 0, count: parameters.count)
@@ -171,7 +182,7 @@ public final class LatentTrainingPass {
                         }
                         return sum
                     },
-                    scatter: wantsLatentGradient ? { inputGradient_, first in
+                    scatter: wantsLatentGradient || learned ? { inputGradient_, first in
                         for r in 0..<inputGradient_.rows {
                             let row = inputGradient_.row(r)
                             for l in 0..<grids { inputGradient[l * pixels + first + r] = row[l] }
@@ -183,17 +194,31 @@ public final class LatentTrainingPass {
         let mse = Float((convolved?.squaredError ?? squaredError) / Double(samples))
         lap(\.synthesis)
 
-        // Back through the upsampling, grid by grid.
+        // Back through the upsampling, grid by grid (with learned taps, each grid's tap
+        // gradients apart, added in grid order).
         let offsets = spec.gridOffsets
         var latentGradient = [Float](repeating: 0, count: wantsLatentGradient ? spec.latentCount : 0)
-        if wantsLatentGradient { latentGradient.withUnsafeMutableBufferPointer { lg in
-            let lg = lg.baseAddress!
-            pool.run(tasks: grids) { level, _ in
-                let full = Array(inputGradient[(level * pixels)..<((level + 1) * pixels)])
-                let back = renderer.filter.fromFullSize(full, level: level, spec: spec)
-                back.withUnsafeBufferPointer { (lg + offsets[level]).update(from: $0.baseAddress!, count: $0.count) }
+        var tapGradients = [[Double]](repeating: [], count: learned ? grids : 0)
+        if wantsLatentGradient || learned { latentGradient.withUnsafeMutableBufferPointer { lg in
+            let lg = wantsLatentGradient ? lg.baseAddress : nil
+            tapGradients.withUnsafeMutableBufferPointer { tapGradients in
+                pool.run(tasks: grids) { level, _ in
+                    let full = Array(inputGradient[(level * pixels)..<((level + 1) * pixels)])
+                    let back: [Float]
+                    if learned {
+                        let result = pyramid.backward(Array(latents[offsets[level]..<offsets[level + 1]]), full, level: level, spec: spec)
+                        back = result.grid
+                        tapGradients[level] = result.taps
+                    } else {
+                        back = pyramid.fromFullSize(full, level: level, spec: spec)
+                    }
+                    if let lg { back.withUnsafeBufferPointer { (lg + offsets[level]).update(from: $0.baseAddress!, count: $0.count) } }
+                }
             }
         } }
+        for t in 0..<(entropyOffset - synthesisCount) {
+            gradient[synthesisCount + t] = Float(tapGradients.reduce(0.0) { $0 + $1[t] })
+        }
 
         lap(\.upsampling)
         let bits = rate(latents, parameters, weight: lambda / Float(pixels), latentGradient: &latentGradient, gradient: &gradient)
@@ -243,7 +268,7 @@ public final class LatentTrainingPass {
             let offsets = spec.gridOffsets
             var bits = 0.0
             for level in 0..<spec.gridCount {
-                let s = parameters[synthesisCount + level]
+                let s = parameters[entropyOffset + level]
                 var scaleGradient: Float = 0
                 for i in offsets[level]..<offsets[level + 1] {
                     let r = LaplaceRate.bits(value: latents[i], mean: 0, logScale: s)
@@ -251,7 +276,7 @@ public final class LatentTrainingPass {
                     if !latentGradient.isEmpty { latentGradient[i] += weight * r.value }
                     scaleGradient += weight * r.logScale
                 }
-                gradient[synthesisCount + level] = scaleGradient
+                gradient[entropyOffset + level] = scaleGradient
             }
             return Float(bits)
         }
@@ -267,7 +292,7 @@ public final class LatentTrainingPass {
                     return sources.withUnsafeBufferPointer { sources in
                         let sources = sources.baseAddress!
                         return entropyNetwork.run(
-                            count: count, parameters: parameters[synthesisCount...], pool: pool, gradient: &armGradient,
+                            count: count, parameters: parameters[entropyOffset...], pool: pool, gradient: &armGradient,
                             gather: { inputs, first in
                                 for r in 0..<inputs.rows {
                                     let row = inputs.row(r)
@@ -278,16 +303,9 @@ public final class LatentTrainingPass {
                                 }
                             },
                             loss: { outputs, gradient, first in
-                                var sum = 0.0
-                                for r in 0..<outputs.rows {
-                                    let out = outputs.row(r), g = gradient.row(r), i = first + r
-                                    let rate = LaplaceRate.bits(value: latents[i], mean: out[0], logScale: out[1])
-                                    sum += Double(rate.bits)
-                                    if let lg { lg[i] += weight * rate.value }
-                                    g[0] = weight * rate.mean
-                                    g[1] = weight * rate.logScale
-                                }
-                                return sum
+                                kernels.laplaceRate(
+                                    values: latents + first, parameters: outputs, weight: weight, parameterGradient: gradient,
+                                    valueGradient: lg.map { $0 + first })
                             },
                             scatter: frozen ? nil : { inputGradient, first in
                                 for r in 0..<inputGradient.rows {
@@ -299,27 +317,35 @@ public final class LatentTrainingPass {
                 }
             }
         }
-        gradient.replaceSubrange(synthesisCount..<gradient.count, with: armGradient)
+        gradient.replaceSubrange(entropyOffset..<gradient.count, with: armGradient)
         // Each latent's share of its neighbours' contexts: latent i is slot k's neighbour of
         // latent i − offset_k when that one lies in i's band (rows below i up to the band's end)
-        // and grid. A gather, one task per band, so the bands run in parallel.
+        // and grid. A gather, one task per band, so the bands run in parallel; a row at a time,
+        // each slot's shares added over the row's span where they exist (contiguous, so the
+        // loops vectorise), in slot order, before the row's sums join the gradient.
         guard !frozen else { return Float(bits) }
-        let bands = LatentCoder.bands(spec)
+        let bands = LatentCoder.bands(spec), offsets = contextOffsets
         latentGradient.withUnsafeMutableBufferPointer { lg in
             contextGradient.withUnsafeBufferPointer { cg in
                 let lg = lg.baseAddress!, cg = cg.baseAddress!
                 pool.run(tasks: bands.count) { task, _ in
                     let band = bands[task], width = spec.gridSize(band.level).width
                     let base = band.offset - band.rows.lowerBound * width  // the grid's first latent
-                    for y in band.rows {
-                        for x in 0..<width {
-                            var sum: Float = 0
-                            for (slot, offset) in contextOffsets.enumerated() {
-                                let row = y - offset.row, column = x - offset.column
-                                guard row < band.rows.upperBound, column >= 0, column < width else { continue }
-                                sum += cg[slot * count + base + row * width + column]
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
+                        let sums = sums.baseAddress!
+                        for y in band.rows {
+                            sums.update(repeating: 0, count: width)
+                            for slot in 0..<offsets.count {
+                                let row = y - offsets[slot].row, shift = offsets[slot].column
+                                guard row < band.rows.upperBound else { continue }
+                                // x − shift is the neighbour's column: x in [max(0, shift), min(width, width + shift)).
+                                let first = max(0, shift), end = min(width, width + shift)
+                                guard first < end else { continue }
+                                let start = slot * count + base + row * width - shift
+                                for x in first..<end { sums[x] += cg[start + x] }
                             }
-                            lg[base + y * width + x] += sum
+                            let out = lg + base + y * width
+                            for x in 0..<width { out[x] += sums[x] }
                         }
                     }
                 }

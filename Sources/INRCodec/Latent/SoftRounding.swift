@@ -12,8 +12,9 @@ import INRCore
 /// phase rounds (ŷ = round y).
 public struct SoftRounding: Sendable {
     public let temperature: Float
-    private let inverseTemperature: Float
-    private let halfOverTanh: Float
+    let inverseTemperature: Float
+    /// ½ / tanh(1/(2T)): s_T maps the bin's edges to themselves.
+    let halfOverTanh: Float
 
     public init(temperature: Float) {
         self.temperature = temperature
@@ -69,11 +70,12 @@ public struct SoftRounding: Sendable {
 
     /// One training step's ŷ of every latent and dŷ/dy, in parallel: chunk k of step t draws its
     /// noise from its own generator (seeded by seed, t and k), so the draws do not depend on the
-    /// thread count. With `softRounding` false: ŷ = y + u, u uniform on (−½, ½) (Ballé et al.
+    /// thread count; the soft-rounding itself is the `kernels`' `softRound` (16 lanes, tanh from
+    /// their vector exp). With `softRounding` false: ŷ = y + u, u uniform on (−½, ½) (Ballé et al.
     /// 2017's proxy, Cool-chic 1's), dŷ/dy = 1.
     public static func quantize(
         _ latents: [Float], into quantized: inout [Float], slope: inout [Float], temperature: Float, noise deviation: Float,
-        seed: UInt64, step: Int, pool: WorkerPool, softRounding: Bool = true
+        seed: UInt64, step: Int, pool: WorkerPool, kernels: any KernelSet, softRounding: Bool = true
     ) {
         let chunk = 16384, count = latents.count
         let soft = SoftRounding(temperature: temperature)
@@ -92,12 +94,13 @@ public struct SoftRounding: Sendable {
                                 }
                                 return
                             }
-                            for i in range {
-                                let n = gaussianNoise(Float(random.nextUnit()), deviation: deviation, table: table)
-                                let inner = soft(y[i])
-                                let outer = soft(inner.value + n)
-                                q[i] = outer.value
-                                d[i] = outer.derivative * inner.derivative
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count) { noise in
+                                for (k, _) in range.enumerated() {
+                                    noise[k] = gaussianNoise(Float(random.nextUnit()), deviation: deviation, table: table)
+                                }
+                                kernels.softRound(
+                                    y + range.lowerBound, noise: noise.baseAddress!, count: range.count, inverseTemperature: soft.inverseTemperature,
+                                    halfOverTanh: soft.halfOverTanh, quantized: q + range.lowerBound, slope: d + range.lowerBound)
                             }
                         }
                     }

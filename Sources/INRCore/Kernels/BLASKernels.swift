@@ -63,4 +63,18 @@ public struct BLASKernels: KernelSet {
     ) {
         base.sinCos(x, count: count, sine: sine, cosine: cosine)
     }
+
+    public func softRound(
+        _ y: UnsafePointer<Float>, noise: UnsafePointer<Float>, count: Int, inverseTemperature: Float, halfOverTanh: Float,
+        quantized: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>
+    ) {
+        base.softRound(y, noise: noise, count: count, inverseTemperature: inverseTemperature, halfOverTanh: halfOverTanh, quantized: quantized, slope: slope)
+    }
+
+    public func laplaceRate(
+        values: UnsafePointer<Float>, parameters: MatrixView, weight: Float, parameterGradient: MatrixView,
+        valueGradient: UnsafeMutablePointer<Float>?
+    ) -> Double {
+        base.laplaceRate(values: values, parameters: parameters, weight: weight, parameterGradient: parameterGradient, valueGradient: valueGradient)
+    }
 }

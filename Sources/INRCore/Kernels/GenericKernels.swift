@@ -88,6 +88,87 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
             }
         }
     }
+
+    @inlinable
+    public func softRound(
+        _ y: UnsafePointer<Float>, noise: UnsafePointer<Float>, count: Int, inverseTemperature: Float, halfOverTanh: Float,
+        quantized: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>
+    ) {
+        // s_T and its derivative, tanh(z) = 1 − 2/(e^{2z} + 1).
+        @inline(__always)
+        func soft(_ y: Vector) -> (value: Vector, derivative: Vector) {
+            let floor = y.rounded(.down)
+            let e = VectorMath<M>.exp((y - floor - 0.5) * (2 * inverseTemperature))
+            let t = 1 - 2 / (e + 1)
+            return (floor + 0.5 + halfOverTanh * t, (halfOverTanh * inverseTemperature) * (1 - t * t))
+        }
+        var i = 0
+        while i < count {
+            let lanes = min(vectorWidth, count - i)
+            var latent = Vector(), n = Vector()
+            if lanes == vectorWidth {
+                latent = Vector(loading: y + i)
+                n = Vector(loading: noise + i)
+            } else {
+                for lane in 0..<lanes { latent[lane] = y[i + lane]; n[lane] = noise[i + lane] }
+            }
+            let inner = soft(latent), outer = soft(inner.value + n)
+            let derivative = outer.derivative * inner.derivative
+            if lanes == vectorWidth {
+                outer.value.store(to: quantized + i)
+                derivative.store(to: slope + i)
+            } else {
+                for lane in 0..<lanes { quantized[i + lane] = outer.value[lane]; slope[i + lane] = derivative[lane] }
+            }
+            i += lanes
+        }
+    }
+
+    @inlinable
+    public func laplaceRate(
+        values: UnsafePointer<Float>, parameters: MatrixView, weight: Float, parameterGradient: MatrixView,
+        valueGradient: UnsafeMutablePointer<Float>?
+    ) -> Double {
+        let rows = parameters.rows
+        var total = 0.0, first = 0
+        while first < rows {
+            // 16 rows: their values, and (μ, s) gathered from the rows' first two columns.
+            let lanes = min(vectorWidth, rows - first)
+            var v = Vector(), mean = Vector(), logScale = Vector()
+            for lane in 0..<lanes {
+                let row = parameters.row(first + lane)
+                v[lane] = values[first + lane]
+                mean[lane] = row[0]
+                logScale[lane] = row[1]
+            }
+            let clamped = pointwiseMin(pointwiseMax(logScale, Vector(repeating: -4.6)), Vector(repeating: 5))
+            let inverse = VectorMath<M>.exp(-clamped)
+            let upper = (v + 0.5 - mean) * inverse, lower = (v - 0.5 - mean) * inverse
+            let half = Vector(repeating: 0.5), zero = Vector()
+            let densityUpper = half * VectorMath<M>.exp(pointwiseMin(upper, -upper))
+            let densityLower = half * VectorMath<M>.exp(pointwiseMin(lower, -lower))
+            // P by where the bin lies: right of μ, left of μ, or across it.
+            var probability = Vector(repeating: 1) - densityUpper - densityLower
+            probability.replace(with: densityUpper - densityLower, where: upper .<= zero)
+            probability.replace(with: densityLower - densityUpper, where: lower .>= zero)
+            let valid = probability .> Vector(repeating: 1.0 / 65536)
+            let clampedAway = .!valid  // NaN too
+            let safe = probability.replacing(with: Vector(repeating: 1), where: clampedAway)
+            let bits = (-VectorMath<M>.log2(safe)).replacing(with: Vector(repeating: 16), where: clampedAway)
+            let scale = (Vector(repeating: -1) / (safe * Vector(repeating: 0.693_147_18))).replacing(with: zero, where: clampedAway)
+            let dValue = scale * ((densityUpper - densityLower) * inverse)
+            let dLogScale = (scale * (densityLower * lower - densityUpper * upper)).replacing(with: zero, where: logScale .!= clamped)
+            total += lanes == vectorWidth ? Double(bits.sum()) : (0..<lanes).reduce(0.0) { $0 + Double(bits[$1]) }
+            for lane in 0..<lanes {
+                let g = parameterGradient.row(first + lane)
+                g[0] = weight * -dValue[lane]
+                g[1] = weight * dLogScale[lane]
+                valueGradient?[first + lane] += weight * dValue[lane]
+            }
+            first += lanes
+        }
+        return total
+    }
 }
 
 extension GenericKernels {

@@ -50,4 +50,22 @@ public protocol KernelSet: Sendable {
     func sinCos(
         _ x: UnsafePointer<Float>, count: Int,
         sine: UnsafeMutablePointer<Float>, cosine: UnsafeMutablePointer<Float>)
+
+    /// The latent codec's training proxy (C3's soft-rounding, `SoftRounding` in INRCodec) for
+    /// `i < count`: `quantized[i] = s_T(s_T(y[i]) + noise[i])` and `slope[i]` its derivative in
+    /// y[i], with s_T(y) = ⌊y⌋ + ½ + `halfOverTanh`·tanh((y − ⌊y⌋ − ½)/T) and
+    /// `inverseTemperature` = 1/T.
+    func softRound(
+        _ y: UnsafePointer<Float>, noise: UnsafePointer<Float>, count: Int, inverseTemperature: Float, halfOverTanh: Float,
+        quantized: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>)
+
+    /// The latent codec's training rate (`LaplaceRate` in INRLatent) of `values[r]` under the
+    /// Laplace of mean `parameters[r, 0]` and log-scale `parameters[r, 1]` (clamped to
+    /// [−4.6, 5]), for every row r: the bits −log₂ max(P, 2⁻¹⁶) of the unit bin's probability P
+    /// are summed and returned; `weight` × their derivatives go to `parameterGradient[r, 0]`
+    /// and `[r, 1]` (overwritten) and are added to `valueGradient[r]` when given (zero where P
+    /// is clamped, and in the log-scale where it is).
+    func laplaceRate(
+        values: UnsafePointer<Float>, parameters: MatrixView, weight: Float, parameterGradient: MatrixView,
+        valueGradient: UnsafeMutablePointer<Float>?) -> Double
 }

@@ -55,4 +55,22 @@ extension KernelTier {
     ) {
         GenericKernels<Arithmetic>().sinCos(x, count: count, sine: sine, cosine: cosine)
     }
+
+    @inlinable
+    public func softRound(
+        _ y: UnsafePointer<Float>, noise: UnsafePointer<Float>, count: Int, inverseTemperature: Float, halfOverTanh: Float,
+        quantized: UnsafeMutablePointer<Float>, slope: UnsafeMutablePointer<Float>
+    ) {
+        GenericKernels<Arithmetic>().softRound(
+            y, noise: noise, count: count, inverseTemperature: inverseTemperature, halfOverTanh: halfOverTanh, quantized: quantized, slope: slope)
+    }
+
+    @inlinable
+    public func laplaceRate(
+        values: UnsafePointer<Float>, parameters: MatrixView, weight: Float, parameterGradient: MatrixView,
+        valueGradient: UnsafeMutablePointer<Float>?
+    ) -> Double {
+        GenericKernels<Arithmetic>().laplaceRate(
+            values: values, parameters: parameters, weight: weight, parameterGradient: parameterGradient, valueGradient: valueGradient)
+    }
 }

@@ -1,4 +1,4 @@
-/// Vectorised transcendental functions for the kernels: sine and cosine together, and exp.
+/// Vectorised transcendental functions for the kernels: sine and cosine together, exp and log₂.
 ///
 /// Accuracy is a few ulp over the ranges a network sees (|x| < 10⁴ for sine, any x for exp);
 /// the scalar references in the tests are Foundation's `sin`, `cos` and `exp` in Double.
@@ -59,6 +59,33 @@ public enum VectorMath<M: MultiplyAdd> {
         // shifted's bits are 0x4B400000 + n; 2ⁿ's are (n + 127) << 23.
         let twoToN = (shifted.bits &- VectorBits(repeating: 0x4B40_0000 - 127)) &<< 23
         return er * Vector(bits: twoToN)
+    }
+
+    /// `log₂ x` for normal x > 0 (relative error about 10⁻⁷).
+    ///
+    /// x = m·2^e with m in [√½, √2) from the bits, ln m = f − f²/2 + f³·P(f) with f = m − 1 and
+    /// Cephes' degree-8 polynomial P (its `logf`), then log₂ x = ln m · log₂ e + e.
+    @inlinable @inline(__always)
+    public static func log2(_ x: Vector) -> Vector {
+        let bits = x.bits
+        // m in [1, 2) and e = the biased exponent, as floats (2²³ + n has n in its low bits).
+        var m = Vector(bits: (bits & VectorBits(repeating: 0x007F_FFFF)) | VectorBits(repeating: 0x3F80_0000))
+        let biased = Vector(bits: ((bits &>> 23) & VectorBits(repeating: 0xFF)) | VectorBits(repeating: 0x4B00_0000))
+        var e = biased - Vector(repeating: 8_388_608 + 127)
+        let high = m .> Vector(repeating: 1.414_213_5)
+        m.replace(with: m * 0.5, where: high)
+        e.replace(with: e + 1, where: high)
+        let f = m - 1, f2 = f * f
+        var p = multiplyAdd(Vector(repeating: 7.037_683_629_2e-2), f, Vector(repeating: -1.151_461_031_0e-1))
+        p = multiplyAdd(p, f, Vector(repeating: 1.167_699_874_0e-1))
+        p = multiplyAdd(p, f, Vector(repeating: -1.242_014_084_6e-1))
+        p = multiplyAdd(p, f, Vector(repeating: 1.424_932_278_7e-1))
+        p = multiplyAdd(p, f, Vector(repeating: -1.666_805_766_5e-1))
+        p = multiplyAdd(p, f, Vector(repeating: 2.000_071_476_5e-1))
+        p = multiplyAdd(p, f, Vector(repeating: -2.499_999_399_3e-1))
+        p = multiplyAdd(p, f, Vector(repeating: 3.333_333_117_4e-1))
+        let logM = multiplyAdd(p * f2, f, multiplyAdd(Vector(repeating: -0.5), f2, f))
+        return multiplyAdd(logM, Vector(repeating: 1.442_695_040_888_963_4), e)
     }
 
     @inlinable @inline(__always)

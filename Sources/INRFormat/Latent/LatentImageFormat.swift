@@ -8,16 +8,17 @@ import INRMedia
 /// container version 4:
 ///
 ///     HEAD  kind (u8) · width, height (varints) · channels · bit depth · grid count L (u8)
-///           · synthesis hidden layer count, then each width (u8) · upsampling filter (u8: 0 bicubic)
+///           · synthesis hidden layer count, then each width (u8) · upsampling (u8: 0 bicubic, 1 learned)
 ///           · entropy model (u8: 0 factorised; 1 ARM, then context, width, layers (u8))
 ///           · rows per band (varint) · residual 3×3 convolutions of the synthesis (u8)
-///     NETS  synthesis step exponent, entropy step exponent (u8) · one range code: the synthesis
-///           integers then the entropy model's (`IntegerModel`, one adaptive model per module)
+///     NETS  synthesis step exponent, entropy step exponent (u8), learned upsampling's (u8) · one
+///           range code: the synthesis integers, the entropy model's, the learned upsampling's
+///           taps (`IntegerModel`, one adaptive model per module)
 ///     LATS  per band of each grid, grid after grid: its stream's length (varint) and its range
 ///           code (`LatentCoder`)
 ///
 ///     bytes ─► read ─► NETS ─► weights ─► EntropyModel ─► LATS: bands decoded in parallel
-///           ─► LatentRenderer: upsample ─► synthesis ─► Image
+///           ─► LatentRenderer: upsample (UpsamplingPyramid) ─► synthesis ─► Image
 public enum LatentImageFormat: ImageMediaFormat {
     public static let kind: UInt8 = 6
     public static let name = "latent image"
@@ -32,18 +33,29 @@ public enum LatentImageFormat: ImageMediaFormat {
         public var bitDepth: Int
         public var synthesis: QuantizedModule
         public var entropy: QuantizedModule
+        /// The learned upsampling's taps (4 per step, step 1 first); nil for bicubic.
+        public var upsampling: QuantizedModule?
         /// One range code per band, grid after grid.
         public var streams: [[UInt8]]
 
-        public init(spec: LatentSpec, bitDepth: Int, synthesis: QuantizedModule, entropy: QuantizedModule, streams: [[UInt8]]) {
+        public init(
+            spec: LatentSpec, bitDepth: Int, synthesis: QuantizedModule, entropy: QuantizedModule, upsampling: QuantizedModule? = nil, streams: [[UInt8]]
+        ) {
             self.spec = spec
             self.bitDepth = bitDepth
             self.synthesis = synthesis
             self.entropy = entropy
+            self.upsampling = upsampling
             self.streams = streams
         }
 
         public var entropyModel: EntropyModel { EntropyModel(spec: spec, parameters: entropy.weights) }
+
+        /// The upsampling's filters (bicubic, or the stored taps).
+        public var pyramid: UpsamplingPyramid { UpsamplingPyramid(spec: spec, taps: upsampling?.weights ?? []) }
+
+        /// The modules NETS holds, in order.
+        var modules: [QuantizedModule] { [synthesis, entropy] + (upsampling.map { [$0] } ?? []) }
     }
 
     /// How long each stage of a decoding took.
@@ -64,7 +76,7 @@ public enum LatentImageFormat: ImageMediaFormat {
         head.append(byte: UInt8(spec.gridCount))
         head.append(byte: UInt8(spec.synthesisWidths.count))
         for width in spec.synthesisWidths { head.append(byte: UInt8(width)) }
-        head.append(byte: 0)
+        head.append(byte: spec.upsampling.rawValue)
         switch spec.entropyModel {
         case .factorized: head.append(byte: 0)
         case .autoregressive(let context, let width, let layers):
@@ -74,9 +86,9 @@ public enum LatentImageFormat: ImageMediaFormat {
         head.append(varint: spec.bandRows)
         head.append(byte: UInt8(spec.residualConvolutions))
         var networks = ByteWriter()
-        networks.append([UInt8(image.synthesis.exponent), UInt8(image.entropy.exponent)])
+        networks.append(image.modules.map { UInt8($0.exponent) })
         var coder = RangeEncoder()
-        for module in [image.synthesis, image.entropy] {
+        for module in image.modules {
             var model = IntegerModel()
             for symbol in module.symbols { model.encode(symbol, into: &coder) }
         }
@@ -107,7 +119,7 @@ public enum LatentImageFormat: ImageMediaFormat {
         var widths: [Int] = []
         for _ in 0..<layerCount { widths.append(Int(try head.byte())) }
         let filter = try head.byte()
-        guard filter == 0 else { throw .corrupt("HEAD", "upsampling filter \(filter) (this build knows 0, bicubic)") }
+        guard let upsampling = UpsamplingSpec(rawValue: filter) else { throw .corrupt("HEAD", "upsampling \(filter) (0 bicubic, 1 learned)") }
         let entropyModel: EntropyModelSpec
         switch try head.byte() {
         case 0: entropyModel = .factorized
@@ -119,17 +131,19 @@ public enum LatentImageFormat: ImageMediaFormat {
         guard head.isAtEnd else { throw .corrupt("HEAD", "\(head.remaining) unexpected bytes") }
         let spec = LatentSpec(
             width: width, height: height, channels: channels, gridCount: gridCount, synthesisWidths: widths, entropyModel: entropyModel,
-            bandRows: bandRows, residualConvolutions: convolutions)
+            bandRows: bandRows, residualConvolutions: convolutions, upsampling: upsampling)
         do { try spec.validate() } catch { throw .corrupt("HEAD", error.description) }
 
         var networks = ByteReader(file.payload(networkTag), context: networkTag)
-        let exponents = (Int(try networks.byte()), Int(try networks.byte()))
-        guard QuantizedModule.exponents.contains(exponents.0), QuantizedModule.exponents.contains(exponents.1) else {
-            throw .corrupt(networkTag, "step exponents \(exponents.0), \(exponents.1) (1 to 16)")
+        let counts = [spec.synthesisParameterCount, spec.entropyParameterCount] + (upsampling == .learned ? [spec.upsamplingParameterCount] : [])
+        var exponents: [Int] = []
+        for _ in counts { exponents.append(Int(try networks.byte())) }
+        guard exponents.allSatisfy(QuantizedModule.exponents.contains) else {
+            throw .corrupt(networkTag, "step exponents \(exponents.map(String.init).joined(separator: ", ")) (1 to 16)")
         }
         var decoder = RangeDecoder(Array(try networks.bytes(networks.remaining)))
         var modules: [[Int32]] = []
-        for count in [spec.synthesisParameterCount, spec.entropyParameterCount] {
+        for count in counts {
             var model = IntegerModel()
             modules.append((0..<count).map { _ in model.decode(from: &decoder) })
         }
@@ -143,8 +157,9 @@ public enum LatentImageFormat: ImageMediaFormat {
         }
         guard latents.isAtEnd else { throw .corrupt(latentsTag, "\(latents.remaining) bytes after the last band") }
         return LatentImage(
-            spec: spec, bitDepth: bitDepth, synthesis: QuantizedModule(exponent: exponents.0, symbols: modules[0]),
-            entropy: QuantizedModule(exponent: exponents.1, symbols: modules[1]), streams: streams)
+            spec: spec, bitDepth: bitDepth, synthesis: QuantizedModule(exponent: exponents[0], symbols: modules[0]),
+            entropy: QuantizedModule(exponent: exponents[1], symbols: modules[1]),
+            upsampling: upsampling == .learned ? QuantizedModule(exponent: exponents[2], symbols: modules[2]) : nil, streams: streams)
     }
 
     /// Every grid's integers (flat, grid after grid), the bands decoded in parallel.
@@ -175,8 +190,9 @@ public enum LatentImageFormat: ImageMediaFormat {
         let spec = image.spec
         do { try spec.validate() } catch { throw BitstreamError.corrupt("HEAD", error.description) }
         guard image.synthesis.symbols.count == spec.synthesisParameterCount, image.entropy.symbols.count == spec.entropyParameterCount,
-              image.streams.count == LatentCoder.bands(spec).count, QuantizedModule.exponents.contains(image.synthesis.exponent),
-              QuantizedModule.exponents.contains(image.entropy.exponent), image.bitDepth == 8 || image.bitDepth == 16
+              (image.upsampling?.symbols.count ?? 0) == spec.upsamplingParameterCount, (image.upsampling != nil) == (spec.upsampling == .learned),
+              image.streams.count == LatentCoder.bands(spec).count, image.modules.allSatisfy({ QuantizedModule.exponents.contains($0.exponent) }),
+              image.bitDepth == 8 || image.bitDepth == 16
         else { throw BitstreamError.corrupt(networkTag, "the parts do not match HEAD's model") }
         try checkBudget(spec, threads: threads, budget: budget)
         var timings = Timings()
@@ -187,7 +203,7 @@ public enum LatentImageFormat: ImageMediaFormat {
         let renderer = LatentRenderer(spec: spec, pool: pool)
         let planes = renderer.makePlanes()
         start = Date()
-        renderer.upsample(latents, into: planes)
+        renderer.upsample(latents, with: image.pyramid, into: planes)
         timings.upsampling = Date().timeIntervalSince(start)
         start = Date()
         renderer.synthesize(image.synthesis.weights, planes)
@@ -238,6 +254,7 @@ public enum LatentImageFormat: ImageMediaFormat {
             "media      \(name) \(spec.width)×\(spec.height), \(spec.channels) channel(s), \(image.bitDepth)-bit, "
                 + String(format: "%.4f bpp", Double(file.size * 8) / Double(spec.pixelCount)),
             "latents    \(spec.gridCount) grids, \(spec.latentCount) latents in \(image.streams.count) bands of \(spec.bandRows) rows, \(image.streams.reduce(0) { $0 + $1.count }) B",
+            "upsampling " + (image.upsampling.map { "learned, \(spec.upsamplingParameterCount) taps (\(spec.gridCount - 1) steps), step 2^-\($0.exponent)" } ?? "bicubic"),
             "synthesis  \(spec.gridCount) → \(spec.synthesisWidths.map(String.init).joined(separator: " → ")) → \(spec.channels)"
                 + (spec.residualConvolutions > 0 ? ", \(spec.residualConvolutions) residual 3×3 convolution(s)" : "") + ", step 2^-\(image.synthesis.exponent)",
             "entropy    \(model), step 2^-\(image.entropy.exponent)",
@@ -250,6 +267,6 @@ public enum LatentImageFormat: ImageMediaFormat {
         return [
             SymbolTensor(layer: 0, kind: "synthesis", bits: 32, symbols: image.synthesis.symbols),
             SymbolTensor(layer: 1, kind: "entropy", bits: 32, symbols: image.entropy.symbols),
-        ]
+        ] + (image.upsampling.map { [SymbolTensor(layer: 2, kind: "upsampling", bits: 32, symbols: $0.symbols)] } ?? [])
     }
 }
