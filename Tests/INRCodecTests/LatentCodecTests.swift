@@ -206,16 +206,23 @@ final class LatentCodecTests: XCTestCase {
 
     /// The kernels' Laplace rate (the ARM's, 16 rows at a time, a ragged tail) agrees with
     /// `LaplaceRate.bits` on the portable and the preferred tier: latents near and far from μ,
-    /// log-scales inside and beyond [−4.6, 5], probabilities clamped at 2⁻¹⁶.
+    /// log-scales inside and beyond [−4.6, 5], probabilities clamped at 2⁻¹⁶, and rows with a
+    /// NaN or infinite latent, mean or log-scale (16 bits, no gradient, as the scalar).
     func testLaplaceRateKernel() throws {
         var random = SeededGenerator(seed: 9)
         let rows = 203, stride = 16
-        let values = (0..<rows).map { _ in Float(random.nextIndex(below: 41)) - 20 }
+        var values = (0..<rows).map { _ in Float(random.nextIndex(below: 41)) - 20 }
         var parameters = [Float](repeating: 0, count: rows * stride)
         for r in 0..<rows {
             parameters[r * stride] = Float(random.nextUniform(-6, 6))
             parameters[r * stride + 1] = Float(random.nextUniform(-6, 6))
         }
+        values[3] = .nan
+        values[40] = .infinity
+        values[41] = -.infinity
+        parameters[50 * stride] = .nan
+        parameters[60 * stride + 1] = .nan
+        parameters[70 * stride] = .infinity
         for kernels in [PortableKernels(), try KernelSelection.preferred()] as [any KernelSet] {
             var gradient = [Float](repeating: 0, count: rows * stride), valueGradient = [Float](repeating: 1, count: rows)
             let bits = parameters.withUnsafeMutableBufferPointer { p in
@@ -231,6 +238,11 @@ final class LatentCodecTests: XCTestCase {
                 expected += Double(rate.bits)
                 if rate.bits == 16 { clamped += 1 }
                 let what = "\(kernels.instructionSet) row \(r)"
+                if [3, 40, 41, 50, 60, 70].contains(r) {
+                    XCTAssertEqual(rate.bits, 16, what)
+                    XCTAssertEqual([gradient[r * stride], gradient[r * stride + 1], valueGradient[r]], [0, 0, 1], what)
+                    continue
+                }
                 XCTAssertEqual(gradient[r * stride], 0.5 * rate.mean, accuracy: 1e-4 * max(1, abs(rate.mean)), what)
                 XCTAssertEqual(gradient[r * stride + 1], 0.5 * rate.logScale, accuracy: 1e-4 * max(1, abs(rate.logScale)), what)
                 XCTAssertEqual(valueGradient[r], 1 + 0.5 * rate.value, accuracy: 1e-4 * max(1, abs(rate.value)), what)

@@ -25,7 +25,7 @@ extension LatentEncoder {
             floatCodeBitsPerPixel: result.trainedBitsPerPixel, quantizedCodeBitsPerPixel: nil, fineTunedCodeBitsPerPixel: nil,
             fitSteps: result.steps, qatSteps: 0, encodeSeconds: encodeSeconds, fitSeconds: result.fitSeconds,
             qatSeconds: 0, decodeSeconds: published.decodeSeconds,
-            parameterCount: spec.synthesisParameterCount + spec.entropyParameterCount, hiddenWidths: spec.synthesisWidths,
+            parameterCount: spec.synthesisParameterCount + spec.upsamplingParameterCount + spec.entropyParameterCount, hiddenWidths: spec.synthesisWidths,
             targetBitsPerPixel: nil, stepScale: nil, stored: false, networkFileBytes: published.bytes.count, pngBytes: nil, threads: threads,
             instructionSet: kernels.instructionSet.rawValue, interrupted: shouldStop())
         report.codec = "latent"

@@ -12,12 +12,15 @@ import INRNetwork
 ///        (with convolutions: the per-pixel layers forward, the convolutions forward, D, the
 ///        convolutions backward, then the per-pixel layers forward and backward on the engine)
 ///     ŷ ─► entropy model (per grid scale, or ARM on each latent's causal context) ─► (μ, s)
-///        ─► LaplaceRate ─► R ─► ∂R/∂ŷ (directly and through the ARM's context), ∂R/∂weights
+///        ─► Laplace rate (`LaplaceRate`; the ARM's in the kernels' `laplaceRate`) ─► R
+///        ─► ∂R/∂ŷ (directly and through the ARM's context), ∂R/∂weights
 ///
 /// The parameters are one flat buffer: the synthesis network's, the learned upsampling's taps
-/// (4 per step; none for bicubic), then the entropy model's. The
-/// networks run on inr's engine (`TiledNetwork`); the upsampling and the rate are exact
-/// per-element loops, so a step gives the same numbers on any thread count.
+/// (4 per step; none for bicubic), then the entropy model's (the file's NETS holds them in
+/// another order: synthesis, entropy model, taps). The networks run on inr's engine
+/// (`TiledNetwork`), the ARM's rate on its vector kernels; the upsampling is a fixed-order loop
+/// per grid (its tap gradients summed in grid order); work is cut into fixed chunks, so a step
+/// gives the same numbers on any thread count.
 public final class LatentTrainingPass {
     let spec: LatentSpec
     let renderer: LatentRenderer

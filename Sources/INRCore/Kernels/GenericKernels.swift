@@ -151,13 +151,14 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
             var probability = Vector(repeating: 1) - densityUpper - densityLower
             probability.replace(with: densityUpper - densityLower, where: upper .<= zero)
             probability.replace(with: densityLower - densityUpper, where: lower .>= zero)
+            // Clamped: P ≤ 2⁻¹⁶, or anything not a number (the scalar rate's 16 bits, no gradient).
             let valid = probability .> Vector(repeating: 1.0 / 65536)
-            let clampedAway = .!valid  // NaN too
+            let clampedAway = .!valid .| (v .!= v) .| (mean .!= mean) .| (logScale .!= logScale)
             let safe = probability.replacing(with: Vector(repeating: 1), where: clampedAway)
             let bits = (-VectorMath<M>.log2(safe)).replacing(with: Vector(repeating: 16), where: clampedAway)
             let scale = (Vector(repeating: -1) / (safe * Vector(repeating: 0.693_147_18))).replacing(with: zero, where: clampedAway)
-            let dValue = scale * ((densityUpper - densityLower) * inverse)
-            let dLogScale = (scale * (densityLower * lower - densityUpper * upper)).replacing(with: zero, where: logScale .!= clamped)
+            let dValue = (scale * ((densityUpper - densityLower) * inverse)).replacing(with: zero, where: clampedAway)
+            let dLogScale = (scale * (densityLower * lower - densityUpper * upper)).replacing(with: zero, where: clampedAway .| (logScale .!= clamped))
             total += lanes == vectorWidth ? Double(bits.sum()) : (0..<lanes).reduce(0.0) { $0 + Double(bits[$1]) }
             for lane in 0..<lanes {
                 let g = parameterGradient.row(first + lane)

@@ -67,6 +67,7 @@ public enum LatentImageFormat: ImageMediaFormat {
 
     public static func bytes(_ image: LatentImage) -> [UInt8] {
         let spec = image.spec
+        precondition((image.upsampling != nil) == (spec.upsampling == .learned), "learned taps exactly when HEAD says learned")
         var head = ByteWriter()
         head.append(byte: kind)
         head.append(varint: spec.width)
