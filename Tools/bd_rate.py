@@ -7,7 +7,7 @@ measured rates, and one chart with every curve.
         [--against docs/results/classic-kodak.csv] \
         [--coolchic ../shared/anchors/coolchic/v4.2-image-kodak.tsv] \
         [--mlp docs/results/inr-kodak-0.15.csv,docs/results/inr-kodak-0.3.csv,docs/results/inr-kodak-0.6.csv] \
-        [--chart docs/latent-kodak.svg]
+        [--chart docs/latent-kodak.svg] [--complete]
 
 - **PSNR at a rate**: on the codec's mean curve (per setting, the mean bpp and the mean PSNR
   over the test codec's images; only settings that cover them all), interpolated linearly in
@@ -117,6 +117,8 @@ def main() -> None:
     parser.add_argument("--coolchic", default=os.path.join(SHARED, "anchors", "coolchic", "v4.2-image-kodak.tsv"))
     parser.add_argument("--mlp", default=",".join(os.path.join(ROOT, "docs", "results", f"inr-kodak-{r}.csv") for r in ("0.15", "0.3", "0.6")))
     parser.add_argument("--chart", help="write the chart (SVG) here")
+    parser.add_argument("--complete", action="store_true",
+                        help="only the images that have every setting (a sweep still under way)")
     args = parser.parse_args()
 
     test_rows = read_table(args.test)
@@ -125,6 +127,13 @@ def main() -> None:
     if codec is None or codec not in codecs:
         raise SystemExit(f"{args.test}: pick one of {codecs} with --codec")
     test_rows = [dict(r, codec=args.name) for r in test_rows if r["codec"] == codec]
+    if args.complete:
+        settings = {r["setting"] for r in test_rows}
+        per_image = defaultdict(set)
+        for r in test_rows:
+            per_image[r["image"]].add(r["setting"])
+        test_rows = [r for r in test_rows if per_image[r["image"]] == settings]
+        say(f"--complete: {len({r['image'] for r in test_rows})} images have all {len(settings)} settings")
     rows = list(test_rows)
     if args.against:
         rows += read_table(args.against)
