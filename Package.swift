@@ -106,6 +106,6 @@ let package = Package(
         .testTarget(name: "INRTrainingTests", dependencies: ["INRTraining", "INRCodec", "INRConfig", "INRTestSupport"]),
         .testTarget(name: "INRConfigTests", dependencies: ["INRConfig", "INRCodec", "INRTestSupport"]),
         .testTarget(name: "INRCodecTests", dependencies: ["INRCodec", "INRFormat", "INRCoding", "INRConfig", "INRTestSupport"]),
-        .testTarget(name: "inrTests", dependencies: ["INRCore", "INRMedia", "INRFormat", "INRTraining", "INRTestSupport"]),
+        .testTarget(name: "inrTests", dependencies: ["INRCore", "INRMedia", "INRFormat", "INRTraining", "INRCodec", "INRConfig", "INRTestSupport"]),
     ]
 )

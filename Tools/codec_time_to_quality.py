@@ -36,7 +36,7 @@ def compress(config: str, image: str, folder: str, steps: int, time_limit: float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", default=os.path.join(ROOT, "Configs", "image", "codec.yaml"))
+    parser.add_argument("--config", default=os.path.join(ROOT, "Configs", "image", "mlp.yaml"))
     parser.add_argument("--image", default=os.path.join(SHARED_MEDIA, "kodak", "kodim23.png"))
     parser.add_argument("--budgets", default="30,60,120,300,600")
     parser.add_argument("--json", help="also write the rows here")

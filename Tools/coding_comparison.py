@@ -4,7 +4,7 @@ and inr's range coder (the WGHT section of the .inr file).
 
 For each .inr file in a folder (e.g. the files of `inr eval sweep`), `inr inspect --symbols`
 writes the integers tensor by tensor. Raw packing stores each at its bit width (8 for weights,
-10 for biases in Configs/image/codec.yaml); zstd gets the same integers as bytes (one byte each
+10 for biases in Configs/image/mlp.yaml); zstd gets the same integers as bytes (one byte each
 up to 8 bits, two little-endian bytes above) at level 19; inr's figure is the whole WGHT section
 payload as written. The order-0 entropy (weights and biases apart) is printed as a reference.
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Post-training quantisation against quantisation-aware fine-tuning, at 8, 6 and 4 bits.
 
-Each image is fitted once (`inr fit` with Configs/image/codec.yaml, checkpoint kept); then
+Each image is fitted once (`inr fit` with Configs/image/mlp.yaml, checkpoint kept); then
 `inr compress --model` quantises that same checkpoint at each weight width. Its report gives the
 PSNR of the plain rounding (PTQ: MSE-optimal step per layer, no training) and, from the decoded
 file, the PSNR after the config's fine-tuning with fake quantisation (QAT), plus the file's bpp.
@@ -24,7 +24,7 @@ from common import INR, ROOT, SHARED_MEDIA, build_inr, say  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", default=os.path.join(ROOT, "Configs", "image", "codec.yaml"))
+    parser.add_argument("--config", default=os.path.join(ROOT, "Configs", "image", "mlp.yaml"))
     parser.add_argument("--images", default="kodim04,kodim15,kodim23")
     parser.add_argument("--bits", default="8,6,4")
     parser.add_argument("--granularities", default="layer,channel")

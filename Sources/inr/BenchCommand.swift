@@ -42,8 +42,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead: encode the image with --codec-config (fit, fine-tune, code) and time decoding it (median of 7).")
     var codec = false
 
-    @Option(help: "The codec config for --codec.")
-    var codecConfig = "Configs/image/codec.yaml"
+    @Option(help: "The MLP codec config for --codec (a latent config's compress and decode print their own times).")
+    var codecConfig = "Configs/image/mlp.yaml"
 
     var threads: Int { threadOptions.threads }
 
@@ -121,6 +121,9 @@ struct BenchCommand: ParsableCommand {
     func benchmarkCodec() throws {
         let picture = try PNG.read(image)
         let config = try CodecConfig.load(codecConfig)
+        guard config.latent == nil, config.video == nil else {
+            throw CommandError("--codec times the MLP image codec; \(codecConfig) is a \(config.latent != nil ? "latent" : "video") config (inr compress and inr decode print their own times)")
+        }
         let kernels = try KernelSelection.preferred()
         print("inr bench --codec: \(image) \(picture.width)×\(picture.height), \(codecConfig), \(threads) thread(s), \(kernels.instructionSet.rawValue) kernels")
         let start = DispatchTime.now().uptimeNanoseconds

@@ -10,13 +10,14 @@ extension CompressCommand {
     /// An image through the latent-grid codec (a config with a `latent:` section).
     func runLatent(_ config: CodecConfig) throws {
         guard model == nil else { throw CommandError("--model is for the MLP codec; a latent config fits its own grids") }
-        guard rate.flag == nil else {
-            throw CommandError("\(rate.flag!) is for the MLP codec; the latent codec's rate knob is --lambda (larger gives smaller files)")
+        guard rate.bpp == nil else {
+            throw CommandError("--bpp is for the MLP codec (Configs/image/mlp.yaml); the latent codec's rate knobs are --lambda (larger gives smaller files) and --quality")
         }
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
         var settings = config.latentEncoderSettings
         if let lambda = rate.lambda { settings.lambda = Float(lambda) }
+        if let quality = rate.quality { settings.lambda = LatentEncoderSettings.lambda(quality: quality) }
         let encoder = try LatentEncoder(settings: settings, threads: threads, budget: budget)
         do { try encoder.checkDecodable(image) } catch { throw MediaError(path: input, reason: "\(error)") }
         try OutputFile.createFolders(for: [output, reconstruction, metrics])

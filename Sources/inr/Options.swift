@@ -67,7 +67,8 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
-/// `--bpp` and `--quality`: the rate knob of `compress` (lossy configs).
+/// `--bpp`, `--quality` and `--lambda`: the rate knobs of `compress` (lossy configs; `--lambda` and
+/// `--quality` for the latent codec, `--bpp` and `--quality` for the MLP codec).
 struct RateOptions: ParsableArguments {
     static let maximumBitsPerPixel = 64.0
 
@@ -76,7 +77,9 @@ struct RateOptions: ParsableArguments {
         discussion: "The network's width follows from it and the image's size; then the step sizes are scaled to land on it."))
     var bpp: Double?
 
-    @Option(parsing: .unconditional, help: "Quality 0–100, higher is better: a target of 0.05 · 2^(Q/20) bpp (50 ≈ 0.28, 75 ≈ 0.67, 100 = 1.6).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Quality 0–100, higher is better.",
+        discussion: "The MLP codec targets 0.05 · 2^(Q/20) bpp (50 ≈ 0.28, 75 ≈ 0.67, 100 = 1.6); the latent codec takes λ = 0.002 · 2^((60 − Q)/13), about the same rate on Kodak."))
     var quality: Double?
 
     @Option(parsing: .unconditional, help: "The latent codec's λ (latent.lambda): the weight of the rate in D + λ·R; larger gives smaller files.")
@@ -87,7 +90,7 @@ struct RateOptions: ParsableArguments {
         if let bpp { try Self.check(bpp: bpp, text: "\(bpp)") }
         if let quality, !(quality.isFinite && (0...100).contains(quality)) { throw ValidationError("--quality \(quality): must be between 0 and 100") }
         if let lambda, !(lambda.isFinite && lambda > 0) { throw ValidationError("--lambda \(lambda): must be a positive number") }
-        if lambda != nil && (bpp != nil || quality != nil) { throw ValidationError("--lambda is the latent codec's rate knob; --bpp and --quality the MLP codec's: give one") }
+        if lambda != nil && (bpp != nil || quality != nil) { throw ValidationError("give one of --bpp, --quality and --lambda") }
     }
 
     /// Throws unless `bpp` is a usable target (`text` is how the user wrote it).

@@ -9,9 +9,9 @@ import XCTest
 /// `--bpp` and `--quality` (`NetworkSizing`, `RateControl`): the written file lands on the rate
 /// at every size, and quality rises with Q.
 final class RateControlTests: XCTestCase {
-    /// A config (codec.yaml unless named) with a short fit: where the file lands does not depend
+    /// An MLP codec config (mlp.yaml unless named) with a short fit: where the file lands does not depend
     /// on how well it fits.
-    func settings(steps: Int, qatSteps: Int, sizing: NetworkSizing, config name: String = "codec") throws -> ImageEncoder.Settings {
+    func settings(steps: Int, qatSteps: Int, sizing: NetworkSizing, config name: String = "mlp") throws -> ImageEncoder.Settings {
         var config = try CodecConfig.load(TestSupport.path("Configs/image/\(name).yaml"))
         config.training.steps = steps
         config.training.evaluationInterval = min(steps, 100)

@@ -122,7 +122,7 @@ final class ConfigTests: XCTestCase {
     }
 
     func testOverridesAreLaidOverTheFileAndCheckedLikeIt() throws {
-        let codec = TestSupport.path("Configs/image/codec.yaml")
+        let codec = TestSupport.path("Configs/image/mlp.yaml")
         let overrides = try ["network.width=48", "training.schedule={type: step, stepSize: 10}", "quantization.weightBits=6", "loss.l1WeightPenalty=1e-5"]
             .map(ConfigOverride.init(parsing:))
         let config = try CodecConfig.load(codec, overrides: overrides)

@@ -194,7 +194,7 @@ final class CommandLineTests: XCTestCase {
     func testCodecReachesItsQualityOnAKodakCrop() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try inr(["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", TestSupport.kodimCrop,
+        let result = try inr(["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", TestSupport.kodimCrop,
                               "--output", folder + "/c.inr", "--set", "network.width=32", "--metrics", folder + "/m.json", "--threads", "2"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/m.json"))) as! [String: Any]

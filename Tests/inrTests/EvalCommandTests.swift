@@ -80,7 +80,7 @@ final class EvalCommandTests: XCTestCase {
         for name in ["rgb16.png", "gray8.png", "palette.png"] {
             try FileManager.default.copyItem(atPath: TestSupport.path("Media/png/" + name), toPath: folder + "/images/" + name)
         }
-        let arguments = ["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images", "--limit", "2",
+        let arguments = ["eval", "sweep", TestSupport.path("Configs/image/mlp.yaml"), "--images", folder + "/images", "--limit", "2",
                          "--set", "network.width=8,12", "--set", "training.steps=30", "--set", "quantization.qatSteps=2",
                          "--output", folder + "/out", "--threads", "2"]
         let sweep = try inr(arguments)
@@ -110,7 +110,7 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: folder + "/out/results.csv", encoding: .utf8), csv)
 
         // A bad key fails before any fit, naming it.
-        let bad = try inr(["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images",
+        let bad = try inr(["eval", "sweep", TestSupport.path("Configs/image/mlp.yaml"), "--images", folder + "/images",
                            "--set", "network.widht=8", "--output", folder + "/bad"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("network.widht"), bad.stderr)
@@ -127,7 +127,7 @@ final class EvalCommandTests: XCTestCase {
         for name in ["rgb16.png", "gray8.png", "palette.png"] {
             try FileManager.default.copyItem(atPath: TestSupport.path("Media/png/" + name), toPath: folder + "/images/" + name)
         }
-        let sweep = ["eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", folder + "/images",
+        let sweep = ["eval", "sweep", TestSupport.path("Configs/image/mlp.yaml"), "--images", folder + "/images",
                      "--set", "network.width=8,12", "--set", "training.steps=30", "--set", "quantization.qatSteps=2", "--threads", "1"]
         XCTAssertEqual(try inr(sweep + ["--output", folder + "/one"]).status, 0)
         var owned: [Set<String>] = []
@@ -198,7 +198,7 @@ final class EvalCommandTests: XCTestCase {
     func testCompressQuantisesACheckpoint() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let config = TestSupport.path("Configs/image/codec.yaml")
+        let config = TestSupport.path("Configs/image/mlp.yaml")
         let fit = try inr(["fit", config, "--input", TestSupport.kodimCrop, "--output", folder + "/fit.png", "--steps", "60",
                            "--metrics", folder + "/fit.json", "--set", "network.width=16"])
         XCTAssertEqual(fit.status, 0, fit.stderr)

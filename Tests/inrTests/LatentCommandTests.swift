@@ -1,4 +1,6 @@
 import Foundation
+import INRCodec
+import INRConfig
 import INRCore
 import INRMedia
 import INRTestSupport
@@ -40,7 +42,7 @@ final class LatentCommandTests: XCTestCase {
         let input = folder + "/rgb.png"
         for (arguments, text) in [
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--bpp", "0.5"], "--lambda"),
-            (["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "latent codec"),
+            (["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "latent codec"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", TestSupport.path("Media/png/rgba8.png"), "--output", folder + "/x.inr"], "channels"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--set", "latent.convolutions=5"],
              "latent.convolutions"),
@@ -50,6 +52,28 @@ final class LatentCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(text), "\(text) in \(result.stderr)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/x.inr"))
         }
+    }
+
+    /// `--quality Q` on a latent config is λ = 0.002 · 2^((60 − Q)/13): the same file as that
+    /// `--lambda`, a smaller file at a lower quality; and the default codec config is the latent codec.
+    func testQualityIsALambda() throws {
+        XCTAssertEqual(LatentEncoderSettings.lambda(quality: 60), 0.002)
+        XCTAssertEqual(Double(LatentEncoderSettings.lambda(quality: 47)), 0.004, accuracy: 1e-9)
+        XCTAssertEqual(Double(LatentEncoderSettings.lambda(quality: 100)), 0.002 * exp2(-40.0 / 13), accuracy: 1e-9)
+        let folder = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let input = folder + "/a.png"
+        try PNG.write(try PNG.read(TestSupport.path("Media/kodim23_crop128.png")).cropped(left: 0, top: 0, width: 40, height: 32), to: input)
+        var sizes: [String: Int] = [:]
+        for (name, flag) in [("q60", ["--quality", "60"]), ("l", ["--lambda", "0.002"]), ("q20", ["--quality", "20"])] {
+            let result = try inr(["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/\(name).inr"] + flag)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            sizes[name] = try FileManager.default.attributesOfItem(atPath: folder + "/\(name).inr")[.size] as? Int
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/q60.inr")), try Data(contentsOf: URL(fileURLWithPath: folder + "/l.inr")))
+        XCTAssertLessThan(sizes["q20"]!, sizes["q60"]!)
+        XCTAssertNotNil(try CodecConfig.load(TestSupport.path("Configs/image/codec.yaml")).latent, "codec.yaml is the latent codec")
+        XCTAssertNil(try CodecConfig.load(TestSupport.path("Configs/image/mlp.yaml")).latent)
     }
 
     /// `inr eval sweep` runs a latent config over λ values (`--set latent.lambda=…`), resumes, and

@@ -11,7 +11,7 @@ final class ReliabilityTests: XCTestCase {
     static var binary: String { CommandLineTests.binary }
     static let image = TestSupport.path("Media/lossless/kodim23_crop64.png")
     static let clip = TestSupport.path("Media/video/park_joy_64x48.y4m")
-    static let imageConfig = TestSupport.path("Configs/image/codec.yaml")
+    static let imageConfig = TestSupport.path("Configs/image/mlp.yaml")
     static let videoConfig = TestSupport.path("Configs/video/nirvana-small.yaml")
     static let golden = TestSupport.path("Media/golden/sape-global.inr")
     static let goldenVideo = TestSupport.path("Media/golden/video-nirvana.inr")
@@ -465,7 +465,7 @@ final class ReproducibilityTests: XCTestCase {
             let output = folder + "/\(name).inr"
             let outcome = try ProcessProbe.run(
                 ReliabilityTests.binary,
-                ["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", TestSupport.kodimCrop, "--output", output,
+                ["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", TestSupport.kodimCrop, "--output", output,
                  "--steps", "600", "--threads", "\(threads)"], deadline: 300)
             XCTAssertEqual(outcome.exitStatus, 0, "\(outcome)")
             return try Data(contentsOf: URL(fileURLWithPath: output))

@@ -33,7 +33,7 @@ final class ReportTests: XCTestCase {
             try FileManager.default.copyItem(atPath: TestSupport.path(source), toPath: images + "/" + URL(fileURLWithPath: source).lastPathComponent)
         }
         let sweep = try inr([
-            "eval", "sweep", TestSupport.path("Configs/image/codec.yaml"), "--images", images, "--bpp", "0.5,1",
+            "eval", "sweep", TestSupport.path("Configs/image/mlp.yaml"), "--images", images, "--bpp", "0.5,1",
             "--set", "training.steps=60", "--set", "quantization.qatSteps=5", "--output", folder + "/sweep", "--threads", "2",
         ])
         XCTAssertEqual(sweep.status, 0, sweep.stderr)

@@ -57,7 +57,7 @@ final class SegmentCommandTests: XCTestCase {
         try refused(compress + ["--segment", "0/5", "--output", folder + "/refused.inr"], "cannot be cut into 5 parts")
         try refused(compress + ["--segment", "3/3", "--output", folder + "/refused.inr"], "--segment 3/3: i must be between 0 and 2")
         try refused(compress + ["--segment", "0/2", "--segments", "2", "--output", folder + "/refused.inr"], "not both")
-        try refused(["compress", TestSupport.path("Configs/image/codec.yaml"), "--input", TestSupport.kodimCrop, "--segment", "0/2",
+        try refused(["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", TestSupport.kodimCrop, "--segment", "0/2",
                      "--output", folder + "/refused.inr"], "are for clips")
     }
 

@@ -59,10 +59,10 @@ rows() { cut -d, -f1-9 "$1"; }
 mkdir images
 cp "$root"/Media/png/{rgb16,gray8,palette,rgba8}.png images/
 sweep=(--set network.width=8,12 --set training.steps=40 --set quantization.qatSteps=4)
-read -r array merge < <("$root/Tools/cluster/submit-sweep.sh" 4 "$root/Configs/image/codec.yaml" images sweep "${sweep[@]}")
+read -r array merge < <("$root/Tools/cluster/submit-sweep.sh" 4 "$root/Configs/image/mlp.yaml" images sweep "${sweep[@]}")
 [[ -n $array && -n $merge ]] || { echo "submit-sweep.sh gave no job ids" >&2; exit 1; }
 say "submitted the sweep: array $array (4 shards), merge $merge (afterok)"
-"$INR" eval sweep "$root/Configs/image/codec.yaml" --images images --output one "${sweep[@]}" --threads 1 >/dev/null
+"$INR" eval sweep "$root/Configs/image/mlp.yaml" --images images --output one "${sweep[@]}" --threads 1 >/dev/null
 say "one-process sweep done"
 wait_for "$array,$merge" 300
 expect_state "$array" COMPLETED

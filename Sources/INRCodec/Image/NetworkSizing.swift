@@ -22,7 +22,7 @@ import INRNetwork
 /// size of the file with every weight zero (container, HEAD, NETW, ENCO, QUAN and a near-empty
 /// WGHT), and
 /// bitsPerWeight = weightBits − 1 what the range coder spends on a network fitted to an image
-/// (kodim23 with codec.yaml: 16,963 parameters in 14.8 KB, 6.98 bits each). With a rate,
+/// (kodim23 with mlp.yaml: 16,963 parameters in 14.8 KB, 6.98 bits each). With a rate,
 /// `RateControl` then scales the step sizes so the written file lands on B.
 public enum NetworkSizing: Sendable, Equatable {
     /// The config's widths.

@@ -286,6 +286,16 @@ public struct LatentEncoderSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// λ for `--quality Q` (0–100, higher is better): 0.002 · 2^((60 − Q)/13): about 0.049
+    /// at Q 0, 0.0099 at Q 30, 0.002 at Q 60 and 0.00024 at Q 100. On Kodak the mean rate is about
+    /// the one the MLP codec's quality targets, 0.05 · 2^(Q/20) bpp: a doubling of λ takes the
+    /// rate down by a factor of about 1.56 (2^(13/20)), and λ 0.002 gives 0.40 bpp (the Kodak
+    /// sweep of docs/latent.md). The same Q gives the same λ on every image; the rate follows
+    /// the image.
+    public static func lambda(quality: Double) -> Float {
+        Float(0.002 * exp2((60 - quality) / 13))
+    }
+
     public func validate() throws {
         guard lambda > 0, lambda.isFinite else { throw LatentError("λ must be positive") }
         guard steps >= 0, finalSteps >= 0, steps + finalSteps >= 1 else { throw LatentError("at least one step") }
