@@ -139,7 +139,8 @@ def main() -> None:
                 counts[setting] += 1
         core = {setting for setting, count in counts.items() if 2 * count > len(per_image)}
         test_rows = [r for r in test_rows if core <= per_image[r["image"]]]
-        say(f"--complete: {len({r['image'] for r in test_rows})} images have all {len(core)} settings of the sweep")
+        say(f"--complete: {len({r['image'] for r in test_rows})} images have all {len(core)} settings of the sweep"
+            + (f"; on fewer images only (kept for them, required of none): {', '.join(sorted(set(counts) - core))}" if set(counts) - core else ""))
     rows = list(test_rows)
     if args.against:
         rows += read_table(args.against)

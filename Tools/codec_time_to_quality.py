@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PSNR of the default codec on one image for a given encoding time (30, 60, 120, 300, 600 s).
+"""PSNR of the MLP codec (mlp.yaml) on one image for a given encoding time (30, 60, 120, 300, 600 s).
 
 The codec's learning rate follows a cosine over the config's steps, so a budget is met by
 choosing the number of steps, not by cutting a longer schedule short: a calibration run of 200

@@ -41,6 +41,15 @@ public struct CodecConfig: ConfigSection, Equatable {
     public func validate() throws {
         if latent != nil, video != nil { throw ConfigValueError("latent", "the latent codec is for images; a config has latent: or video:, not both") }
         if latent != nil, head.bitPlanes != nil { throw ConfigValueError("latent", "the latent codec is lossy; head.type bitPlanes is for lossless configs") }
+        if latent != nil {
+            // The MLP codec's sections would be read and ignored: a latent config is latent:,
+            // training: and seed.
+            let unused = [("encoding", encoding == EncodingConfig()), ("head", head == HeadConfig()), ("network", network == NetworkConfig()),
+                          ("optimizer", optimizer == OptimizerConfig()), ("loss", loss == LossConfig()), ("quantization", quantization == QuantizationConfig())]
+            if let (key, _) = unused.first(where: { !$0.1 }) {
+                throw ConfigValueError(key, "a latent config takes latent:, training: and seed; \(key): belongs to the MLP codec (Configs/image/mlp.yaml)")
+            }
+        }
         if network.sizing == .image, head.bitPlanes == nil {
             throw ConfigValueError("network.sizing", "image sizes a lossless (bitPlanes) network; a lossy config's width follows --bpp or --quality instead")
         }

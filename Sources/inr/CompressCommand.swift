@@ -55,7 +55,7 @@ struct CompressCommand: ParsableCommand {
         try checkFiles()
         let config = try configOptions.load()
         if config.video != nil {
-            guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is a video config (use --bpp)") }
+            guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is a video config (use --bpp or --quality)") }
             return try runVideo(config)
         }
         if config.latent != nil {
@@ -69,9 +69,12 @@ struct CompressCommand: ParsableCommand {
         if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
             throw CommandError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
         }
+        guard rate.lambda == nil else {
+            throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is "
+                + (config.head.bitPlanes == nil ? "an MLP config (use --bpp or --quality)" : "lossless, whose file is as small as the image allows"))
+        }
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
-        guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is an MLP config (use --bpp or --quality)") }
         let fitted = try model.map { try checkpoint($0, for: image, config: config) }
         var settings = config.imageEncoderSettings
         if let sizing = rate.sizing, let flag = rate.flag {

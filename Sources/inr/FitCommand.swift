@@ -51,6 +51,9 @@ struct FitCommand: ParsableCommand {
         files.output("--metrics", metrics)
         try files.check()
         let config = try configOptions.load()
+        guard config.latent == nil else {
+            throw CommandError("inr fit fits a coordinate MLP; \(configOptions.config) is a latent codec config (inr compress fits its grids)")
+        }
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))
         try OutputFile.createFolders(for: [output, checkpointPath, metrics])

@@ -20,7 +20,7 @@ struct ThreadOptions: ParsableArguments {
 
 /// A config file and what the command line lays over it: `fit` and `compress`.
 struct ConfigOptions: ParsableArguments {
-    @Argument(help: "A YAML config, e.g. Configs/image/codec.yaml (Configs/README.md lists every key).")
+    @Argument(help: "A YAML config from Configs/ (Configs/README.md lists every file and key).")
     var config: String
 
     @Option(name: .customLong("set"), help: "key.path=value laid over the config (repeatable), e.g. network.width=48.")

@@ -92,6 +92,11 @@ final class ConfigTests: XCTestCase {
         assertError("video: {initialization: random}\n", keyPath: "video.initialization", line: 1, contains: "expected one of previousGroup, scratch")
         assertError("video: {patchSize: 64, groupSize: 64}\n", keyPath: "video.patchSize", line: nil, contains: "393216 outputs")
         assertError("video:\n  groupsize: 4\n", keyPath: "video.groupsize", line: 2, contains: "did you mean 'groupSize'")
+        // A latent config would ignore the MLP codec's sections: naming one is an error.
+        for section in ["network: {width: 32}", "encoding: {type: positional}", "quantization: {weightBits: 6}", "optimizer: {beta1: 0.8}"] {
+            assertError("latent: {grids: 3}\n\(section)\n", keyPath: String(section.prefix { $0 != ":" }), line: nil, contains: "belongs to the MLP codec")
+        }
+        XCTAssertNoThrow(try CodecConfig.parse("latent: {grids: 3}\ntraining: {steps: 10}\nseed: 4\n", name: "test.yaml"))
     }
 
     func testErrorsNameTheFile() throws {

@@ -38,12 +38,15 @@ final class LatentCommandTests: XCTestCase {
             let inspect = try inr(["inspect", folder + "/\(name).inr"])
             XCTAssertTrue(inspect.stdout.contains("latent image"), inspect.stdout)
         }
-        // The MLP codec's rate flags and --model are refused, as --lambda is for an MLP config.
+        // The MLP codec's --bpp and --model are refused, as --lambda is for an MLP config.
         let input = folder + "/rgb.png"
         for (arguments, text) in [
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--bpp", "0.5"], "--lambda"),
             (["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "latent codec"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", TestSupport.path("Media/png/rgba8.png"), "--output", folder + "/x.inr"], "channels"),
+            (["fit", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.png"], "latent codec config"),
+            (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--set", "network.width=32"],
+             "belongs to the MLP codec"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--set", "latent.convolutions=5"],
              "latent.convolutions"),
         ] {
@@ -51,6 +54,7 @@ final class LatentCommandTests: XCTestCase {
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(text), "\(text) in \(result.stderr)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/x.inr"))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/x.png"))
         }
     }
 

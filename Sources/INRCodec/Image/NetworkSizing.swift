@@ -44,7 +44,7 @@ public enum NetworkSizing: Sendable, Equatable {
     public static let losslessWeightShare = 1.0 / 12
 
     /// The rate `--quality Q` (0–100) targets: 0.05 · 2^(Q/20) bpp, from 0.05 to 1.6 bpp
-    /// (50 ≈ 0.28, the default config's rate on Kodak; each 20 points double the bits).
+    /// (50 ≈ 0.28, mlp.yaml's rate on Kodak; each 20 points double the bits).
     public static func bitsPerPixel(quality: Double) -> Double {
         0.05 * exp2(quality / 20)
     }

@@ -83,7 +83,7 @@ struct EvalSweepCommand: ParsableCommand {
             throw CommandError("--bpp is for lossy configs; \(config) is lossless")
         }
         if targets != [nil], configs.contains(where: { $0.latent != nil }) {
-            throw CommandError("--bpp is for the MLP codec; a latent config's rate knob is λ: --set latent.lambda=0.001,0.002,…")
+            throw CommandError("--bpp is for the MLP codec (Configs/image/mlp.yaml); a latent config's rate knob is λ: --set latent.lambda=0.001,0.002,…")
         }
         let budget = try DecodeBudget.current()
         Interrupt.shared.gracefulMessage = "stopping this image's fit; its result is dropped, the finished images' are kept"
