@@ -16,6 +16,8 @@ measured rates, and one chart with every curve.
   piecewise-linear function of PSNR (the piecewise variant of the measure, which needs no
   polynomial fit), its mean difference over the PSNR range both curves cover, exp(·) − 1; then
   the mean over the images both codecs have. Negative: the test codec needs fewer bits.
+- **Per-image reading**: each image's curve interpolated at the rate, then the mean, where
+  every image's curve reaches it.
 - **MLP margin**: for every (image, rate) of the MLP codec's tables, the test codec's PSNR at
   that rate minus the MLP codec's (the issue's "above inr's own MLP codec at every rate").
 
@@ -164,6 +166,17 @@ def main() -> None:
             values = [v for v in (bd_rate(test[i], images[i]) for i in wanted if i in images) if v is not None]
             bd = f"{100 * sum(values) / len(values):+.1f}% ({len(values)})" if values else "—"
         say(f"| {name} | " + " | ".join(cells) + f" | {bd} |")
+
+    # The other reading of "mean PSNR at a rate": each image's own curve interpolated at it, then
+    # the mean (defined where every image's curve reaches the rate).
+    for rate in RATES:
+        cells = []
+        for name, images in all_curves.items():
+            values = [psnr_at(images[i], rate) for i in wanted if i in images]
+            if len(values) == len(wanted) and all(v is not None for v in values):
+                cells.append(f"{name} {sum(values) / len(values):.2f}")
+        if cells:
+            say(f"mean of per-image PSNR at {rate:.2f} bpp (each image's curve interpolated): " + ", ".join(cells))
 
     if mlp_rows:
         margins = []
