@@ -39,9 +39,9 @@ public struct CodecConfig: ConfigSection, Equatable {
 
     /// A video network has G·1.5·P² outputs: it must still be a network the format holds.
     public func validate() throws {
-        if latent != nil, video != nil { throw ConfigValueError("latent", "the latent codec is for images; a config has latent: or video:, not both") }
-        if latent != nil, head.bitPlanes != nil { throw ConfigValueError("latent", "the latent codec is lossy; head.type bitPlanes is for lossless configs") }
         if latent != nil {
+            if video != nil { throw ConfigValueError("latent", "the latent codec is for images; a config has latent: or video:, not both") }
+            if head.bitPlanes != nil { throw ConfigValueError("latent", "the latent codec is lossy; head.type bitPlanes is for lossless configs") }
             // The MLP codec's sections would be read and ignored: a latent config is latent:,
             // training: and seed.
             let unused = [("encoding", encoding == EncodingConfig()), ("head", head == HeadConfig()), ("network", network == NetworkConfig()),
