@@ -7,6 +7,7 @@ measured rates, and one chart with every curve.
         [--against docs/results/classic-kodak.csv] \
         [--coolchic ../shared/anchors/coolchic/v4.2-image-kodak.tsv] \
         [--mlp docs/results/inr-kodak-0.15.csv,docs/results/inr-kodak-0.3.csv,docs/results/inr-kodak-0.6.csv] \
+        [--also docs/results/latent-kodak/results.csv="latent, 1650 + 150 steps"] \
         [--chart docs/latent-kodak.svg] [--complete]
 
 - **PSNR at a rate**: on the codec's mean curve (per setting, the mean bpp and the mean PSNR
@@ -18,6 +19,9 @@ measured rates, and one chart with every curve.
   the mean over the images both codecs have. Negative: the test codec needs fewer bits.
 - **Per-image reading**: each image's curve interpolated at the rate, then the mean, where
   every image's curve reaches it.
+- **Landing**: each setting that covers every image, read where it lands (its mean bpp and mean
+  PSNR) against each other codec's mean curve at that rate, and image by image at each file's
+  own rate (the issue's "or at a preset landing within ±0.01 bpp").
 - **MLP margin**: for every (image, rate) of the MLP codec's tables, the test codec's PSNR at
   that rate minus the MLP codec's (the issue's "above inr's own MLP codec at every rate").
 
@@ -110,6 +114,14 @@ def mean_curve(rows: list[dict], codec: str, wanted: set[str]) -> list[tuple[flo
                   for v in settings.values() if len(v) == len(wanted))
 
 
+def landings(test_rows: list[dict], wanted: set[str]) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+    """(setting, image → (bpp, PSNR)) for each setting of the test codec that covers every image."""
+    settings: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for r in test_rows:
+        settings[r["setting"]][r["image"]] = (r["bpp"], r["psnr"])
+    return sorted((setting, v) for setting, v in settings.items() if set(v) == wanted)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("test", help="the tested codec's table (inr eval format)")
@@ -118,6 +130,8 @@ def main() -> None:
     parser.add_argument("--against", default=os.path.join(ROOT, "docs", "results", "classic-kodak.csv"))
     parser.add_argument("--coolchic", default=os.path.join(SHARED, "anchors", "coolchic", "v4.2-image-kodak.tsv"))
     parser.add_argument("--mlp", default=",".join(os.path.join(ROOT, "docs", "results", f"inr-kodak-{r}.csv") for r in ("0.15", "0.3", "0.6")))
+    parser.add_argument("--also", action="append", default=[], metavar="TABLE=NAME",
+                        help="another inr eval table to set beside the rest under NAME (e.g. an earlier preset's sweep); repeatable")
     parser.add_argument("--chart", help="write the chart (SVG) here")
     parser.add_argument("--complete", action="store_true",
                         help="only the images that have every setting most images have (a sweep still under way)")
@@ -148,6 +162,11 @@ def main() -> None:
         rows += read_table(args.against)
     if args.coolchic and os.path.exists(args.coolchic):
         rows += read_coolchic(args.coolchic)
+    for also in args.also:
+        path, separator, name = also.partition("=")
+        if not separator or not name:
+            raise SystemExit(f"--also {also}: give TABLE=NAME")
+        rows += read_table(path, rename=name)
     mlp_rows = [r for path in args.mlp.split(",") if path and os.path.exists(path) for r in read_table(path, rename="inr MLP (mlp.yaml)")]
     rows += mlp_rows
     all_curves = curves(rows)
@@ -177,6 +196,26 @@ def main() -> None:
                 cells.append(f"{name} {sum(values) / len(values):.2f}")
         if cells:
             say(f"mean of per-image PSNR at {rate:.2f} bpp (each image's curve interpolated): " + ", ".join(cells))
+
+    # A preset read where it lands (the issue's "or at a preset landing within ±0.01 bpp"): each
+    # setting of the test codec that covers every image, its mean rate and mean PSNR, against
+    # each other codec's mean curve at that mean rate, and image by image at each file's own rate.
+    for setting, landing in landings(test_rows, wanted):
+        mean_bpp = sum(b for b, _ in landing.values()) / len(landing)
+        mean_psnr = sum(p for _, p in landing.values()) / len(landing)
+        near = [r for r in RATES if abs(mean_bpp - r) <= 0.01]
+        say(f"{args.name} at {setting}: mean {mean_bpp:.4f} bpp, {mean_psnr:.3f} dB"
+            + (f" (lands within ±0.01 bpp of {near[0]:.2f})" if near else ""))
+        for name, images in all_curves.items():
+            if name == args.name:
+                continue
+            curve_psnr = psnr_at(mean_curve(rows, name, wanted), mean_bpp)
+            differences = [p - v for i, (b, p) in landing.items() if i in images and (v := psnr_at(images[i], b)) is not None]
+            cells = [f"mean curve at {mean_bpp:.4f} bpp: {curve_psnr:.3f} dB ({mean_psnr - curve_psnr:+.3f})" if curve_psnr is not None else "mean curve: —"]
+            if differences:
+                cells.append(f"image by image at each file's rate: {sum(differences) / len(differences):+.3f} dB mean, "
+                             f"{sum(d > 0 for d in differences)} of {len(differences)} ahead")
+            say(f"  against {name}: " + "; ".join(cells))
 
     if mlp_rows:
         margins = []

@@ -54,10 +54,14 @@ struct CompressCommand: ParsableCommand {
     func run() throws {
         try checkFiles()
         let config = try configOptions.load()
-        if config.video != nil {
-            guard rate.lambda == nil else { throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is a video config (use --bpp or --quality)") }
-            return try runVideo(config)
+        // λ is the latent codec's rate knob alone; refused before any input is read.
+        if rate.lambda != nil, config.latent == nil {
+            let kind = config.video != nil ? "a video config (use --bpp or --quality)"
+                : config.head.bitPlanes == nil ? "an MLP config (use --bpp or --quality)"
+                : "lossless, whose file is as small as the image allows"
+            throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is \(kind)")
         }
+        if config.video != nil { return try runVideo(config) }
         if config.latent != nil {
             guard !video.isGiven else { throw CommandError("--frames, --segment(s) and --raw-* are for clips; \(configOptions.config) is a latent image config") }
             return try runLatent(config)
@@ -68,10 +72,6 @@ struct CompressCommand: ParsableCommand {
         let videoExtensions: Set = ["y4m", "yuv", "mp4", "mkv", "webm", "mov", "avi", "m4v", "ts"]
         if videoExtensions.contains(URL(fileURLWithPath: input).pathExtension.lowercased()) {
             throw CommandError("\(input) looks like a video: compress it with a video config, e.g. Configs/video/nirvana.yaml")
-        }
-        guard rate.lambda == nil else {
-            throw CommandError("--lambda is the latent codec's rate knob; \(configOptions.config) is "
-                + (config.head.bitPlanes == nil ? "an MLP config (use --bpp or --quality)" : "lossless, whose file is as small as the image allows"))
         }
         let budget = try DecodeBudget.current()
         let image = try PNG.read(input, maximumPixels: (budget.pixels, DecodeBudget.pixelsVariable))

@@ -42,7 +42,11 @@ final class LatentCommandTests: XCTestCase {
         let input = folder + "/rgb.png"
         for (arguments, text) in [
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--bpp", "0.5"], "--lambda"),
-            (["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "latent codec"),
+            (["compress", TestSupport.path("Configs/image/mlp.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"], "an MLP config"),
+            (["compress", TestSupport.path("Configs/lossless/interlaced-small.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"],
+             "lossless"),
+            (["compress", TestSupport.path("Configs/video/nirvana-small.yaml"), "--input", input, "--output", folder + "/x.inr", "--lambda", "0.01"],
+             "a video config"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", TestSupport.path("Media/png/rgba8.png"), "--output", folder + "/x.inr"], "channels"),
             (["fit", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.png"], "latent codec config"),
             (["compress", TestSupport.path("Configs/golden/latent.yaml"), "--input", input, "--output", folder + "/x.inr", "--set", "network.width=32"],
