@@ -166,7 +166,12 @@ def main() -> None:
         path, separator, name = also.partition("=")
         if not separator or not name:
             raise SystemExit(f"--also {also}: give TABLE=NAME")
-        rows += read_table(path, rename=name)
+        if name in {r["codec"] for r in rows} | {args.name}:
+            raise SystemExit(f"--also {also}: {name} is already a codec of this reading; give another NAME")
+        table = read_table(path)
+        if len({r["codec"] for r in table}) > 1:
+            raise SystemExit(f"--also {also}: {path} holds more than one codec; give a table of one")
+        rows += [dict(r, codec=name) for r in table]
     mlp_rows = [r for path in args.mlp.split(",") if path and os.path.exists(path) for r in read_table(path, rename="inr MLP (mlp.yaml)")]
     rows += mlp_rows
     all_curves = curves(rows)
@@ -213,8 +218,10 @@ def main() -> None:
             differences = [p - v for i, (b, p) in landing.items() if i in images and (v := psnr_at(images[i], b)) is not None]
             cells = [f"mean curve at {mean_bpp:.4f} bpp: {curve_psnr:.3f} dB ({mean_psnr - curve_psnr:+.3f})" if curve_psnr is not None else "mean curve: —"]
             if differences:
+                outside = len(landing) - len(differences)
                 cells.append(f"image by image at each file's rate: {sum(differences) / len(differences):+.3f} dB mean, "
-                             f"{sum(d > 0 for d in differences)} of {len(differences)} ahead")
+                             f"{sum(d > 0 for d in differences)} of {len(differences)} ahead"
+                             + (f" ({outside} outside its curve)" if outside else ""))
             say(f"  against {name}: " + "; ".join(cells))
 
     if mlp_rows:
