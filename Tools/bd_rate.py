@@ -104,22 +104,23 @@ def bd_rate(test: list[tuple[float, float]], anchor: list[tuple[float, float]], 
     return math.exp(difference / samples) - 1
 
 
-def mean_curve(rows: list[dict], codec: str, wanted: set[str]) -> list[tuple[float, float]]:
-    """(mean bpp, mean PSNR) of each setting of `codec` that covers every image in `wanted`."""
+def complete_settings(rows: list[dict], codec: str, wanted: set[str]) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+    """(setting, image → (bpp, PSNR)) for each setting of `codec` that covers every image in `wanted`."""
     settings: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     for r in rows:
         if r["codec"] == codec and r["image"] in wanted:
             settings[r["setting"]][r["image"]] = (r["bpp"], r["psnr"])
-    return sorted((sum(b for b, _ in v.values()) / len(v), sum(p for _, p in v.values()) / len(v))
-                  for v in settings.values() if len(v) == len(wanted))
+    return sorted((setting, v) for setting, v in settings.items() if len(v) == len(wanted))
 
 
-def landings(test_rows: list[dict], wanted: set[str]) -> list[tuple[str, dict[str, tuple[float, float]]]]:
-    """(setting, image → (bpp, PSNR)) for each setting of the test codec that covers every image."""
-    settings: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for r in test_rows:
-        settings[r["setting"]][r["image"]] = (r["bpp"], r["psnr"])
-    return sorted((setting, v) for setting, v in settings.items() if set(v) == wanted)
+def mean_point(points: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """(mean bpp, mean PSNR) over the images of one setting."""
+    return sum(b for b, _ in points.values()) / len(points), sum(p for _, p in points.values()) / len(points)
+
+
+def mean_curve(rows: list[dict], codec: str, wanted: set[str]) -> list[tuple[float, float]]:
+    """(mean bpp, mean PSNR) of each setting of `codec` that covers every image in `wanted`."""
+    return sorted(mean_point(v) for _, v in complete_settings(rows, codec, wanted))
 
 
 def main() -> None:
@@ -205,9 +206,8 @@ def main() -> None:
     # A preset read where it lands (the issue's "or at a preset landing within ±0.01 bpp"): each
     # setting of the test codec that covers every image, its mean rate and mean PSNR, against
     # each other codec's mean curve at that mean rate, and image by image at each file's own rate.
-    for setting, landing in landings(test_rows, wanted):
-        mean_bpp = sum(b for b, _ in landing.values()) / len(landing)
-        mean_psnr = sum(p for _, p in landing.values()) / len(landing)
+    for setting, landing in complete_settings(test_rows, args.name, wanted):
+        mean_bpp, mean_psnr = mean_point(landing)
         near = [r for r in RATES if abs(mean_bpp - r) <= 0.01]
         say(f"{args.name} at {setting}: mean {mean_bpp:.4f} bpp, {mean_psnr:.3f} dB"
             + (f" (lands within ±0.01 bpp of {near[0]:.2f})" if near else ""))
