@@ -9,7 +9,7 @@
 public enum ContextPattern {
     public static let sizes = [8, 16]
     /// How far any offset reaches: rows above, columns either side.
-    static let reach = 3
+    public static let reach = 3
 
     static let all: [(row: Int, column: Int)] = [
         (0, -1), (-1, 0), (-1, -1), (-1, 1), (0, -2), (-2, 0), (-1, -2), (-1, 2),

@@ -11,7 +11,7 @@ final class KernelTests: XCTestCase {
         }
     }
 
-    static let shapes: [(rows: Int, depth: Int, width: Int)] = [(1, 2, 3), (5, 28, 28), (17, 64, 64), (8, 514, 70), (3, 37, 16), (12, 3, 129)]
+    static let shapes: [(rows: Int, depth: Int, width: Int)] = [(1, 2, 3), (5, 28, 28), (17, 64, 64), (8, 514, 70), (3, 37, 16), (12, 3, 129), (19, 16, 16), (19, 7, 40)]
     static let activations: [Activation] = [.identity, .relu, .gelu, .sine(omega0: 30), .sine(omega0: 1)]
 
     func testDenseForwardMatchesReference() {
@@ -115,6 +115,28 @@ final class KernelTests: XCTestCase {
                         XCTAssertEqual(Double(weightGradient.base[i * paddedWidth(shape.width) + o]), 2 * sum, accuracy: 1e-5 * Double(shape.rows), "\(kernels.instructionSet) weight \(shape)")
                     }
                 }
+            }
+        }
+    }
+
+    /// The kernels' blend-based minimum and maximum pick what the standard library's
+    /// `pointwiseMin` and `pointwiseMax` pick, NaNs and signed zeros included.
+    func testMinimumAndMaximumMatchTheStandardLibrary() {
+        let specials: [Float] = [0, -0, 1, -1, 5, -4.6, .infinity, -.infinity, .nan, 88.376_26, 1e-30, -1e-30, .greatestFiniteMagnitude]
+        var pairs: [(Float, Float)] = []
+        for a in specials { for b in specials { pairs.append((a, b)) } }
+        for start in stride(from: 0, to: pairs.count, by: vectorWidth) {
+            var a = Vector(), b = Vector()
+            for lane in 0..<vectorWidth {
+                let pair = pairs[(start + lane) % pairs.count]
+                a[lane] = pair.0
+                b[lane] = pair.1
+            }
+            let minimum = VectorMath<SeparateMultiplyAdd>.minimum(a, b), maximum = VectorMath<SeparateMultiplyAdd>.maximum(a, b)
+            let expectedMinimum = pointwiseMin(a, b), expectedMaximum = pointwiseMax(a, b)
+            for lane in 0..<vectorWidth {
+                XCTAssertEqual(minimum[lane].bitPattern, expectedMinimum[lane].bitPattern, "min(\(a[lane]), \(b[lane]))")
+                XCTAssertEqual(maximum[lane].bitPattern, expectedMaximum[lane].bitPattern, "max(\(a[lane]), \(b[lane]))")
             }
         }
     }

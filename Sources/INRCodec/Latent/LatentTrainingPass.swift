@@ -39,10 +39,15 @@ public final class LatentTrainingPass {
     let convolutionInputs: UnsafeMutableBufferPointer<Float>
     let convolutionGradients: UnsafeMutableBufferPointer<Float>
     let convolutionScratch: UnsafeMutableBufferPointer<Float>
+    /// ∂D/∂(upsampled latents), planar (L × N), and with the ARM the context gradients (slot by
+    /// slot, one value per latent): kept from step to step, as each step writes them whole
+    /// (fresh ones of this size cost every step its page faults and a memset).
+    let upsampledGradient: UnsafeMutableBufferPointer<Float>
+    let contextGradient: UnsafeMutableBufferPointer<Float>
     let entropyNetwork: TiledNetwork?
     let contextOffsets: [(row: Int, column: Int)]
-    /// For each context slot and latent, the flat index of the neighbour, or −1 outside its grid.
-    let contextSources: [Int32]
+    /// The latents in zero-padded bands, where the ARM's contexts are gathered.
+    let contextPlanes: ContextPlanes?
     /// The CPU's kernels (the ARM's rate runs on them too).
     let kernels: any KernelSet
 
@@ -63,38 +68,30 @@ public final class LatentTrainingPass {
         convolutionInputs.initialize(repeating: 0)
         convolutionGradients.initialize(repeating: 0)
         convolutionScratch.initialize(repeating: 0)
-        let offsets = spec.gridOffsets, count = spec.latentCount
+        let count = spec.latentCount
+        upsampledGradient = .allocate(capacity: spec.gridCount * spec.pixelCount)
+        upsampledGradient.initialize(repeating: 0)
         synthesisNetwork = TiledNetwork(layers: spec.synthesisLayers, kernels: kernels, threads: pool.threadCount)
         if case .autoregressive(let context, _, _) = spec.entropyModel {
             entropyNetwork = TiledNetwork(layers: spec.entropyLayers, kernels: kernels, threads: pool.threadCount)
             contextOffsets = ContextPattern.offsets(context)
-            var sources = [Int32](repeating: -1, count: context * count)
-            for (slot, offset) in contextOffsets.enumerated() {
-                for level in 0..<spec.gridCount {
-                    let size = spec.gridSize(level)
-                    for y in 0..<size.height {
-                        let row = y + offset.row
-                        guard row >= spec.bandStart(y) else { continue }
-                        for x in 0..<size.width {
-                            let column = x + offset.column
-                            guard column >= 0, column < size.width else { continue }
-                            sources[slot * count + offsets[level] + y * size.width + x] = Int32(offsets[level] + row * size.width + column)
-                        }
-                    }
-                }
-            }
-            contextSources = sources
+            contextPlanes = ContextPlanes(spec: spec, offsets: contextOffsets)
+            contextGradient = .allocate(capacity: context * count)
         } else {
             entropyNetwork = nil
             contextOffsets = []
-            contextSources = []
+            contextPlanes = nil
+            contextGradient = .allocate(capacity: 0)
         }
+        contextGradient.initialize(repeating: 0)
     }
 
     deinit {
         convolutionInputs.deallocate()
         convolutionGradients.deallocate()
         convolutionScratch.deallocate()
+        upsampledGradient.deallocate()
+        contextGradient.deallocate()
     }
 
     public struct Result {
@@ -150,48 +147,46 @@ public final class LatentTrainingPass {
         var gradient = [Float](repeating: 0, count: parameters.count)
         var synthesisGradient: [Float] = []
         let scale = 2 / Float(samples)
-        var inputGradient = [Float](repeating: 0, count: grids * pixels)
+        let inputGradient = upsampledGradient.baseAddress!  // the scatter writes all of it
         let upsampled = UnsafePointer(planes.inputs)
         // With convolutions, D and ∂D/∂(the per-pixel layers' outputs) come first.
         let convolved: (squaredError: Double, gradient: UnsafePointer<Float>)? =
             spec.residualConvolutions > 0 ? convolve(parameters, scale: scale, gradient: &gradient) : nil
         let squaredError = targets.withUnsafeBufferPointer { targets in
-            inputGradient.withUnsafeMutableBufferPointer { inputGradient in
-                let targets = targets.baseAddress!, inputGradient = inputGradient.baseAddress!
-                return synthesisNetwork.run(
-                    count: pixels, parameters: parameters[0..<denseCount], pool: pool, gradient: &synthesisGradient,
-                    gather: { inputs, first in
-                        for r in 0..<inputs.rows {
-                            let row = inputs.row(r)
-                            for l in 0..<grids { row[l] = upsampled[l * pixels + first + r] }
-                        }
-                    },
-                    loss: { outputs, gradient, first in
-                        if let convolved {
-                            for r in 0..<outputs.rows {
-                                let g = gradient.row(r)
-                                for c in 0..<channels { g[c] = convolved.gradient[c * pixels + first + r] }
-                            }
-                            return 0
-                        }
-                        var sum = 0.0
+            let targets = targets.baseAddress!
+            return synthesisNetwork.run(
+                count: pixels, parameters: parameters[0..<denseCount], pool: pool, gradient: &synthesisGradient,
+                gather: { inputs, first in
+                    for r in 0..<inputs.rows {
+                        let row = inputs.row(r)
+                        for l in 0..<grids { row[l] = upsampled[l * pixels + first + r] }
+                    }
+                },
+                loss: { outputs, gradient, first in
+                    if let convolved {
                         for r in 0..<outputs.rows {
-                            let out = outputs.row(r), g = gradient.row(r)
-                            for c in 0..<channels {
-                                let d = out[c] - targets[c * pixels + first + r]
-                                sum += Double(d * d)
-                                g[c] = scale * d
-                            }
+                            let g = gradient.row(r)
+                            for c in 0..<channels { g[c] = convolved.gradient[c * pixels + first + r] }
                         }
-                        return sum
-                    },
-                    scatter: wantsLatentGradient || learned ? { inputGradient_, first in
-                        for r in 0..<inputGradient_.rows {
-                            let row = inputGradient_.row(r)
-                            for l in 0..<grids { inputGradient[l * pixels + first + r] = row[l] }
+                        return 0
+                    }
+                    var sum = 0.0
+                    for r in 0..<outputs.rows {
+                        let out = outputs.row(r), g = gradient.row(r)
+                        for c in 0..<channels {
+                            let d = out[c] - targets[c * pixels + first + r]
+                            sum += Double(d * d)
+                            g[c] = scale * d
                         }
-                    } : nil)
-            }
+                    }
+                    return sum
+                },
+                scatter: wantsLatentGradient || learned ? { inputGradient_, first in
+                    for r in 0..<inputGradient_.rows {
+                        let row = inputGradient_.row(r)
+                        for l in 0..<grids { inputGradient[l * pixels + first + r] = row[l] }
+                    }
+                } : nil)
         }
         gradient.replaceSubrange(0..<denseCount, with: synthesisGradient)
         let mse = Float((convolved?.squaredError ?? squaredError) / Double(samples))
@@ -206,7 +201,7 @@ public final class LatentTrainingPass {
             let lg = wantsLatentGradient ? lg.baseAddress : nil
             tapGradients.withUnsafeMutableBufferPointer { tapGradients in
                 pool.run(tasks: grids) { level, _ in
-                    let full = Array(inputGradient[(level * pixels)..<((level + 1) * pixels)])
+                    let full = Array(UnsafeBufferPointer(start: inputGradient + level * pixels, count: pixels))
                     let back: [Float]
                     if learned {
                         let result = pyramid.backward(Array(latents[offsets[level]..<offsets[level + 1]]), full, level: level, spec: spec)
@@ -285,39 +280,29 @@ public final class LatentTrainingPass {
         }
         // ARM: each latent's context gathered from the latents, (μ, s) → bits, and back.
         let context = contextOffsets.count, frozen = latentGradient.isEmpty
-        var contextGradient = [Float](repeating: 0, count: frozen ? 0 : context * count)
         var armGradient: [Float] = []
+        // The scatter writes every slot of every latent.
+        let cg = frozen ? nil : contextGradient.baseAddress, planes = contextPlanes!
         let bits = latents.withUnsafeBufferPointer { latents in
             latentGradient.withUnsafeMutableBufferPointer { lg in
-                contextGradient.withUnsafeMutableBufferPointer { cg in
-                    let latents = latents.baseAddress!, lg = frozen ? nil : lg.baseAddress, cg = frozen ? nil : cg.baseAddress
-                    let sources = contextSources
-                    return sources.withUnsafeBufferPointer { sources in
-                        let sources = sources.baseAddress!
-                        return entropyNetwork.run(
-                            count: count, parameters: parameters[entropyOffset...], pool: pool, gradient: &armGradient,
-                            gather: { inputs, first in
-                                for r in 0..<inputs.rows {
-                                    let row = inputs.row(r)
-                                    for slot in 0..<context {
-                                        let source = sources[slot * count + first + r]
-                                        row[slot] = source >= 0 ? latents[Int(source)] : 0
-                                    }
-                                }
-                            },
-                            loss: { outputs, gradient, first in
-                                kernels.laplaceRate(
-                                    values: latents + first, parameters: outputs, weight: weight, parameterGradient: gradient,
-                                    valueGradient: lg.map { $0 + first })
-                            },
-                            scatter: frozen ? nil : { inputGradient, first in
-                                for r in 0..<inputGradient.rows {
-                                    let row = inputGradient.row(r)
-                                    for slot in 0..<context { cg![slot * count + first + r] = row[slot] }
-                                }
-                            })
-                    }
-                }
+                let latents = latents.baseAddress!, lg = frozen ? nil : lg.baseAddress
+                planes.fill(latents, pool: pool)
+                return entropyNetwork.run(
+                    count: count, parameters: parameters[entropyOffset...], pool: pool, gradient: &armGradient,
+                    gather: { inputs, first in planes.gather(into: inputs, first: first) },
+                    loss: { outputs, gradient, first in
+                        kernels.laplaceRate(
+                            values: latents + first, parameters: outputs, weight: weight, parameterGradient: gradient,
+                            valueGradient: lg.map { $0 + first })
+                    },
+                    scatter: frozen ? nil : { inputGradient, first in
+                        // Slot by slot, so each slot's run of the tile is written contiguously.
+                        let rows = inputGradient.rows, stride = inputGradient.stride, tile = inputGradient.base
+                        for slot in 0..<context {
+                            let out = cg! + slot * count + first
+                            for r in 0..<rows { out[r] = tile[r * stride + slot] }
+                        }
+                    })
             }
         }
         gradient.replaceSubrange(entropyOffset..<gradient.count, with: armGradient)
@@ -328,28 +313,27 @@ public final class LatentTrainingPass {
         // loops vectorise), in slot order, before the row's sums join the gradient.
         guard !frozen else { return Float(bits) }
         let bands = LatentCoder.bands(spec), offsets = contextOffsets
+        let shares = UnsafePointer(contextGradient.baseAddress!)
         latentGradient.withUnsafeMutableBufferPointer { lg in
-            contextGradient.withUnsafeBufferPointer { cg in
-                let lg = lg.baseAddress!, cg = cg.baseAddress!
-                pool.run(tasks: bands.count) { task, _ in
-                    let band = bands[task], width = spec.gridSize(band.level).width
-                    let base = band.offset - band.rows.lowerBound * width  // the grid's first latent
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
-                        let sums = sums.baseAddress!
-                        for y in band.rows {
-                            sums.update(repeating: 0, count: width)
-                            for slot in 0..<offsets.count {
-                                let row = y - offsets[slot].row, shift = offsets[slot].column
-                                guard row < band.rows.upperBound else { continue }
-                                // x − shift is the neighbour's column: x in [max(0, shift), min(width, width + shift)).
-                                let first = max(0, shift), end = min(width, width + shift)
-                                guard first < end else { continue }
-                                let start = slot * count + base + row * width - shift
-                                for x in first..<end { sums[x] += cg[start + x] }
-                            }
-                            let out = lg + base + y * width
-                            for x in 0..<width { out[x] += sums[x] }
+            let lg = lg.baseAddress!
+            pool.run(tasks: bands.count) { task, _ in
+                let band = bands[task], width = spec.gridSize(band.level).width
+                let base = band.offset - band.rows.lowerBound * width  // the grid's first latent
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { sums in
+                    let sums = sums.baseAddress!
+                    for y in band.rows {
+                        sums.update(repeating: 0, count: width)
+                        for slot in 0..<offsets.count {
+                            let row = y - offsets[slot].row, shift = offsets[slot].column
+                            guard row < band.rows.upperBound else { continue }
+                            // x − shift is the neighbour's column: x in [max(0, shift), min(width, width + shift)).
+                            let first = max(0, shift), end = min(width, width + shift)
+                            guard first < end else { continue }
+                            let start = slot * count + base + row * width - shift
+                            for x in first..<end { sums[x] += shares[start + x] }
                         }
+                        let out = lg + base + y * width
+                        for x in 0..<width { out[x] += sums[x] }
                     }
                 }
             }

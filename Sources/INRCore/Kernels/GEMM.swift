@@ -2,7 +2,7 @@
 /// instruction-set tier instantiates the same source.
 ///
 /// Both products keep a 4-row × (64 | 32 | 16)-column tile of accumulators in registers (as wide
-/// as `M.widestGroup` allows):
+/// as `M.widestGroup` allows; 8 rows of 16 columns on AVX-512, for the narrow layers):
 ///
 ///     product:            C[r][c]  = Σ_p A[r][p] · B[p][c]      (A row-major, broadcast A)
 ///     transposedProduct:  C[k][c] += Σ_r X[r][k] · D[r][c]      (the weight gradient Xᵀ·D)
@@ -37,6 +37,36 @@ public enum GEMM<M: MultiplyAdd> {
         _ b: UnsafePointer<Float>, _ ldb: Int, _ column: Int, _ epilogue: E
     ) {
         var row = 0
+        // One-vector columns on AVX-512: 8 rows, so 8 independent multiply-add chains hide the
+        // FMA latency (4 rows leave two-pipe cores half idle). Each output is still one chain
+        // over p in order, so the sums are the same.
+        while M.widestGroup >= 4 && G.count == 1 && row + 8 <= rows {
+            let a0 = a + row * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
+            let a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda
+            var c0 = G(), c1 = G(), c2 = G(), c3 = G(), c4 = G(), c5 = G(), c6 = G(), c7 = G()
+            var bp = b
+            for p in 0..<depth {
+                let bv = G(loading: bp)
+                c0.accumulate(M.self, Vector(repeating: a0[p]), bv)
+                c1.accumulate(M.self, Vector(repeating: a1[p]), bv)
+                c2.accumulate(M.self, Vector(repeating: a2[p]), bv)
+                c3.accumulate(M.self, Vector(repeating: a3[p]), bv)
+                c4.accumulate(M.self, Vector(repeating: a4[p]), bv)
+                c5.accumulate(M.self, Vector(repeating: a5[p]), bv)
+                c6.accumulate(M.self, Vector(repeating: a6[p]), bv)
+                c7.accumulate(M.self, Vector(repeating: a7[p]), bv)
+                bp += ldb
+            }
+            c0.forEach { v, offset in epilogue.finish(v, row: row, column: column + offset) }
+            c1.forEach { v, offset in epilogue.finish(v, row: row + 1, column: column + offset) }
+            c2.forEach { v, offset in epilogue.finish(v, row: row + 2, column: column + offset) }
+            c3.forEach { v, offset in epilogue.finish(v, row: row + 3, column: column + offset) }
+            c4.forEach { v, offset in epilogue.finish(v, row: row + 4, column: column + offset) }
+            c5.forEach { v, offset in epilogue.finish(v, row: row + 5, column: column + offset) }
+            c6.forEach { v, offset in epilogue.finish(v, row: row + 6, column: column + offset) }
+            c7.forEach { v, offset in epilogue.finish(v, row: row + 7, column: column + offset) }
+            row += 8
+        }
         while row + 4 <= rows {
             let a0 = a + row * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             var c0 = G(), c1 = G(), c2 = G(), c3 = G()
@@ -96,6 +126,35 @@ public enum GEMM<M: MultiplyAdd> {
         _ d: UnsafePointer<Float>, _ ldd: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
         var k = 0
+        // As in `productColumns`: 8 chains for one-vector columns on AVX-512, each output
+        // still summed over the rows in order.
+        while M.widestGroup >= 4 && G.count == 1 && k + 8 <= depth {
+            var c0 = G(), c1 = G(), c2 = G(), c3 = G(), c4 = G(), c5 = G(), c6 = G(), c7 = G()
+            var xp = x + k
+            var dp = d
+            for _ in 0..<rows {
+                let dv = G(loading: dp)
+                c0.accumulate(M.self, Vector(repeating: xp[0]), dv)
+                c1.accumulate(M.self, Vector(repeating: xp[1]), dv)
+                c2.accumulate(M.self, Vector(repeating: xp[2]), dv)
+                c3.accumulate(M.self, Vector(repeating: xp[3]), dv)
+                c4.accumulate(M.self, Vector(repeating: xp[4]), dv)
+                c5.accumulate(M.self, Vector(repeating: xp[5]), dv)
+                c6.accumulate(M.self, Vector(repeating: xp[6]), dv)
+                c7.accumulate(M.self, Vector(repeating: xp[7]), dv)
+                xp += ldx
+                dp += ldd
+            }
+            c0.add(into: c + k * ldc)
+            c1.add(into: c + (k + 1) * ldc)
+            c2.add(into: c + (k + 2) * ldc)
+            c3.add(into: c + (k + 3) * ldc)
+            c4.add(into: c + (k + 4) * ldc)
+            c5.add(into: c + (k + 5) * ldc)
+            c6.add(into: c + (k + 6) * ldc)
+            c7.add(into: c + (k + 7) * ldc)
+            k += 8
+        }
         while k + 4 <= depth {
             var c0 = G(), c1 = G(), c2 = G(), c3 = G()
             var xp = x + k
@@ -114,6 +173,21 @@ public enum GEMM<M: MultiplyAdd> {
             c2.add(into: c + (k + 2) * ldc)
             c3.add(into: c + (k + 3) * ldc)
             k += 4
+        }
+        while k + 2 <= depth {
+            var c0 = G(), c1 = G()
+            var xp = x + k
+            var dp = d
+            for _ in 0..<rows {
+                let dv = G(loading: dp)
+                c0.accumulate(M.self, Vector(repeating: xp[0]), dv)
+                c1.accumulate(M.self, Vector(repeating: xp[1]), dv)
+                xp += ldx
+                dp += ldd
+            }
+            c0.add(into: c + k * ldc)
+            c1.add(into: c + (k + 1) * ldc)
+            k += 2
         }
         while k < depth {
             var c0 = G()

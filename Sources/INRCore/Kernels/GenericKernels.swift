@@ -141,12 +141,12 @@ public struct GenericKernels<M: MultiplyAdd>: Sendable {
                 mean[lane] = row[0]
                 logScale[lane] = row[1]
             }
-            let clamped = pointwiseMin(pointwiseMax(logScale, Vector(repeating: -4.6)), Vector(repeating: 5))
+            let clamped = VectorMath<M>.minimum(VectorMath<M>.maximum(logScale, Vector(repeating: -4.6)), Vector(repeating: 5))
             let inverse = VectorMath<M>.exp(-clamped)
             let upper = (v + 0.5 - mean) * inverse, lower = (v - 0.5 - mean) * inverse
             let half = Vector(repeating: 0.5), zero = Vector()
-            let densityUpper = half * VectorMath<M>.exp(pointwiseMin(upper, -upper))
-            let densityLower = half * VectorMath<M>.exp(pointwiseMin(lower, -lower))
+            let densityUpper = half * VectorMath<M>.exp(VectorMath<M>.minimum(upper, -upper))
+            let densityLower = half * VectorMath<M>.exp(VectorMath<M>.minimum(lower, -lower))
             // P by where the bin lies: right of μ, left of μ, or across it.
             var probability = Vector(repeating: 1) - densityUpper - densityLower
             probability.replace(with: densityUpper - densityLower, where: upper .<= zero)

@@ -38,13 +38,27 @@ public enum VectorMath<M: MultiplyAdd> {
         return (Vector(bits: sine.bits ^ sineSign), Vector(bits: cosine.bits ^ cosineSign))
     }
 
+    /// `pointwiseMin(a, b)` lane for lane as the standard library has it (`Float.minimum`: `a`
+    /// where a ≤ b or b is NaN, else `b`), in vector compares and a blend: the generic
+    /// `pointwiseMin` is a per-lane loop that the optimiser leaves as a call in some kernels.
+    @inlinable @inline(__always)
+    public static func minimum(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: .!(a .<= b) .& (b .== b))
+    }
+
+    /// `pointwiseMax(a, b)` likewise (`Float.maximum`: `a` where a > b or b is NaN, else `b`).
+    @inlinable @inline(__always)
+    public static func maximum(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: .!(a .> b) .& (b .== b))
+    }
+
     /// `e^x`, saturating to 0 below -87.3 and to `Float.greatestFiniteMagnitude`-ish above 88.7.
     ///
     /// Reduction x = n·ln 2 + r, |r| ≤ ln2/2, Cephes' degree-6 polynomial for e^r, and 2ⁿ built
     /// in the exponent bits.
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        let clamped = pointwiseMax(pointwiseMin(x, Vector(repeating: 88.376_26)), Vector(repeating: -87.336_54))
+        let clamped = maximum(minimum(x, Vector(repeating: 88.376_26)), Vector(repeating: -87.336_54))
         let magic = Vector(repeating: 12_582_912)
         let shifted = multiplyAdd(clamped, Vector(repeating: 1.442_695_040_888_963_4), magic)
         let n = shifted - magic

@@ -1,0 +1,88 @@
+import INRCore
+import INRLatent
+
+/// The latents laid out for the ARM's training passes as the decoder lays them out: each band of
+/// each grid in its own zero-padded plane, `ContextPattern.reach` zero rows above and zero
+/// columns either side. A latent's context is then `context` loads at fixed distances from its
+/// place (one distance per slot and grid), and a neighbour outside its band or grid reads a
+/// pad's 0, as the coder's contexts do.
+///
+///     latents (grid by grid, raster) ─► fill ─► padded bands ─► gather: row[k] = plane[p + Δ_k]
+///
+/// The pads are zeroed once; `fill` rewrites only the interiors.
+final class ContextPlanes {
+    let context: Int
+    /// Each latent's place in `plane`.
+    let positions: [Int32]
+    /// Δ of slot k for grid l at `distances[l · context + k]`.
+    let distances: [Int]
+    /// Where each grid's latents start, and the total (`LatentSpec.gridOffsets`).
+    let gridOffsets: [Int]
+    /// The bands: their first latent, row count, width and first interior place in `plane`.
+    let bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)]
+    let plane: UnsafeMutableBufferPointer<Float>
+
+    init(spec: LatentSpec, offsets: [(row: Int, column: Int)]) {
+        let pad = ContextPattern.reach
+        context = offsets.count
+        gridOffsets = spec.gridOffsets
+        var bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)] = []
+        var positions = [Int32](repeating: 0, count: spec.latentCount)
+        var distances: [Int] = []
+        var size = 0
+        for band in LatentCoder.bands(spec) {
+            let width = spec.gridSize(band.level).width, stride = width + 2 * pad
+            let start = size + pad * stride + pad
+            for y in 0..<band.rows.count {
+                for x in 0..<width { positions[band.offset + y * width + x] = Int32(start + y * stride + x) }
+            }
+            bands.append((band.offset, band.rows.count, width, start, stride))
+            size += (band.rows.count + pad) * stride
+        }
+        for level in 0..<spec.gridCount {
+            let stride = spec.gridSize(level).width + 2 * pad
+            distances += offsets.map { $0.row * stride + $0.column }
+        }
+        precondition(size < Int(Int32.max), "latent planes too large")
+        self.positions = positions
+        self.distances = distances
+        self.bands = bands
+        plane = .allocate(capacity: size)
+        plane.initialize(repeating: 0)
+    }
+
+    deinit { plane.deallocate() }
+
+    /// Copies `latents` into the bands' interiors, a band per task.
+    func fill(_ latents: UnsafePointer<Float>, pool: WorkerPool) {
+        let bands = self.bands, plane = self.plane.baseAddress!
+        pool.run(tasks: bands.count) { task, _ in
+            let band = bands[task]
+            for y in 0..<band.rows {
+                (plane + band.start + y * band.stride).update(from: latents + band.offset + y * band.width, count: band.width)
+            }
+        }
+    }
+
+    /// The contexts of latents `first…` into `rows`' rows (slot k in column k).
+    func gather(into rows: MatrixView, first: Int) {
+        let plane = UnsafePointer(self.plane.baseAddress!), context = self.context
+        positions.withUnsafeBufferPointer { positions in
+            distances.withUnsafeBufferPointer { distances in
+                let end = first + rows.rows
+                var latent = first, level = 0
+                while gridOffsets[level + 1] <= latent { level += 1 }
+                while latent < end {
+                    let stop = min(end, gridOffsets[level + 1])
+                    let distance = distances.baseAddress! + level * context
+                    while latent < stop {
+                        let row = rows.row(latent - first), place = plane + Int(positions[latent])
+                        for slot in 0..<context { row[slot] = place[distance[slot]] }
+                        latent += 1
+                    }
+                    level += 1
+                }
+            }
+        }
+    }
+}
