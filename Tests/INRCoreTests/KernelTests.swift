@@ -119,10 +119,61 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// A row's products do not depend on where the row falls among the register blocks (8 rows,
+    /// 4 rows or one at a time; weight gradients 8, 4, 2 or 1 inputs at a time): the same input
+    /// in every row gives every output row the same bits, and the same input column gives every
+    /// weight-gradient row the same bits. So the blocking only reorders independent chains.
+    /// (inr's own products; OpenBLAS's `sgemm` blocks its sums in its own ways.)
+    func testProductBlocksGiveTheSameBitsInEveryRow() {
+        var generator = SeededGenerator(seed: 5)
+        for kernels in CPUFeatures.current.supportedInstructionSets.map({ KernelSelection.make($0, products: .own) }) {
+            for (rows, depth, width) in [(19, 16, 16), (23, 7, 40), (13, 40, 3)] {
+                let stride = paddedWidth(depth), outputStride = paddedWidth(width)
+                let row = (0..<depth).map { _ in Float(generator.nextUniform(-1, 1)) }
+                let input = AlignedBuffer(count: rows * stride)
+                for r in 0..<rows { for i in 0..<depth { input.base[r * stride + i] = row[i] } }
+                let weights = AlignedBuffer(count: depth * outputStride), bias = AlignedBuffer(count: outputStride)
+                for i in 0..<(depth * outputStride) { weights.base[i] = Float(generator.nextUniform(-1, 1)) }
+                let output = AlignedBuffer(count: rows * outputStride)
+                kernels.denseForward(
+                    input: input.matrix(rows: rows, columns: depth, stride: stride), weights: weights.base, bias: bias.base,
+                    activation: .identity, output: output.matrix(rows: rows, columns: width, stride: outputStride), derivative: nil)
+                let transposed = AlignedBuffer(count: width * stride), back = AlignedBuffer(count: rows * stride)
+                for i in 0..<(width * stride) { transposed.base[i] = Float(generator.nextUniform(-1, 1)) }
+                kernels.denseInputGradient(
+                    outputGradient: output.matrix(rows: rows, columns: width, stride: outputStride),
+                    transposedWeights: transposed.base, scale: nil, inputGradient: back.matrix(rows: rows, columns: depth, stride: stride))
+                for r in 1..<rows {
+                    for o in 0..<width {
+                        XCTAssertEqual(output.base[r * outputStride + o].bitPattern, output.base[o].bitPattern, "\(kernels.instructionSet) forward row \(r)")
+                    }
+                    for i in 0..<depth {
+                        XCTAssertEqual(back.base[r * stride + i].bitPattern, back.base[i].bitPattern, "\(kernels.instructionSet) input gradient row \(r)")
+                    }
+                }
+                // Every input column the same: every weight-gradient row the same.
+                let column = (0..<rows).map { _ in Float(generator.nextUniform(-1, 1)) }
+                for r in 0..<rows { for i in 0..<depth { input.base[r * stride + i] = column[r] } }
+                let weightGradient = AlignedBuffer(count: depth * outputStride), biasGradient = AlignedBuffer(count: outputStride)
+                kernels.denseParameterGradient(
+                    input: input.matrix(rows: rows, columns: depth, stride: stride),
+                    outputGradient: output.matrix(rows: rows, columns: width, stride: outputStride),
+                    weightGradient: weightGradient.base, biasGradient: biasGradient.base)
+                for i in 1..<depth {
+                    for o in 0..<width {
+                        XCTAssertEqual(
+                            weightGradient.base[i * outputStride + o].bitPattern, weightGradient.base[o].bitPattern,
+                            "\(kernels.instructionSet) weight gradient row \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The kernels' blend-based minimum and maximum pick what the standard library's
     /// `pointwiseMin` and `pointwiseMax` pick, NaNs and signed zeros included.
     func testMinimumAndMaximumMatchTheStandardLibrary() {
-        let specials: [Float] = [0, -0, 1, -1, 5, -4.6, .infinity, -.infinity, .nan, 88.376_26, 1e-30, -1e-30, .greatestFiniteMagnitude]
+        let specials: [Float] = [0, -0.0, 1, -1, 5, -4.6, .infinity, -.infinity, .nan, 88.376_26, 1e-30, -1e-30, .greatestFiniteMagnitude]
         var pairs: [(Float, Float)] = []
         for a in specials { for b in specials { pairs.append((a, b)) } }
         for start in stride(from: 0, to: pairs.count, by: vectorWidth) {
@@ -143,7 +194,7 @@ final class KernelTests: XCTestCase {
 
     func testSinCosAccuracy() {
         var generator = SeededGenerator(seed: 4)
-        var inputs: [Float] = [0, -0, .pi / 2, -.pi / 2, .pi, 3 * .pi / 2, 2 * .pi, 1e-20, 0.785398, 1000, -1000]
+        var inputs: [Float] = [0, -0.0, .pi / 2, -.pi / 2, .pi, 3 * .pi / 2, 2 * .pi, 1e-20, 0.785398, 1000, -1000]
         for range in [1.0, 10, 100, 1000] { inputs += (0..<500).map { _ in Float(generator.nextUniform(-range, range)) } }
         let count = inputs.count
         for kernels in Self.kernelSets {

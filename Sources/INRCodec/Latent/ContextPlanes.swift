@@ -10,7 +10,7 @@ import INRLatent
 ///     latents (grid by grid, raster) ─► fill ─► padded bands ─► gather: row[k] = plane[p + Δ_k]
 ///
 /// The pads are zeroed once; `fill` rewrites only the interiors.
-final class ContextPlanes {
+public final class ContextPlanes {
     let context: Int
     /// Each latent's place in `plane`.
     let positions: [Int32]
@@ -22,8 +22,13 @@ final class ContextPlanes {
     let bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)]
     let plane: UnsafeMutableBufferPointer<Float>
 
-    init(spec: LatentSpec, offsets: [(row: Int, column: Int)]) {
+    /// `offsets`: causal neighbours within `ContextPattern.reach` (rows above, or to the left on
+    /// the same row), as `ContextPattern.offsets` gives them.
+    public init(spec: LatentSpec, offsets: [(row: Int, column: Int)]) {
         let pad = ContextPattern.reach
+        precondition(
+            offsets.allSatisfy { -pad <= $0.row && $0.row <= 0 && abs($0.column) <= pad && ($0.row < 0 || $0.column < 0) },
+            "a context offset reaches past the planes' padding or is not causal")
         context = offsets.count
         gridOffsets = spec.gridOffsets
         var bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)] = []
@@ -54,7 +59,7 @@ final class ContextPlanes {
     deinit { plane.deallocate() }
 
     /// Copies `latents` into the bands' interiors, a band per task.
-    func fill(_ latents: UnsafePointer<Float>, pool: WorkerPool) {
+    public func fill(_ latents: UnsafePointer<Float>, pool: WorkerPool) {
         let bands = self.bands, plane = self.plane.baseAddress!
         pool.run(tasks: bands.count) { task, _ in
             let band = bands[task]
@@ -65,7 +70,7 @@ final class ContextPlanes {
     }
 
     /// The contexts of latents `first…` into `rows`' rows (slot k in column k).
-    func gather(into rows: MatrixView, first: Int) {
+    public func gather(into rows: MatrixView, first: Int) {
         let plane = UnsafePointer(self.plane.baseAddress!), context = self.context
         positions.withUnsafeBufferPointer { positions in
             distances.withUnsafeBufferPointer { distances in

@@ -39,8 +39,9 @@ public enum VectorMath<M: MultiplyAdd> {
     }
 
     /// `pointwiseMin(a, b)` lane for lane as the standard library has it (`Float.minimum`: `a`
-    /// where a ≤ b or b is NaN, else `b`), in vector compares and a blend: the generic
-    /// `pointwiseMin` is a per-lane loop that the optimiser leaves as a call in some kernels.
+    /// where a ≤ b or b is NaN, else `b`; signalling NaNs aside, which arithmetic never makes),
+    /// in vector compares and a blend: the generic `pointwiseMin` is a per-lane loop that the
+    /// optimiser leaves as a call in some kernels.
     @inlinable @inline(__always)
     public static func minimum(_ a: Vector, _ b: Vector) -> Vector {
         a.replacing(with: b, where: .!(a .<= b) .& (b .== b))
