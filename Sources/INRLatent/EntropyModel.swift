@@ -46,7 +46,7 @@ public struct EntropyModel: Sendable {
 
     /// Floats of a lane's padded plane: enough for the largest of `bands`.
     static func planeSize(_ spec: LatentSpec, _ bands: [(level: Int, height: Int)]) -> Int {
-        bands.map { (spec.gridSize($0.level).width + 2 * ContextPattern.reach) * ($0.height + ContextPattern.reach) }.max() ?? 0
+        bands.map { PaddedBand(width: spec.gridSize($0.level).width, rows: $0.height).count }.max() ?? 0
     }
 
     /// The floats one thread's `walk` holds for the ARM (its lanes' planes; none when factorised),
@@ -86,8 +86,8 @@ public struct EntropyModel: Sendable {
             }
             return true
         }
-        // Each lane's band in a zero-padded plane (`pad` rows above, `pad` columns each side),
-        // so a context is `context` loads at fixed distances.
+        // Each lane's band in its `PaddedBand` plane, so a context is `context` loads at fixed
+        // distances.
         let pad = ContextPattern.reach, lanes = Self.lanes, context = offsets.count
         let planeSize = Self.planeSize(spec, bands)
         let widest = layers.map { max($0.inputs, $0.outputs) }.max()!
@@ -105,10 +105,10 @@ public struct EntropyModel: Sendable {
                 state[lane].band = -1
                 return false
             }
-            let width = spec.gridSize(bands[b].level).width, stride = width + 2 * pad
-            (planes + lane * planeSize).initialize(repeating: 0, count: (bands[b].height + pad) * stride)
-            state[lane] = Lane(band: b, width: width, count: width * bands[b].height, index: 0, column: 0, cursor: pad * stride + pad)
-            for (k, offset) in offsets.enumerated() { deltas[lane * context + k] = offset.row * stride + offset.column }
+            let width = spec.gridSize(bands[b].level).width, band = PaddedBand(width: width, rows: bands[b].height)
+            (planes + lane * planeSize).initialize(repeating: 0, count: band.count)
+            state[lane] = Lane(band: b, width: width, count: width * bands[b].height, index: 0, column: 0, cursor: band.origin)
+            for (k, distance) in band.distances(offsets).enumerated() { deltas[lane * context + k] = distance }
             return true
         }
         var active = 0
@@ -140,10 +140,10 @@ public struct EntropyModel: Sendable {
                     state[lane].cursor += 1
                     if state[lane].column == state[lane].width { (state[lane].column, state[lane].cursor) = (0, state[lane].cursor + 2 * pad) }
                     guard state[lane].index == state[lane].count else { continue }
-                    let lane_ = state[lane], stride = lane_.width + 2 * pad
+                    let lane_ = state[lane], band = PaddedBand(width: lane_.width, rows: lane_.count / lane_.width)
                     var values = [Float](repeating: 0, count: lane_.count)
-                    for y in 0..<(lane_.count / lane_.width) {
-                        for x in 0..<lane_.width { values[y * lane_.width + x] = plane[(y + pad) * stride + pad + x] }
+                    for y in 0..<band.rows {
+                        for x in 0..<band.width { values[y * band.width + x] = plane[band.origin + y * band.stride + x] }
                     }
                     done(lane_.band, values)
                     if !start(lane) { active -= 1 }

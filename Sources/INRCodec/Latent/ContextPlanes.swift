@@ -1,11 +1,10 @@
 import INRCore
 import INRLatent
 
-/// The latents laid out for the ARM's training passes as the decoder lays them out: each band of
-/// each grid in its own zero-padded plane, `ContextPattern.reach` zero rows above and zero
-/// columns either side. A latent's context is then `context` loads at fixed distances from its
-/// place (one distance per slot and grid), and a neighbour outside its band or grid reads a
-/// pad's 0, as the coder's contexts do.
+/// The latents laid out for the ARM's training passes as the coder lays them out: each band of
+/// each grid in its own `PaddedBand` plane, one after the other. A latent's context is then
+/// `context` loads at fixed distances from its place (one distance per slot and grid), and a
+/// neighbour outside its band or grid reads a pad's 0, as the coder's contexts do.
 ///
 ///     latents (grid by grid, raster) ─► fill ─► padded bands ─► gather: row[k] = plane[p + Δ_k]
 ///
@@ -36,17 +35,16 @@ public final class ContextPlanes {
         var distances: [Int] = []
         var size = 0
         for band in LatentCoder.bands(spec) {
-            let width = spec.gridSize(band.level).width, stride = width + 2 * pad
-            let start = size + pad * stride + pad
-            for y in 0..<band.rows.count {
-                for x in 0..<width { positions[band.offset + y * width + x] = Int32(start + y * stride + x) }
+            let width = spec.gridSize(band.level).width, plane = PaddedBand(width: width, rows: band.rows.count)
+            let start = size + plane.origin
+            for y in 0..<plane.rows {
+                for x in 0..<width { positions[band.offset + y * width + x] = Int32(start + y * plane.stride + x) }
             }
-            bands.append((band.offset, band.rows.count, width, start, stride))
-            size += (band.rows.count + pad) * stride
+            bands.append((band.offset, plane.rows, width, start, plane.stride))
+            size += plane.count
         }
         for level in 0..<spec.gridCount {
-            let stride = spec.gridSize(level).width + 2 * pad
-            distances += offsets.map { $0.row * stride + $0.column }
+            distances += PaddedBand(width: spec.gridSize(level).width, rows: 1).distances(offsets)
         }
         precondition(size < Int(Int32.max), "latent planes too large")
         self.positions = positions
