@@ -17,8 +17,8 @@ public final class ContextPlanes {
     let distances: [Int]
     /// Where each grid's latents start, and the total (`LatentSpec.gridOffsets`).
     let gridOffsets: [Int]
-    /// The bands: their first latent, row count, width and first interior place in `plane`.
-    let bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)]
+    /// The bands: their first latent, their plane, and where that plane's origin lies in `plane`.
+    let bands: [(offset: Int, padded: PaddedBand, start: Int)]
     let plane: UnsafeMutableBufferPointer<Float>
 
     /// `offsets`: causal neighbours within `ContextPattern.reach` (rows above, or to the left on
@@ -30,7 +30,7 @@ public final class ContextPlanes {
             "a context offset reaches past the planes' padding or is not causal")
         context = offsets.count
         gridOffsets = spec.gridOffsets
-        var bands: [(offset: Int, rows: Int, width: Int, start: Int, stride: Int)] = []
+        var bands: [(offset: Int, padded: PaddedBand, start: Int)] = []
         var positions = [Int32](repeating: 0, count: spec.latentCount)
         var distances: [Int] = []
         var size = 0
@@ -40,7 +40,7 @@ public final class ContextPlanes {
             for y in 0..<plane.rows {
                 for x in 0..<width { positions[band.offset + y * width + x] = Int32(start + y * plane.stride + x) }
             }
-            bands.append((band.offset, plane.rows, width, start, plane.stride))
+            bands.append((band.offset, plane, start))
             size += plane.count
         }
         for level in 0..<spec.gridCount {
@@ -61,8 +61,9 @@ public final class ContextPlanes {
         let bands = self.bands, plane = self.plane.baseAddress!
         pool.run(tasks: bands.count) { task, _ in
             let band = bands[task]
-            for y in 0..<band.rows {
-                (plane + band.start + y * band.stride).update(from: latents + band.offset + y * band.width, count: band.width)
+            let padded = band.padded
+            for y in 0..<padded.rows {
+                (plane + band.start + y * padded.stride).update(from: latents + band.offset + y * padded.width, count: padded.width)
             }
         }
     }
