@@ -36,6 +36,25 @@ public struct UpsamplingFilter: Hashable, Sendable {
             : ((max(k - 1, 0), min(k, last), min(k + 1, last), min(k + 2, last)), (taps[3], taps[2], taps[1], taps[0]))
     }
 
+    /// The output pairs (2k, 2k + 1) of a row whose eight taps all fall inside it, unclamped:
+    /// k in 2 ..< W − 2, cut where the row is cropped (empty for rows under 5 samples). The
+    /// row loops run these pairs without `tapsOfOutput`'s clamps and the outputs around them
+    /// with it, in the same order and with the same sums, so both give the same bits.
+    @inline(__always)
+    static func interiorPairs(inputCount: Int, outputCount: Int) -> Range<Int> {
+        2..<max(2, min(inputCount - 2, outputCount / 2))
+    }
+
+    /// A row's outputs in order: those before `pairs` one by one (`edge`), the pairs (`pair(k)`
+    /// for outputs 2k and 2k + 1), then those after one by one.
+    @inline(__always)
+    static func forEachOutput(pairs: Range<Int>, outputCount: Int, edge: (Int) -> Void, pair: (Int) -> Void) {
+        let before = min(2 * pairs.lowerBound, outputCount)
+        for o in 0..<before { edge(o) }
+        for k in pairs { pair(k) }
+        for o in max(min(2 * pairs.upperBound, outputCount), before)..<outputCount { edge(o) }
+    }
+
     /// `input` (width × height, row-major) upsampled by 2 and cropped to outWidth × outHeight.
     public func upsample(_ input: [Float], width: Int, height: Int, outWidth: Int, outHeight: Int) -> [Float] {
         precondition(outWidth <= 2 * width && outHeight <= 2 * height && input.count == width * height)
@@ -75,10 +94,11 @@ public struct UpsamplingFilter: Hashable, Sendable {
         let back = columnAdjoint(gradient, height: height, outWidth: outWidth, outHeight: outHeight)
         back.withUnsafeBufferPointer { b in
             input.withUnsafeBufferPointer { x in
+                let pairs = Self.interiorPairs(inputCount: width, outputCount: outWidth)
                 for y in 0..<height {
                     let source = b.baseAddress! + y * outWidth, row = x.baseAddress! + y * width
                     var even: (Float, Float, Float, Float) = (0, 0, 0, 0), odd = even
-                    for o in 0..<outWidth {
+                    Self.forEachOutput(pairs: pairs, outputCount: outWidth, edge: { o in
                         let ((i0, i1, i2, i3), _) = tapsOfOutput(o, inputCount: width)
                         let v = source[o]
                         if o & 1 == 0 {
@@ -86,7 +106,11 @@ public struct UpsamplingFilter: Hashable, Sendable {
                         } else {
                             odd.0 += v * row[i0]; odd.1 += v * row[i1]; odd.2 += v * row[i2]; odd.3 += v * row[i3]
                         }
-                    }
+                    }, pair: { k in
+                        let v = source[2 * k], w = source[2 * k + 1]
+                        even.0 += v * row[k - 2]; even.1 += v * row[k - 1]; even.2 += v * row[k]; even.3 += v * row[k + 1]
+                        odd.0 += w * row[k - 1]; odd.1 += w * row[k]; odd.2 += w * row[k + 1]; odd.3 += w * row[k + 2]
+                    })
                     add(even, odd: false)
                     add(odd, odd: true)
                 }
@@ -100,12 +124,18 @@ public struct UpsamplingFilter: Hashable, Sendable {
         var rows = [Float](repeating: 0, count: height * outWidth)
         input.withUnsafeBufferPointer { x in
             rows.withUnsafeMutableBufferPointer { r in
+                let pairs = Self.interiorPairs(inputCount: width, outputCount: outWidth)
+                let (t0, t1, t2, t3) = (taps[0], taps[1], taps[2], taps[3])
                 for y in 0..<height {
                     let row = x.baseAddress! + y * width, out = r.baseAddress! + y * outWidth
-                    for o in 0..<outWidth {
+                    Self.forEachOutput(pairs: pairs, outputCount: outWidth, edge: { o in
                         let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(o, inputCount: width)
                         out[o] = w0 * row[i0] + w1 * row[i1] + w2 * row[i2] + w3 * row[i3]
-                    }
+                    }, pair: { k in
+                        let a = row[k - 2], b = row[k - 1], c = row[k], d = row[k + 1], e = row[k + 2]
+                        out[2 * k] = t0 * a + t1 * b + t2 * c + t3 * d
+                        out[2 * k + 1] = t3 * b + t2 * c + t1 * d + t0 * e
+                    })
                 }
             }
         }
@@ -154,12 +184,28 @@ public struct UpsamplingFilter: Hashable, Sendable {
         var input = [Float](repeating: 0, count: height * width)
         rows.withUnsafeBufferPointer { r in
             input.withUnsafeMutableBufferPointer { x in
+                // Inputs 3 ..< W − 3 (cut where the row is cropped) take their eight products,
+                // from outputs 2j − 3 … 2j + 4, in the order the scatter below would add them; the
+                // scatter adds the others' from the outputs that reach them (0 ..< 9 and from
+                // 2·end − 3 on).
+                let inner = 3..<max(3, min(width - 3, (outWidth - 3) / 2))
+                let (t0, t1, t2, t3) = (taps[0], taps[1], taps[2], taps[3])
+                let before = min(9, outWidth), after = max(min(2 * inner.upperBound - 3, outWidth), before)
                 for y in 0..<height {
                     let source = r.baseAddress! + y * outWidth, row = x.baseAddress! + y * width
-                    for o in 0..<outWidth {
+                    func scatter(_ o: Int) {
                         let ((i0, i1, i2, i3), (w0, w1, w2, w3)) = tapsOfOutput(o, inputCount: width)
                         let v = source[o]
-                        row[i0] += w0 * v; row[i1] += w1 * v; row[i2] += w2 * v; row[i3] += w3 * v
+                        if !inner.contains(i0) { row[i0] += w0 * v }
+                        if !inner.contains(i1) { row[i1] += w1 * v }
+                        if !inner.contains(i2) { row[i2] += w2 * v }
+                        if !inner.contains(i3) { row[i3] += w3 * v }
+                    }
+                    for o in 0..<before { scatter(o) }
+                    for o in after..<outWidth { scatter(o) }
+                    for j in inner {
+                        let v = source + 2 * j
+                        row[j] = 0 + t0 * v[-3] + t3 * v[-2] + t1 * v[-1] + t2 * v[0] + t2 * v[1] + t1 * v[2] + t3 * v[3] + t0 * v[4]
                     }
                 }
             }
