@@ -5,7 +5,8 @@ import XCTest
 /// The ×2 upsampling step (`UpsamplingFilter`) against its definition written out plainly, one
 /// output at a time with every tap's index clamped to the row, bit for bit: its row loops run
 /// the interior of a row without the clamps, and must give the same samples, adjoints and tap
-/// gradients as the definition for every size and crop.
+/// gradients as the definition: rows of 1 to 23 samples, each cropped to w + 1, 2w − 1 (the
+/// pyramid's odd sizes) and 2w.
 final class UpsamplingTests: XCTestCase {
     /// Output o's four (clamped) input indices and weights along an axis of n samples.
     func taps(_ t: [Float], _ o: Int, _ n: Int) -> ([Int], [Float]) {
